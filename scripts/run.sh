@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds Lanthorn (tests skipped) and runs the agent with the default configuration: every
+# outbound TCP connection of this machine goes into the SQLite file /var/lib/lanthorn/lanthorn.db.
+# Installs what it needs first (idempotent). Stop it with Ctrl-C: it flushes before exiting.
+# Usage: sudo scripts/run.sh [lanthorn run options, e.g. --db-path ./lanthorn.db]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/env.sh"
+lanthorn_require_root "scripts/run.sh"
+
+"$root/scripts/install-deps.sh"
+lanthorn_find_jdk
+
+cd "$root"
+./mvnw -B -ntp -q -DskipTests package
+dist="$root/distribution/target/lanthorn"
+rm -rf "$dist"
+mkdir -p "$dist"
+tar -xzf distribution/target/lanthorn-*.tar.gz -C "$dist" --strip-components=1
+if command -v docker >/dev/null && ! docker info >/dev/null 2>&1; then
+  echo "lanthorn: Docker is installed but its daemon is not running: connections will not be" \
+    "attributed to containers until it starts (scripts/start-docker.sh starts it)" >&2
+fi
+exec "$dist/bin/lanthorn" run "$@"
