@@ -25,6 +25,8 @@ final class DockerWatcher implements AutoCloseable {
   /** Replayed events are idempotent; reaching a little back hides clock granularity. */
   private static final long FIRST_SINCE_MARGIN_NANOS = 1_000_000_000L;
 
+  private static final Duration FIRST_CALL_TIMEOUT = Duration.ofSeconds(5);
+
   private final DockerEnricherConfig config;
   private final ContainerCache cache;
   private final ContainerEvents events;
@@ -65,7 +67,9 @@ final class DockerWatcher implements AutoCloseable {
   void start(Duration wait) throws InterruptedException {
     thread.start();
     if (!firstAttempt.await(wait.toNanos(), TimeUnit.NANOSECONDS)) {
-      logger.info("Docker did not answer within {} ms; starting without it", wait.toMillis());
+      logger.info(
+          "still connecting to Docker after {} ms; events are attributed once it answers",
+          wait.toMillis());
     }
   }
 
@@ -132,10 +136,14 @@ final class DockerWatcher implements AutoCloseable {
   /** Opens an unversioned client, asks the daemon's versions, and returns a pinned client. */
   private DockerConnection connect() throws Exception {
     Version version;
+    // The very first call also loads and links docker-java, Jackson and the HTTP client, which
+    // takes over a second on a busy two-core machine: don't mistake that for a hung daemon.
+    Duration timeout =
+        everConnected || config.callTimeout().compareTo(FIRST_CALL_TIMEOUT) > 0
+            ? config.callTimeout()
+            : FIRST_CALL_TIMEOUT;
     try (DockerConnection probe = DockerConnection.open(config.socket(), null)) {
-      version =
-          calls.call(
-              "GET /version", config.callTimeout(), () -> probe.client().versionCmd().exec());
+      version = calls.call("GET /version", timeout, () -> probe.client().versionCmd().exec());
     }
     ApiVersion chosen =
         ApiVersionNegotiation.choose(
