@@ -106,12 +106,13 @@ final class DockerWatcher implements AutoCloseable {
           connection = docker;
           onConnected(docker);
           firstAttempt.countDown();
-          backoff.reset();
-          Throwable end = watch(docker.client(), subscription);
-          logger.info(
-              "Docker events stream ended ({}); containers are attributed from memory until"
-                  + " Docker is back",
-              end == null ? "closed by the daemon" : end.toString());
+          Throwable end = watch(docker.client(), subscription, backoff);
+          if (closed.getCount() > 0) {
+            logger.info(
+                "Docker events stream ended ({}); containers are attributed from memory until"
+                    + " Docker is back",
+                end == null ? "closed by the daemon" : end.toString());
+          }
         } finally {
           connection = null;
           since = events.since() != null ? events.since() : listedAt;
@@ -174,11 +175,14 @@ final class DockerWatcher implements AutoCloseable {
 
   /**
    * Waits until the stream ends, pinging the daemon every health interval: a daemon that stops
-   * answering (hung) keeps the stream open but silent, which only a ping notices.
+   * answering (hung) keeps the stream open but silent, which only a ping notices. The backoff
+   * starts over only once the connection has proved healthy, so that a daemon that accepts the
+   * stream and drops it at once is not hammered.
    *
    * @return what ended the stream, {@code null} for a clean end
    */
-  private Throwable watch(DockerClient client, DockerEventsFollower.Subscription subscription)
+  private Throwable watch(
+      DockerClient client, DockerEventsFollower.Subscription subscription, Backoff backoff)
       throws InterruptedException {
     while (closed.getCount() > 0) {
       try {
@@ -186,6 +190,7 @@ final class DockerWatcher implements AutoCloseable {
       } catch (TimeoutException quiet) {
         try {
           calls.call("GET /_ping", config.callTimeout(), () -> client.pingCmd().exec());
+          backoff.reset();
         } catch (InterruptedException e) {
           throw e;
         } catch (Exception e) {
