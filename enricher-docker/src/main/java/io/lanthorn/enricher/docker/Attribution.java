@@ -113,15 +113,27 @@ final class Attribution {
     return new Result(Verdict.UNKNOWN_CONTAINER, id, null, !cache.isKnownAbsent(id));
   }
 
+  private static final Attributes NOT_IN_CONTAINER_ONLY =
+      Attributes.builder()
+          .put(StandardAttributes.ATTRIBUTION_STATUS, Verdict.NOT_IN_CONTAINER.status())
+          .build();
+
   /** The event with the decision's attributes added. */
   static ConnectionEvent apply(ConnectionEvent event, Result result) {
+    // Usually the first enricher: an event without attributes takes the prebuilt set as it is.
+    boolean bare = event.attributes().isEmpty();
     return switch (result.verdict()) {
       case UNDECIDED -> event;
       case ATTRIBUTED ->
           event.withAttributes(
-              event.attributes().toBuilder().putAll(result.entry().attributes()).build());
+              bare
+                  ? result.entry().attributes()
+                  : event.attributes().toBuilder().putAll(result.entry().attributes()).build());
       case NOT_IN_CONTAINER ->
-          event.withAttribute(StandardAttributes.ATTRIBUTION_STATUS, result.verdict().status());
+          bare
+              ? event.withAttributes(NOT_IN_CONTAINER_ONLY)
+              : event.withAttribute(
+                  StandardAttributes.ATTRIBUTION_STATUS, result.verdict().status());
       case UNKNOWN_CONTAINER, RUNTIME_UNAVAILABLE -> {
         // The id came from the kernel; it is a fact worth keeping even without a name.
         Attributes attributes =
