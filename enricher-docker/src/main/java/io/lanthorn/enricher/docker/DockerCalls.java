@@ -112,6 +112,8 @@ final class DockerCalls implements AutoCloseable {
     return runnable -> {
       Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
       thread.setDaemon(true);
+      // Whoever submits first creates the thread; it must see the plugin's classes, not theirs.
+      thread.setContextClassLoader(DockerCalls.class.getClassLoader());
       return thread;
     };
   }

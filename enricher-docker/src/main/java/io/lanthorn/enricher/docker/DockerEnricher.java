@@ -131,6 +131,7 @@ public final class DockerEnricher implements Enricher {
             runnable -> {
               Thread thread = new Thread(runnable, NAME + "-sweeper");
               thread.setDaemon(true);
+              thread.setContextClassLoader(DockerEnricher.class.getClassLoader());
               return thread;
             });
     long sweepMillis = sweepInterval().toMillis();
@@ -223,6 +224,11 @@ public final class DockerEnricher implements Enricher {
   /** Whether Docker answers right now; for status output and tests. */
   boolean available() {
     return watcher != null && watcher.available();
+  }
+
+  /** The metadata cache; for tests. */
+  ContainerCache cache() {
+    return cache;
   }
 
   /** The API version negotiated with the daemon, or {@code null}; for status output and tests. */

@@ -58,6 +58,7 @@ final class DockerWatcher implements AutoCloseable {
     this.reconnects = reconnects;
     this.thread = new Thread(this::run, "enricher-docker-watcher");
     thread.setDaemon(true);
+    thread.setContextClassLoader(DockerWatcher.class.getClassLoader());
   }
 
   /**
