@@ -66,8 +66,7 @@ final class PluginFileSafety {
               + path
               + " is owned by uid "
               + owner
-              + ", not by root or "
-              + agentUser
+              + (agentUid == 0 ? ", not by root" : ", not by root or " + agentUser)
               + " who runs the agent, so that user could make the agent run their code: run"
               + " chown "
               + recursive
