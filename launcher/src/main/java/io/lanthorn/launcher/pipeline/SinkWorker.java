@@ -113,6 +113,10 @@ final class SinkWorker implements Runnable {
         ContextClassLoader.run(sink.loader(), () -> sink.service().write(view));
         written.add(batch.size());
         return;
+      } catch (InterruptedException e) {
+        // The drain timed out while the sink waited: stop here, abandon() counts the batch.
+        Thread.currentThread().interrupt();
+        throw e;
       } catch (Exception | LinkageError e) {
         if (attempt >= retry.maxAttempts()) {
           failed.add(batch.size());
