@@ -49,6 +49,7 @@ public final class Agent {
   private final List<DiscoveredService> started = new ArrayList<>();
   private volatile Pipeline pipeline;
   private StatusReporter status;
+  private boolean running;
 
   /**
    * Chooses the enabled services.
@@ -103,6 +104,7 @@ public final class Agent {
       stop();
       throw e;
     }
+    running = true;
     log.info(
         "pipeline running: sources {}, enrichers {}, sinks {}",
         sources.stream().map(DiscoveredService::name).toList(),
@@ -112,7 +114,8 @@ public final class Agent {
 
   /**
    * Stops the sources (they emit what is in flight), drains the pipeline into every sink, closes
-   * every service and logs the final status line. Safe to call after a failed start.
+   * every service and, if it was running, logs the final status line. Safe to call after a failed
+   * start.
    *
    * @return whether every accepted event reached every sink before the drain timeout
    */
@@ -142,8 +145,12 @@ public final class Agent {
     started.clear();
     if (status != null) {
       status.close();
+      if (running) {
+        status.logFinal();
+      }
       status = null;
     }
+    running = false;
     return drained;
   }
 

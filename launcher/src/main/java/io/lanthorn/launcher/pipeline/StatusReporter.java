@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logs the pipeline's {@linkplain Pipeline#statusLine() status line} every {@code
- * lanthorn.status.interval} ({@code status: …}) and once more when closed ({@code final: …}).
+ * lanthorn.status.interval} ({@code status: …}), and on request a last time ({@code final: …}).
  */
 public final class StatusReporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
@@ -40,12 +40,16 @@ public final class StatusReporter implements AutoCloseable {
     }
   }
 
-  /** Stops the periodic line and logs the final one. */
+  /** Logs the final line, once everything was drained. */
+  public void logFinal() {
+    log.info("final: {}", pipeline.statusLine());
+  }
+
+  /** Stops the periodic line. */
   @Override
   public void close() {
     if (timer != null) {
       timer.shutdownNow();
     }
-    log.info("final: {}", pipeline.statusLine());
   }
 }
