@@ -122,6 +122,9 @@ class DistributionIT {
 
     String base = "lanthorn-" + VERSION + "/";
     assertThat(listing)
+        .containsPattern("drwxr-xr-x .* " + base + "lib/\n")
+        .containsPattern("drwxr-xr-x .* " + base + "plugins/\n")
+        .containsPattern("drwxr-xr-x .* " + base + "plugins/sink-jsonl/\n")
         .containsPattern("-rwxr-xr-x .* " + base + "bin/lanthorn\n")
         .containsPattern("-rw-r--r-- .* " + base + "conf/lanthorn.conf\n")
         .containsPattern("-rw-r--r-- .* " + base + "lib/lanthorn-launcher-" + VERSION + ".jar\n")
@@ -134,7 +137,8 @@ class DistributionIT {
                 + ".jar\n")
         .containsPattern(
             "-rw-r--r-- .* " + base + "plugins/sink-jsonl/jackson-core-[0-9.]+\\.jar\n");
-    // Nothing group- or world-writable; the plugin ships without what the launcher provides.
+    // Every directory has its own entry, so unpacking under any umask gives these modes; nothing
+    // is group- or world-writable; the plugin ships without what the launcher provides.
     assertThat(listing.lines()).noneMatch(line -> line.charAt(5) == 'w' || line.charAt(8) == 'w');
     assertThat(listing).doesNotContainPattern("plugins/sink-jsonl/(lanthorn-api|config|slf4j)");
     assertThat(listing).doesNotContainPattern("lib/jackson");
