@@ -15,8 +15,6 @@ import io.lanthorn.launcher.plugin.ServiceKind;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -63,7 +61,6 @@ final class LauncherSession implements AutoCloseable {
     signal.arm(PipelineSettings.from(config.launcher()).drainTimeout());
     try {
       agent.start();
-      log.info("started in {} ms", startupMillis());
       signal.awaitStopRequest();
       log.info("stopping: draining accepted events into every sink");
       return agent.stop() ? ExitCodes.OK : ExitCodes.FAILURE;
@@ -138,14 +135,6 @@ final class LauncherSession implements AutoCloseable {
             .load(catalog(), file, options.flagOverrides());
     config.warnings().forEach(log::warn);
     return config;
-  }
-
-  private static long startupMillis() {
-    return ProcessHandle.current()
-        .info()
-        .startInstant()
-        .map(start -> Duration.between(start, Instant.now()).toMillis())
-        .orElse(-1L);
   }
 
   @Override
