@@ -2,6 +2,7 @@ package io.lanthorn.sink.jsonl;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.ConnectionEvent;
@@ -19,7 +20,10 @@ import java.util.Map;
  * facts are {@code null}, so every line has the same keys.
  */
 final class EventJson {
-  private final JsonFactory factory = new JsonFactory();
+  // No separator between root values: Jackson's default space would start every line but the
+  // first with a blank.
+  private final JsonFactory factory =
+      new JsonFactoryBuilder().rootValueSeparator((String) null).build();
   private final Lines buffer = new Lines();
 
   /** Encodes a batch, one line per event; the result is valid until the next call. */

@@ -84,6 +84,7 @@ class JsonlSinkTest {
       sink.write(List.of(enriched, event(80)));
     }
 
+    assertThat(Files.readAllLines(file)).hasSize(2).allMatch(line -> line.startsWith("{\"time\":"));
     List<JsonNode> lines = lines(file);
     assertThat(lines).hasSize(2);
     JsonNode first = lines.getFirst();
