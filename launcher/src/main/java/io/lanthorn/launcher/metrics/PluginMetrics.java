@@ -5,7 +5,10 @@ import io.lanthorn.api.Metrics;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
-/** The registry as one plugin sees it: the names it registers are prefixed with its own name. */
+/**
+ * The registry as one plugin sees it: the names it registers are prefixed with its own name.
+ * Descriptions are accepted for the API's sake but not kept: nothing displays them yet.
+ */
 public final class PluginMetrics implements Metrics {
   private final MetricsRegistry registry;
   private final String prefix;

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class PluginClassLoader extends URLClassLoader {
   /** The packages shared with the launcher: the API and the logging/config APIs it exposes. */
-  static final List<String> SHARED_PACKAGES =
+  private static final List<String> SHARED_PACKAGES =
       List.of("io.lanthorn.api.", "com.typesafe.config.", "org.slf4j.");
 
   private static final List<String> SHARED_RESOURCES =
