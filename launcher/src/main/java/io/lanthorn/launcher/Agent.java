@@ -1,0 +1,244 @@
+package io.lanthorn.launcher;
+
+import io.lanthorn.api.Enricher;
+import io.lanthorn.api.EventSource;
+import io.lanthorn.api.PipelineStats;
+import io.lanthorn.api.Plugin;
+import io.lanthorn.api.Sink;
+import io.lanthorn.launcher.config.EffectiveConfig;
+import io.lanthorn.launcher.config.Enablement;
+import io.lanthorn.launcher.metrics.MetricsRegistry;
+import io.lanthorn.launcher.metrics.PluginMetrics;
+import io.lanthorn.launcher.pipeline.EnricherOrder;
+import io.lanthorn.launcher.pipeline.Pipeline;
+import io.lanthorn.launcher.pipeline.PipelineSettings;
+import io.lanthorn.launcher.pipeline.PluginInstance;
+import io.lanthorn.launcher.pipeline.StatusReporter;
+import io.lanthorn.launcher.plugin.ContextClassLoader;
+import io.lanthorn.launcher.plugin.DiscoveredService;
+import io.lanthorn.launcher.plugin.Failures;
+import io.lanthorn.launcher.plugin.PluginCatalog;
+import io.lanthorn.launcher.plugin.ServiceKind;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running agent: the enabled plugin services wired into a {@link Pipeline}.
+ *
+ * <p>Start order is sinks, enrichers, pipeline, sources, so that nothing is emitted before it has
+ * somewhere to go; stop order is the reverse. A service that fails to start is fatal: the user
+ * asked for it, and running without it silently would be worse. Everything started so far is
+ * stopped and closed, and the error names the service and how to run without it.
+ */
+public final class Agent {
+  private static final Logger log = LoggerFactory.getLogger(Agent.class);
+
+  private final PluginCatalog catalog;
+  private final EffectiveConfig config;
+  private final PipelineSettings settings;
+  private final MetricsRegistry registry;
+  private final Clock clock;
+  private final List<DiscoveredService> sources;
+  private final List<DiscoveredService> enrichers;
+  private final List<DiscoveredService> sinks;
+  private final List<DiscoveredService> started = new ArrayList<>();
+  private volatile Pipeline pipeline;
+  private StatusReporter status;
+  private boolean running;
+
+  /**
+   * Chooses the enabled services.
+   *
+   * @throws LauncherException with {@link ExitCodes#NOTHING_TO_RUN} when no source or no sink is
+   *     enabled
+   */
+  public Agent(
+      PluginCatalog catalog, EffectiveConfig config, MetricsRegistry registry, Clock clock) {
+    this.catalog = catalog;
+    this.config = config;
+    this.settings = PipelineSettings.from(config.launcher());
+    this.registry = registry;
+    this.clock = clock;
+    this.sources = enabled(ServiceKind.SOURCE);
+    this.enrichers = enabled(ServiceKind.ENRICHER);
+    this.sinks = enabled(ServiceKind.SINK);
+    if (sources.isEmpty()) {
+      throw nothingToRun(
+          ServiceKind.SOURCE, "no event source is installed or enabled: nothing can be monitored");
+    }
+    if (sinks.isEmpty()) {
+      throw nothingToRun(
+          ServiceKind.SINK, "no sink is installed or enabled: events would have nowhere to go");
+    }
+  }
+
+  /**
+   * Starts every enabled service and the pipeline.
+   *
+   * @throws LauncherException with {@link ExitCodes#FAILURE} naming the service that failed to
+   *     start, after stopping and closing everything started before it
+   */
+  public void start() {
+    List<PluginInstance<Enricher>> orderedEnrichers =
+        EnricherOrder.sort(instances(enrichers, Enricher.class), settings.enricherOrder());
+    try {
+      for (DiscoveredService sink : sinks) {
+        start(sink, () -> sink.as(Sink.class).start(context(sink)));
+      }
+      for (DiscoveredService enricher : enrichers) {
+        start(enricher, () -> enricher.as(Enricher.class).start(context(enricher)));
+      }
+      pipeline = new Pipeline(settings, orderedEnrichers, instances(sinks, Sink.class), registry);
+      pipeline.start();
+      status = new StatusReporter(pipeline, settings.statusInterval());
+      for (DiscoveredService source : sources) {
+        start(
+            source, () -> source.as(EventSource.class).start(context(source), pipeline.emitter()));
+      }
+    } catch (LauncherException e) {
+      stop();
+      throw e;
+    }
+    running = true;
+    log.info(
+        "pipeline running: sources {}, enrichers {}, sinks {}",
+        sources.stream().map(DiscoveredService::name).toList(),
+        orderedEnrichers.stream().map(PluginInstance::name).toList(),
+        sinks.stream().map(DiscoveredService::name).toList());
+  }
+
+  /**
+   * Stops the sources (they emit what is in flight), drains the pipeline into every sink, closes
+   * every service and, if it was running, logs the final status line. Safe to call after a failed
+   * start.
+   *
+   * @return whether every accepted event reached every sink before the drain timeout
+   */
+  public boolean stop() {
+    for (DiscoveredService source : started.reversed()) {
+      if (source.kind() == ServiceKind.SOURCE) {
+        call(source, "stop", () -> source.as(EventSource.class).stop());
+      }
+    }
+    boolean drained = true;
+    if (pipeline != null) {
+      try {
+        drained = pipeline.drain();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        drained = false;
+      }
+    }
+    // Sources first, sinks last: each service is closed after the last event reached it.
+    for (ServiceKind kind : List.of(ServiceKind.SOURCE, ServiceKind.ENRICHER, ServiceKind.SINK)) {
+      for (DiscoveredService service : started.reversed()) {
+        if (service.kind() == kind) {
+          call(service, "close", () -> service.as(Plugin.class).close());
+        }
+      }
+    }
+    started.clear();
+    if (status != null) {
+      status.close();
+      if (running) {
+        status.logFinal();
+      }
+      status = null;
+    }
+    running = false;
+    return drained;
+  }
+
+  /** The pipeline's totals; zero before it started. */
+  public PipelineStats stats() {
+    Pipeline current = pipeline;
+    return current == null
+        ? new PipelineStats(0, Map.of(), Map.of(), Map.of(), Map.of())
+        : current.stats();
+  }
+
+  private void start(DiscoveredService service, ContextClassLoader.PluginCall call) {
+    try {
+      ContextClassLoader.run(service.loader(), call);
+      started.add(service);
+    } catch (Exception | LinkageError e) {
+      log.debug("{} {} failed to start", service.kind().label(), service.name(), e);
+      // The API promises close() also after a failed start.
+      call(service, "close", () -> service.as(Plugin.class).close());
+      throw new LauncherException(
+          ExitCodes.FAILURE,
+          service.kind().label()
+              + " "
+              + service.name()
+              + " failed to start: "
+              + Failures.describe(e)
+              + " (to run without it: set "
+              + service.configSection()
+              + ".enabled = false, or remove "
+              + service.plugin().location().path()
+              + ")",
+          e);
+    }
+  }
+
+  private static void call(
+      DiscoveredService service, String what, ContextClassLoader.PluginCall call) {
+    try {
+      ContextClassLoader.run(service.loader(), call);
+    } catch (Exception | LinkageError e) {
+      log.error(
+          "{} {}: {} failed: {}",
+          service.kind().label(),
+          service.name(),
+          what,
+          Failures.describe(e));
+      log.debug("{} {}: {} failure", service.kind().label(), service.name(), what, e);
+    }
+  }
+
+  private AgentPluginContext context(DiscoveredService service) {
+    return new AgentPluginContext(
+        service.name(),
+        config.section(service.configSection()),
+        LoggerFactory.getLogger(service.name()),
+        new PluginMetrics(registry, service.name()),
+        clock,
+        this::stats);
+  }
+
+  private List<DiscoveredService> enabled(ServiceKind kind) {
+    return catalog.services(kind).stream()
+        .filter(s -> config.enablement(s.configSection()).enabled())
+        .toList();
+  }
+
+  private static <T> List<PluginInstance<T>> instances(
+      List<DiscoveredService> services, Class<T> type) {
+    return services.stream()
+        .map(s -> new PluginInstance<>(s.name(), s.as(type), s.loader()))
+        .toList();
+  }
+
+  private LauncherException nothingToRun(ServiceKind kind, String message) {
+    String disabled =
+        catalog.services(kind).stream()
+            .map(
+                s -> {
+                  Enablement enablement = config.enablement(s.configSection());
+                  return s.name() + " (disabled by " + enablement.decidedBy() + ")";
+                })
+            .collect(Collectors.joining(", "));
+    return new LauncherException(
+        ExitCodes.NOTHING_TO_RUN,
+        message
+            + " (plugins dir: "
+            + catalog.directory().toAbsolutePath()
+            + (disabled.isEmpty() ? "" : "; installed but disabled: " + disabled)
+            + ")");
+  }
+}

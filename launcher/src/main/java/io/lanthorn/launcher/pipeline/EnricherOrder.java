@@ -1,0 +1,28 @@
+package io.lanthorn.launcher.pipeline;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Orders enrichers as configured in {@code lanthorn.enrichers.order}: listed names first, in list
+ * order; the others after them, by name, so the order never depends on the file system.
+ */
+public final class EnricherOrder {
+  private EnricherOrder() {}
+
+  /** The enrichers sorted by {@code order}; names in the list that are not present are skipped. */
+  public static <T> List<PluginInstance<T>> sort(
+      List<PluginInstance<T>> enrichers, List<String> order) {
+    List<PluginInstance<T>> sorted = new ArrayList<>(enrichers);
+    sorted.sort(
+        Comparator.<PluginInstance<T>>comparingInt(e -> rank(order, e.name()))
+            .thenComparing(PluginInstance::name));
+    return sorted;
+  }
+
+  private static int rank(List<String> order, String name) {
+    int index = order.indexOf(name);
+    return index < 0 ? order.size() : index;
+  }
+}

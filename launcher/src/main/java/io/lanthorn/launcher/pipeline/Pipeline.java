@@ -1,0 +1,189 @@
+package io.lanthorn.launcher.pipeline;
+
+import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Enricher;
+import io.lanthorn.api.EventEmitter;
+import io.lanthorn.api.PipelineStats;
+import io.lanthorn.api.Sink;
+import io.lanthorn.launcher.metrics.MetricsRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sources → bounded hand-off → enrichers, in order → every sink, each through its own bounded queue
+ * and thread.
+ *
+ * <p>{@link #drain()} is the orderly end: after the sources stopped, it refuses further events and
+ * waits until every accepted event reached every sink (written, or counted as failed), at most
+ * {@code lanthorn.shutdown.drain-timeout}; whatever is still undelivered then is counted as dropped
+ * ({@code shutdown_timeout}).
+ */
+public final class Pipeline {
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+  private static final long INTERRUPT_GRACE_MILLIS = 1_000;
+
+  private final PipelineSettings settings;
+  private final EventBuffer handOff;
+  private final PipelineCounters counters;
+  private final List<SinkWorker> workers;
+  private final PipelineEmitter emitter;
+  private final Thread enricherThread;
+  private final List<Thread> sinkThreads = new ArrayList<>();
+
+  /**
+   * @param settings sizes, batching, overflow and retry policy
+   * @param enrichers the enabled enrichers, already in the order they run
+   * @param sinks the enabled sinks, already started
+   * @param registry where the pipeline's counters and gauges go
+   */
+  public Pipeline(
+      PipelineSettings settings,
+      List<PluginInstance<Enricher>> enrichers,
+      List<PluginInstance<Sink>> sinks,
+      MetricsRegistry registry) {
+    this.settings = settings;
+    this.handOff = new EventBuffer(settings.queueCapacity(), settings.maxBatchSize());
+    this.counters =
+        new PipelineCounters(registry, sinks.stream().map(PluginInstance::name).toList());
+    this.workers = sinks.stream().map(s -> new SinkWorker(s, settings, counters)).toList();
+    this.emitter = new PipelineEmitter(handOff, counters, settings.overflow());
+    registry.gauge("lanthorn.queued", handOff::size);
+    for (SinkWorker worker : workers) {
+      registry.gauge("lanthorn.sink." + worker.name() + ".queued", worker::queued);
+      sinkThreads.add(
+          Thread.ofPlatform().daemon().name("lanthorn-sink-" + worker.name()).unstarted(worker));
+    }
+    this.enricherThread =
+        Thread.ofPlatform()
+            .daemon()
+            .name("lanthorn-pipeline")
+            .unstarted(
+                new EnricherStage(
+                    handOff,
+                    enrichers,
+                    workers,
+                    settings.maxBatchSize(),
+                    counters.enriched(),
+                    registry));
+  }
+
+  /** Where sources emit; thread-safe. */
+  public EventEmitter emitter() {
+    return emitter;
+  }
+
+  /** Starts the pipeline and sink threads. */
+  public void start() {
+    sinkThreads.forEach(Thread::start);
+    enricherThread.start();
+  }
+
+  /**
+   * Refuses further events and waits until every accepted event reached every sink, or the drain
+   * timeout passed.
+   *
+   * @return whether everything was delivered in time
+   */
+  public boolean drain() throws InterruptedException {
+    handOff.close();
+    long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+    joinUntil(enricherThread, deadline);
+    for (Thread thread : sinkThreads) {
+      joinUntil(thread, deadline);
+    }
+    boolean complete = !enricherThread.isAlive() && sinkThreads.stream().noneMatch(Thread::isAlive);
+    if (!complete) {
+      log.error(
+          "shutdown: sinks did not catch up within {} (lanthorn.shutdown.drain-timeout);"
+              + " counting what is left as dropped",
+          format(settings.drainTimeout()));
+      forceStop();
+    }
+    return complete;
+  }
+
+  private void forceStop() throws InterruptedException {
+    if (enricherThread.isAlive()) {
+      enricherThread.interrupt();
+      enricherThread.join(INTERRUPT_GRACE_MILLIS);
+      workers.forEach(SinkWorker::endOfInput);
+    }
+    List<ConnectionEvent> left = new ArrayList<>();
+    while (handOff.take(left, Integer.MAX_VALUE, 0) > 0) {
+      // collects what never reached the enrichers
+    }
+    counters.dropped("shutdown_timeout", left.size());
+    for (int i = 0; i < workers.size(); i++) {
+      Thread thread = sinkThreads.get(i);
+      if (thread.isAlive()) {
+        thread.interrupt();
+        thread.join(INTERRUPT_GRACE_MILLIS);
+      }
+      workers.get(i).abandon();
+    }
+  }
+
+  private static void joinUntil(Thread thread, long deadlineNanos) throws InterruptedException {
+    long left = deadlineNanos - System.nanoTime();
+    if (left > 0) {
+      thread.join(Duration.ofNanos(left));
+    }
+  }
+
+  /** The running totals. */
+  public PipelineStats stats() {
+    return counters.stats();
+  }
+
+  /**
+   * The status line: {@code received=… enriched=… queued=… lost_at_source=… dropped=… | <sink>
+   * written=… failed=… queued=…}, with reasons in parentheses when a loss count is not zero.
+   */
+  public String statusLine() {
+    PipelineStats stats = stats();
+    StringBuilder line =
+        new StringBuilder()
+            .append("received=")
+            .append(stats.received())
+            .append(" enriched=")
+            .append(counters.enriched().get())
+            .append(" queued=")
+            .append(handOff.size())
+            .append(" lost_at_source=")
+            .append(withReasons(stats.totalLostAtSource(), stats.lostAtSource()))
+            .append(" dropped=")
+            .append(withReasons(stats.totalDropped(), stats.dropped()));
+    for (SinkWorker worker : workers) {
+      line.append(" | ")
+          .append(worker.name())
+          .append(" written=")
+          .append(stats.writtenBySink().get(worker.name()))
+          .append(" failed=")
+          .append(stats.failedBySink().get(worker.name()))
+          .append(" queued=")
+          .append(worker.queued());
+    }
+    return line.toString();
+  }
+
+  private static String withReasons(long total, Map<String, Long> byReason) {
+    if (total == 0) {
+      return "0";
+    }
+    StringJoiner reasons = new StringJoiner(" ", total + " (", ")");
+    byReason.forEach((reason, count) -> reasons.add(reason + "=" + count));
+    return reasons.toString();
+  }
+
+  private static String format(Duration duration) {
+    return duration.toMillis() % 1000 == 0
+        ? TimeUnit.MILLISECONDS.toSeconds(duration.toMillis()) + "s"
+        : duration.toMillis() + "ms";
+  }
+}
