@@ -38,7 +38,8 @@ final class BatchWriter implements AutoCloseable {
   void write(List<ConnectionEvent> batch) throws SQLException {
     try {
       dsl.transaction(
-          () -> {
+          transaction -> {
+            // Statements prepared on the same connection join the transaction jOOQ began.
             for (ConnectionEvent event : batch) {
               Column.bind(insertEvent, EventColumns.ALL, event);
               insertEvent.addBatch();

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -39,12 +41,12 @@ final class DatabaseFile {
 
   /**
    * Creates the file (mode 0600) and its missing directories (mode 0700) unless they exist, and
-   * prepares read-write connections in WAL mode with {@code synchronous=NORMAL}.
+   * prepares read-write connections with {@code synchronous=NORMAL}. Call {@link #useWal()} once
+   * the schema is known to be one this build may write.
    */
   static DatabaseFile forWriting(Path path, Duration busyTimeout) throws PluginException {
     createPrivately(path);
     SQLiteConfig config = baseConfig(busyTimeout);
-    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     // With WAL, NORMAL loses no committed transaction on a process crash, only on power loss.
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     // Never let SQLite create the file itself: it would use the umask, not 0600.
@@ -72,6 +74,24 @@ final class DatabaseFile {
   /** Connections as {@link #connect()} makes them, for Flyway. */
   DataSource dataSource() {
     return dataSource;
+  }
+
+  /**
+   * Switches the file to write-ahead logging, which the file remembers: readers never block the
+   * writer, and a commit appends to the log instead of rewriting pages. Not done on opening, so
+   * that a file this build refuses is left exactly as it was.
+   */
+  void useWal() throws PluginException {
+    try (Connection connection = connect();
+        Statement statement = connection.createStatement();
+        ResultSet mode = statement.executeQuery("PRAGMA journal_mode = WAL")) {
+      if (!mode.next() || !"wal".equalsIgnoreCase(mode.getString(1))) {
+        throw new PluginException(
+            path + " cannot use write-ahead logging: put it on a local file system");
+      }
+    } catch (SQLException e) {
+      throw new PluginException(SqliteErrors.explain(path, e, "switch to WAL"), e);
+    }
   }
 
   /**

@@ -40,9 +40,10 @@ final class SchemaMigrator {
    */
   MigrationVersion migrate() throws PluginException {
     try {
-      refuseNewer(flyway.info());
+      MigrationInfoService info = flyway.info();
+      refuseNewer(info);
       flyway.migrate();
-      return flyway.info().current().getVersion();
+      return latestKnown(info);
     } catch (FlywayException e) {
       throw new PluginException(explain(e), e);
     }
@@ -78,21 +79,23 @@ final class SchemaMigrator {
             .map(MigrationInfo::getState)
             .anyMatch(s -> s == MigrationState.FUTURE_SUCCESS || s == MigrationState.FUTURE_FAILED);
     if (newer) {
-      MigrationVersion known =
-          Arrays.stream(info.all())
-              .filter(m -> m.getState().isResolved())
-              .map(MigrationInfo::getVersion)
-              .max(Comparator.naturalOrder())
-              .orElse(MigrationVersion.EMPTY);
       throw new PluginException(
           file.path()
               + " has schema version "
               + info.current().getVersion()
               + ", newer than this Lanthorn knows ("
-              + known
+              + latestKnown(info)
               + "): upgrade Lanthorn, or choose another sink-sqlite.path (--db-path); the file"
               + " was left as it is");
     }
+  }
+
+  private static MigrationVersion latestKnown(MigrationInfoService info) {
+    return Arrays.stream(info.all())
+        .filter(m -> m.getState().isResolved())
+        .map(MigrationInfo::getVersion)
+        .max(Comparator.naturalOrder())
+        .orElse(MigrationVersion.EMPTY);
   }
 
   private String explain(FlywayException e) {

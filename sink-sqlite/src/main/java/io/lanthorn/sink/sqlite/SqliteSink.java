@@ -47,6 +47,7 @@ public final class SqliteSink implements Sink {
             .counter("events.failed", "events in batches that failed to commit (not written)");
     DatabaseFile file = DatabaseFile.forWriting(settings.path(), settings.busyTimeout());
     MigrationVersion version = new SchemaMigrator(file).migrate();
+    file.useWal();
     writer = open(file);
     maintenance = new Maintenance(file.connect(), settings, context, written);
     maintenance.start();
@@ -56,7 +57,7 @@ public final class SqliteSink implements Sink {
             "sink-sqlite writing to {} (schema {}, retention {})",
             file.path(),
             version,
-            settings.retentionEnabled() ? settings.retention() : "off");
+            settings.retentionEnabled() ? context.config().getString("retention") : "off");
   }
 
   @Override

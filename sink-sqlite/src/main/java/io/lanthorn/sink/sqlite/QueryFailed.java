@@ -1,0 +1,57 @@
+package io.lanthorn.sink.sqlite;
+
+import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
+
+import java.util.concurrent.Callable;
+import org.jooq.Condition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lanthorn query failed}: connection attempts that were refused, timed out … */
+@Command(
+    name = "failed",
+    description =
+        "Failed connections (refused, timed_out, unreachable, other) over a period, newest first.")
+final class QueryFailed implements Callable<Integer> {
+  @Mixin QueryDatabaseOptions database;
+  @Mixin QueryPeriodOptions period;
+
+  @Option(
+      names = "--container",
+      paramLabel = "NAME",
+      description = "Only this container (- for processes outside containers).")
+  String container;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "At most this many connections (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Override
+  public Integer call() throws Exception {
+    Condition where = period.events().and(QuerySql.FAILED);
+    if (container != null) {
+      where = where.and(QuerySql.CONTAINER.eq(container));
+    }
+    Condition filter = where;
+    return database.answer(
+        dsl ->
+            dsl.select(
+                    EVENTS_VIEW.TIME,
+                    QuerySql.CONTAINER.as("container"),
+                    EVENTS_VIEW.PROCESS_NAME,
+                    EVENTS_VIEW.PID,
+                    EVENTS_VIEW.DST_ADDR,
+                    EVENTS_VIEW.DST_PORT,
+                    EVENTS_VIEW.OUTCOME,
+                    EVENTS_VIEW.ERRNO)
+                .from(EVENTS_VIEW)
+                .where(filter)
+                .orderBy(EVENTS_VIEW.TIMESTAMP_NS.desc())
+                .limit(limit)
+                .fetch());
+  }
+}
