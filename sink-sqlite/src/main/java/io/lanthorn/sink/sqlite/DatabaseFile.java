@@ -18,6 +18,7 @@ import java.util.Set;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.SQLiteOpenMode;
 
 /**
@@ -45,6 +46,7 @@ final class DatabaseFile {
    * the schema is known to be one this build may write.
    */
   static DatabaseFile forWriting(Path path, Duration busyTimeout) throws PluginException {
+    requireNativeLibrary();
     createPrivately(path);
     SQLiteConfig config = baseConfig(busyTimeout);
     // With WAL, NORMAL loses no committed transaction on a process crash, only on power loss.
@@ -56,6 +58,7 @@ final class DatabaseFile {
 
   /** Prepares read-only connections to an existing file, e.g. for {@code lanthorn query}. */
   static DatabaseFile forReading(Path path, Duration busyTimeout) throws PluginException {
+    requireNativeLibrary();
     if (!Files.isRegularFile(path)) {
       throw new PluginException(
           "no database at " + path + ": run the agent first, or pass --db-path");
@@ -104,12 +107,25 @@ final class DatabaseFile {
       return dataSource.getConnection();
     } catch (SQLException e) {
       throw new PluginException(SqliteErrors.explain(path, e, "open"), e);
-    } catch (UnsatisfiedLinkError | ExceptionInInitializerError e) {
-      // sqlite-jdbc extracts its native library into java.io.tmpdir, which may be noexec.
+    }
+  }
+
+  /**
+   * Loads sqlite-jdbc's native library now, so that failing to do so is explained rather than
+   * surfacing later as "Error opening connection".
+   */
+  private static void requireNativeLibrary() throws PluginException {
+    try {
+      SQLiteJDBCLoader.initialize();
+    } catch (Exception e) {
+      // sqlite-jdbc extracts the library to a temporary directory, which may be mounted noexec.
+      String directory =
+          System.getProperty("org.sqlite.tmpdir", System.getProperty("java.io.tmpdir"));
       throw new PluginException(
-          "cannot load SQLite's native library ("
-              + e.getMessage()
-              + "): start Java with -Dorg.sqlite.tmpdir=<a directory that allows executables>",
+          "cannot load SQLite's native library from "
+              + directory
+              + " (mounted noexec?): start Java with -Dorg.sqlite.tmpdir=<a directory that allows"
+              + " executables>",
           e);
     }
   }
