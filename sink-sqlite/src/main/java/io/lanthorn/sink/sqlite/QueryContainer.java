@@ -2,7 +2,8 @@ package io.lanthorn.sink.sqlite;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
 
-import java.util.concurrent.Callable;
+import org.jooq.DSLContext;
+import org.jooq.ResultQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "container",
     description = "One container's connections over a period, newest first.")
-final class QueryContainer implements Callable<Integer> {
+final class QueryContainer implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
 
@@ -29,24 +30,27 @@ final class QueryContainer implements Callable<Integer> {
   int limit;
 
   @Override
-  public Integer call() throws Exception {
-    return database.answer(
-        dsl ->
-            dsl.select(
-                    EVENTS_VIEW.TIME,
-                    EVENTS_VIEW.PROCESS_NAME,
-                    EVENTS_VIEW.PID,
-                    EVENTS_VIEW.SRC_ADDR,
-                    EVENTS_VIEW.SRC_PORT,
-                    EVENTS_VIEW.DST_ADDR,
-                    EVENTS_VIEW.DST_PORT,
-                    EVENTS_VIEW.OUTCOME,
-                    EVENTS_VIEW.ERRNO,
-                    QuerySql.HANDSHAKE_MS.as("handshake_ms"))
-                .from(EVENTS_VIEW)
-                .where(period.events().and(QuerySql.CONTAINER.eq(container)))
-                .orderBy(EVENTS_VIEW.TIMESTAMP_NS.desc())
-                .limit(limit)
-                .fetch());
+  public QueryDatabaseOptions database() {
+    return database;
+  }
+
+  @Override
+  public ResultQuery<?> ask(DSLContext dsl) {
+    return dsl.select(
+            EVENTS_VIEW.TIME,
+            EVENTS_VIEW.PROCESS_NAME,
+            EVENTS_VIEW.PID,
+            EVENTS_VIEW.SRC_ADDR,
+            EVENTS_VIEW.SRC_PORT,
+            EVENTS_VIEW.DST_ADDR,
+            EVENTS_VIEW.DST_PORT,
+            EVENTS_VIEW.OUTCOME,
+            EVENTS_VIEW.ERRNO,
+            QuerySql.HANDSHAKE_MS.as("handshake_ms"))
+        .from(EVENTS_VIEW)
+        .where(period.events())
+        .and(QuerySql.containerIs(EVENTS_VIEW.CONTAINER_NAME, container))
+        .orderBy(EVENTS_VIEW.TIMESTAMP_NS.desc())
+        .limit(limit);
   }
 }

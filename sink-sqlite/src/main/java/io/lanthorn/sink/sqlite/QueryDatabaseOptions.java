@@ -4,8 +4,6 @@ import io.lanthorn.api.PluginException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.function.Function;
-import org.jooq.DSLContext;
 import org.jooq.Result;
 import org.jooq.exception.DataAccessException;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +35,7 @@ final class QueryDatabaseOptions {
    *
    * @return the exit status
    */
-  int answer(Function<DSLContext, Result<?>> question) throws PluginException, SQLException {
+  int answer(QueryQuestion question) throws PluginException, SQLException {
     QueryCli root = (QueryCli) mixee.root().userObject();
     SinkSettings settings = SinkSettings.from(root.config());
     Path path = dbPath == null ? settings.path() : dbPath.toAbsolutePath();
@@ -45,7 +43,7 @@ final class QueryDatabaseOptions {
     new SchemaMigrator(file).requireCurrent();
     Result<?> answer;
     try (Connection connection = file.connect()) {
-      answer = question.apply(Jooq.using(connection));
+      answer = question.ask(Jooq.using(connection)).fetch();
     } catch (DataAccessException e) {
       throw new PluginException(SqliteErrors.explain(path, e, "read"), e);
     }

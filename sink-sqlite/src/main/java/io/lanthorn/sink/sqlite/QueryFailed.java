@@ -2,8 +2,9 @@ package io.lanthorn.sink.sqlite;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
 
-import java.util.concurrent.Callable;
-import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.ResultQuery;
+import org.jooq.impl.DSL;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
     name = "failed",
     description =
         "Failed connections (refused, timed_out, unreachable, other) over a period, newest first.")
-final class QueryFailed implements Callable<Integer> {
+final class QueryFailed implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
 
@@ -31,27 +32,29 @@ final class QueryFailed implements Callable<Integer> {
   int limit;
 
   @Override
-  public Integer call() throws Exception {
-    Condition where = period.events().and(QuerySql.FAILED);
-    if (container != null) {
-      where = where.and(QuerySql.CONTAINER.eq(container));
-    }
-    Condition filter = where;
-    return database.answer(
-        dsl ->
-            dsl.select(
-                    EVENTS_VIEW.TIME,
-                    QuerySql.CONTAINER.as("container"),
-                    EVENTS_VIEW.PROCESS_NAME,
-                    EVENTS_VIEW.PID,
-                    EVENTS_VIEW.DST_ADDR,
-                    EVENTS_VIEW.DST_PORT,
-                    EVENTS_VIEW.OUTCOME,
-                    EVENTS_VIEW.ERRNO)
-                .from(EVENTS_VIEW)
-                .where(filter)
-                .orderBy(EVENTS_VIEW.TIMESTAMP_NS.desc())
-                .limit(limit)
-                .fetch());
+  public QueryDatabaseOptions database() {
+    return database;
+  }
+
+  @Override
+  public ResultQuery<?> ask(DSLContext dsl) {
+    return dsl.select(
+            EVENTS_VIEW.TIME,
+            QuerySql.CONTAINER.as("container"),
+            EVENTS_VIEW.PROCESS_NAME,
+            EVENTS_VIEW.PID,
+            EVENTS_VIEW.DST_ADDR,
+            EVENTS_VIEW.DST_PORT,
+            EVENTS_VIEW.OUTCOME,
+            EVENTS_VIEW.ERRNO)
+        .from(EVENTS_VIEW)
+        .where(period.events())
+        .and(QuerySql.FAILED)
+        .and(
+            container == null
+                ? DSL.noCondition()
+                : QuerySql.containerIs(EVENTS_VIEW.CONTAINER_NAME, container))
+        .orderBy(EVENTS_VIEW.TIMESTAMP_NS.desc())
+        .limit(limit);
   }
 }

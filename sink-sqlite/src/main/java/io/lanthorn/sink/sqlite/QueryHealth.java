@@ -6,7 +6,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.concurrent.Callable;
+import org.jooq.DSLContext;
+import org.jooq.ResultQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -17,7 +18,7 @@ import picocli.CommandLine.Mixin;
         "Per hour: events received, written, lost at the source, dropped, and complete_pct ="
             + " written / (received + lost_at_source). Hours without a row: the agent was not"
             + " running.")
-final class QueryHealth implements Callable<Integer> {
+final class QueryHealth implements QueryQuestion {
   // The view's "hour" column, e.g. 2026-11-25T14:00Z: fixed width, so text order is time order.
   private static final DateTimeFormatter HOUR =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:00'Z'").withZone(ZoneOffset.UTC);
@@ -26,15 +27,17 @@ final class QueryHealth implements Callable<Integer> {
   @Mixin QueryPeriodOptions period;
 
   @Override
-  public Integer call() throws Exception {
+  public QueryDatabaseOptions database() {
+    return database;
+  }
+
+  @Override
+  public ResultQuery<?> ask(DSLContext dsl) {
     var hourly = COLLECTION_HEALTH_HOURLY;
-    return database.answer(
-        dsl ->
-            dsl.selectFrom(hourly)
-                .where(hourly.HOUR.ge(hour(period.since)))
-                .and(hourly.HOUR.le(hour(period.until.minusNanos(1))))
-                .orderBy(hourly.HOUR)
-                .fetch());
+    return dsl.selectFrom(hourly)
+        .where(hourly.HOUR.ge(hour(period.since)))
+        .and(hourly.HOUR.le(hour(period.until.minusNanos(1))))
+        .orderBy(hourly.HOUR);
   }
 
   /** The hour holding this instant: a period covers every hour it touches. */

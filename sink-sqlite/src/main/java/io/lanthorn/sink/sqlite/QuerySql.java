@@ -30,6 +30,14 @@ final class QuerySql {
 
   private QuerySql() {}
 
+  /**
+   * Rows of the container shown as {@code shown}. Plain equality for a name, so that SQLite can use
+   * the index on {@code container_name}; {@link #NO_CONTAINER} matches {@code NULL} and empty.
+   */
+  static Condition containerIs(Field<String> name, String shown) {
+    return shown.equals(NO_CONTAINER) ? name.isNull().or(name.eq(inline(""))) : name.eq(shown);
+  }
+
   /** A container name column as shown: empty or {@code NULL} become {@link #NO_CONTAINER}. */
   static Field<String> container(Field<String> name) {
     return coalesce(nullif(name, inline("")), inline(NO_CONTAINER));

@@ -2,9 +2,8 @@ package io.lanthorn.sink.sqlite;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.CONNECTION_AGGREGATIONS_VIEW;
 
-import java.util.concurrent.Callable;
-import org.jooq.Condition;
-import org.jooq.Field;
+import org.jooq.DSLContext;
+import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Option;
     description =
         "Every (container, process, destination) ever seen, with counts and first/last time;"
             + " kept when retention deletes events.")
-final class QuerySummary implements Callable<Integer> {
+final class QuerySummary implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
 
   @Option(
@@ -33,26 +32,29 @@ final class QuerySummary implements Callable<Integer> {
   int limit;
 
   @Override
-  public Integer call() throws Exception {
+  public QueryDatabaseOptions database() {
+    return database;
+  }
+
+  @Override
+  public ResultQuery<?> ask(DSLContext dsl) {
     var summary = CONNECTION_AGGREGATIONS_VIEW;
-    Field<String> containerName = QuerySql.container(summary.CONTAINER_NAME);
-    Condition filter = container == null ? DSL.noCondition() : containerName.eq(container);
-    return database.answer(
-        dsl ->
-            dsl.select(
-                    containerName.as("container"),
-                    summary.PROCESS_NAME,
-                    summary.DST_ADDR,
-                    summary.DST_PORT,
-                    summary.PROTOCOL,
-                    summary.CONNECTION_COUNT.as("connections"),
-                    summary.FAILED_COUNT.as("failed"),
-                    summary.FIRST_SEEN,
-                    summary.LAST_SEEN)
-                .from(summary)
-                .where(filter)
-                .orderBy(summary.CONNECTION_COUNT.desc(), summary.LAST_SEEN_NS.desc())
-                .limit(limit)
-                .fetch());
+    return dsl.select(
+            QuerySql.container(summary.CONTAINER_NAME).as("container"),
+            summary.PROCESS_NAME,
+            summary.DST_ADDR,
+            summary.DST_PORT,
+            summary.PROTOCOL,
+            summary.CONNECTION_COUNT.as("connections"),
+            summary.FAILED_COUNT.as("failed"),
+            summary.FIRST_SEEN,
+            summary.LAST_SEEN)
+        .from(summary)
+        .where(
+            container == null
+                ? DSL.noCondition()
+                : QuerySql.containerIs(summary.CONTAINER_NAME, container))
+        .orderBy(summary.CONNECTION_COUNT.desc(), summary.LAST_SEEN_NS.desc())
+        .limit(limit);
   }
 }

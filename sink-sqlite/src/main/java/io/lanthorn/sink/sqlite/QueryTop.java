@@ -8,15 +8,16 @@ import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.min;
 import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.noCondition;
+import static org.jooq.impl.DSL.partitionBy;
 import static org.jooq.impl.DSL.rowNumber;
 import static org.jooq.impl.DSL.sum;
 import static org.jooq.impl.DSL.when;
 
-import java.util.concurrent.Callable;
-import org.jooq.Condition;
+import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.ResultQuery;
 import org.jooq.Table;
-import org.jooq.impl.DSL;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "top",
     description = "Top destinations per container over a period, most connections first.")
-final class QueryTop implements Callable<Integer> {
+final class QueryTop implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
 
@@ -43,50 +44,50 @@ final class QueryTop implements Callable<Integer> {
   String container;
 
   @Override
-  public Integer call() throws Exception {
-    Condition where = period.events();
-    if (container != null) {
-      where = where.and(QuerySql.CONTAINER.eq(container));
-    }
-    Condition filter = where;
+  public QueryDatabaseOptions database() {
+    return database;
+  }
+
+  @Override
+  public ResultQuery<?> ask(DSLContext dsl) {
     Field<Integer> connections = count();
-    return database.answer(
-        dsl -> {
-          Table<?> ranked =
-              dsl.select(
-                      QuerySql.CONTAINER.as("container"),
-                      EVENTS_VIEW.DST_ADDR,
-                      EVENTS_VIEW.DST_PORT,
-                      connections.as("connections"),
-                      sum(when(QuerySql.FAILED, inline(1)).otherwise(inline(0))).as("failed"),
-                      groupConcatDistinct(EVENTS_VIEW.PROCESS_NAME).as("processes"),
-                      min(EVENTS_VIEW.TIME).as("first_seen"),
-                      max(EVENTS_VIEW.TIME).as("last_seen"),
-                      rowNumber()
-                          .over(
-                              DSL.partitionBy(QuerySql.CONTAINER)
-                                  .orderBy(
-                                      connections.desc(),
-                                      EVENTS_VIEW.DST_ADDR,
-                                      EVENTS_VIEW.DST_PORT))
-                          .as("rank"))
-                  .from(EVENTS_VIEW)
-                  .where(filter)
-                  .groupBy(QuerySql.CONTAINER, EVENTS_VIEW.DST_ADDR, EVENTS_VIEW.DST_PORT)
-                  .asTable("ranked");
-          return dsl.select(
-                  ranked.field("container"),
-                  ranked.field("dst_addr"),
-                  ranked.field("dst_port"),
-                  ranked.field("connections"),
-                  ranked.field("failed"),
-                  ranked.field("processes"),
-                  ranked.field("first_seen"),
-                  ranked.field("last_seen"))
-              .from(ranked)
-              .where(field(name("ranked", "rank"), Integer.class).le(perContainer))
-              .orderBy(ranked.field("container"), field(name("ranked", "rank")))
-              .fetch();
-        });
+    // Rank destinations within each container, then keep the first few of each.
+    Table<?> ranked =
+        dsl.select(
+                QuerySql.CONTAINER.as("container"),
+                EVENTS_VIEW.DST_ADDR,
+                EVENTS_VIEW.DST_PORT,
+                connections.as("connections"),
+                sum(when(QuerySql.FAILED, inline(1)).otherwise(inline(0))).as("failed"),
+                groupConcatDistinct(EVENTS_VIEW.PROCESS_NAME).as("processes"),
+                min(EVENTS_VIEW.TIME).as("first_seen"),
+                max(EVENTS_VIEW.TIME).as("last_seen"),
+                rowNumber()
+                    .over(
+                        partitionBy(QuerySql.CONTAINER)
+                            .orderBy(
+                                connections.desc(), EVENTS_VIEW.DST_ADDR, EVENTS_VIEW.DST_PORT))
+                    .as("rank"))
+            .from(EVENTS_VIEW)
+            .where(period.events())
+            .and(
+                container == null
+                    ? noCondition()
+                    : QuerySql.containerIs(EVENTS_VIEW.CONTAINER_NAME, container))
+            .groupBy(QuerySql.CONTAINER, EVENTS_VIEW.DST_ADDR, EVENTS_VIEW.DST_PORT)
+            .asTable("ranked");
+    Field<Integer> rank = field(name("ranked", "rank"), Integer.class);
+    return dsl.select(
+            ranked.field("container"),
+            ranked.field("dst_addr"),
+            ranked.field("dst_port"),
+            ranked.field("connections"),
+            ranked.field("failed"),
+            ranked.field("processes"),
+            ranked.field("first_seen"),
+            ranked.field("last_seen"))
+        .from(ranked)
+        .where(rank.le(perContainer))
+        .orderBy(ranked.field("container"), rank);
   }
 }
