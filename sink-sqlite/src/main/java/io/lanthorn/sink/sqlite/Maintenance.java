@@ -112,7 +112,8 @@ final class Maintenance implements AutoCloseable {
     } catch (RuntimeException e) {
       failures.increment();
       logger.warn(
-          "sink-sqlite could not {}: {}", what, SqliteErrors.explain(settings.path(), e, what));
+          "sink-sqlite: {} (tried again next interval)",
+          SqliteErrors.explain(settings.path(), e, what + " in"));
       logger.debug("sink-sqlite maintenance failure", e);
     }
   }
