@@ -1,0 +1,219 @@
+package io.lanthorn.sink.sqlite;
+
+import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS;
+
+import io.lanthorn.api.AddressFamily;
+import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Outcome;
+import io.lanthorn.api.StandardAttributes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.jooq.BatchBindStep;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Rows per second into {@code events}, one transaction per batch of {@value #BATCH}, on a fresh
+ * file (WAL, {@code synchronous=NORMAL}, the migrations' indexes) every iteration:
+ *
+ * <ul>
+ *   <li>{@code sinkWrite}: the sink's own path, {@link SqliteSink#write}, including the summary
+ *       UPSERT in the same transaction;
+ *   <li>{@code plainJdbc}: a hand-written INSERT of the same columns with typed setters and a JDBC
+ *       batch, the reference;
+ *   <li>{@code jooqBatchBind}: jOOQ's {@code batch(insert).bind(row)…}, the alternative measured.
+ * </ul>
+ *
+ * <p>Run with {@code bench/sqlite/run.sh}; the figures are in the module README.
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Xmx2g"})
+@State(Scope.Thread)
+public class WriteBenchmark {
+  static final int BATCH = 1000;
+  private static final int BATCHES = 64;
+  private static final Instant START = Instant.parse("2026-11-25T00:00:00Z");
+
+  private final List<List<ConnectionEvent>> batches = new ArrayList<>();
+  private int next;
+  private Path dir;
+  private SqliteSink sink;
+  private Connection connection;
+  private PreparedStatement plainInsert;
+  private DSLContext dsl;
+
+  /** Realistic events: three in four from containers with labels, 60 destinations, 5% failed. */
+  @Setup(Level.Trial)
+  public void makeEvents() {
+    int n = 0;
+    for (int b = 0; b < BATCHES; b++) {
+      List<ConnectionEvent> batch = new ArrayList<>(BATCH);
+      for (int i = 0; i < BATCH; i++, n++) {
+        Instant at = START.plusMillis(n);
+        int port = 5000 + n % 60;
+        ConnectionEvent event =
+            n % 4 == 3
+                ? TestEvents.host(at, port).build()
+                : TestEvents.inContainer("app-" + n % 3, at, port)
+                    .build()
+                    .withAttribute(
+                        StandardAttributes.CONTAINER_LABELS,
+                        Map.of(
+                            "com.docker.compose.project", "shop",
+                            "com.docker.compose.service", "app-" + n % 3,
+                            "team", "payments",
+                            "tier", "backend"));
+        batch.add(
+            event.toBuilder().outcome(n % 20 == 0 ? Outcome.REFUSED : Outcome.ESTABLISHED).build());
+      }
+      batches.add(List.copyOf(batch));
+    }
+  }
+
+  /**
+   * A fresh migrated file per iteration, so every iteration inserts into the same size of table.
+   */
+  @Setup(Level.Iteration)
+  public void openFile() throws Exception {
+    dir = Files.createTempDirectory("lanthorn-bench");
+    Path file = dir.resolve("lanthorn.db");
+    // Retention off and health rare: only the write path is measured.
+    TestContext context =
+        TestContext.forFile(file, Map.of("retention", "0", "health-interval", "1h"));
+    sink = new SqliteSink();
+    sink.start(context);
+    connection = DatabaseFile.forWriting(file, Duration.ofSeconds(5)).connect();
+    connection.setAutoCommit(false);
+    plainInsert = connection.prepareStatement(PLAIN_INSERT);
+    dsl = Jooq.using(connection);
+  }
+
+  @TearDown(Level.Iteration)
+  public void deleteFile() throws Exception {
+    plainInsert.close();
+    connection.close();
+    sink.close();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void sinkWrite() throws Exception {
+    sink.write(nextBatch());
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void plainJdbc() throws SQLException {
+    for (ConnectionEvent e : nextBatch()) {
+      bindPlain(plainInsert, e);
+      plainInsert.addBatch();
+    }
+    plainInsert.executeBatch();
+    connection.commit();
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public void jooqBatchBind() {
+    List<Field<?>> fields = EventColumns.ALL.stream().<Field<?>>map(Column::field).toList();
+    List<ConnectionEvent> batch = nextBatch();
+    dsl.transaction(
+        transaction -> {
+          BatchBindStep step =
+              transaction
+                  .dsl()
+                  .batch(
+                      transaction
+                          .dsl()
+                          .insertInto(EVENTS)
+                          .columns(fields)
+                          .values(new Object[fields.size()]));
+          for (ConnectionEvent event : batch) {
+            step = step.bind(EventColumns.ALL.stream().map(c -> c.value().apply(event)).toArray());
+          }
+          step.execute();
+        });
+  }
+
+  private List<ConnectionEvent> nextBatch() {
+    return batches.get(next++ % BATCHES);
+  }
+
+  // The reference: what a careful hand-written JDBC writer of the same columns would do.
+  private static final String PLAIN_INSERT =
+      "INSERT INTO events (timestamp_ns, kernel_time_ns, event_type, protocol, address_family,"
+          + " src_addr, src_port, dst_addr, dst_port, outcome, errno, handshake_ns, pid, tid, uid,"
+          + " gid, process_name, process_cmdline, process_exe_path, cgroup_id, cgroup_name,"
+          + " container_id, container_name, container_runtime, image_name, image_id,"
+          + " container_labels, compose_project, compose_service, attribution_status, attributes)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+          + " ?, ?, ?, ?, ?)";
+
+  private static void bindPlain(PreparedStatement s, ConnectionEvent e) throws SQLException {
+    s.setLong(1, e.timestampNanos());
+    s.setLong(2, e.kernelTimeNanos());
+    s.setString(3, "connect");
+    s.setString(4, e.protocol().label());
+    s.setString(5, e.family() == AddressFamily.INET ? "ipv4" : "ipv6");
+    s.setString(6, e.sourceAddress().getHostAddress());
+    s.setInt(7, e.sourcePort());
+    s.setString(8, e.destinationAddress().getHostAddress());
+    s.setInt(9, e.destinationPort());
+    s.setString(10, e.outcome().label());
+    s.setInt(11, e.errno());
+    s.setLong(12, e.handshakeNanos());
+    s.setInt(13, e.pid());
+    s.setInt(14, e.tid());
+    s.setLong(15, Integer.toUnsignedLong(e.uid()));
+    s.setLong(16, Integer.toUnsignedLong(e.gid()));
+    s.setString(17, e.comm());
+    s.setString(18, e.commandLine());
+    s.setString(19, e.attribute(StandardAttributes.PROCESS_EXECUTABLE_PATH));
+    s.setLong(20, e.cgroupId());
+    s.setString(21, e.cgroupName());
+    s.setString(22, e.attribute(StandardAttributes.CONTAINER_ID));
+    s.setString(23, e.attribute(StandardAttributes.CONTAINER_NAME));
+    s.setString(24, e.attribute(StandardAttributes.CONTAINER_RUNTIME));
+    s.setString(25, e.attribute(StandardAttributes.CONTAINER_IMAGE_NAME));
+    s.setString(26, e.attribute(StandardAttributes.CONTAINER_IMAGE_ID));
+    s.setString(27, AttributesJson.of(e.attribute(StandardAttributes.CONTAINER_LABELS)));
+    s.setString(28, e.attribute(StandardAttributes.COMPOSE_PROJECT));
+    s.setString(29, e.attribute(StandardAttributes.COMPOSE_SERVICE));
+    s.setString(30, e.attribute(StandardAttributes.ATTRIBUTION_STATUS));
+    s.setString(31, AttributesJson.unstored(e.attributes(), EventColumns.STORED_ATTRIBUTES));
+  }
+}

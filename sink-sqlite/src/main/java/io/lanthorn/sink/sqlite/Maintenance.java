@@ -1,0 +1,120 @@
+package io.lanthorn.sink.sqlite;
+
+import io.lanthorn.api.Counter;
+import io.lanthorn.api.PluginContext;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+
+/**
+ * Runs retention and health recording on a background thread with a connection of its own, so that
+ * neither ever runs on (or delays) the pipeline's thread calling {@code write}.
+ */
+final class Maintenance implements AutoCloseable {
+  private final Connection connection;
+  private final HealthRecorder health;
+  private final Retention retention;
+  private final SinkSettings settings;
+  private final Clock clock;
+  private final Logger logger;
+  private final Counter deleted;
+  private final Counter failures;
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().name("sink-sqlite-maintenance").daemon().factory());
+  private volatile boolean closing;
+
+  /**
+   * @param connection used only by this object, closed with it
+   * @param context supplies the clock, logger, metrics and pipeline totals
+   * @param written the sink's count of committed events, for health rows
+   */
+  Maintenance(
+      Connection connection, SinkSettings settings, PluginContext context, Counter written) {
+    DSLContext dsl = Jooq.using(connection);
+    this.connection = connection;
+    this.settings = settings;
+    this.clock = context.clock();
+    this.logger = context.logger();
+    this.health =
+        new HealthRecorder(dsl, context.pluginName(), context::pipelineStats, written, nowNanos());
+    this.retention = new Retention(dsl, settings.retentionChunk());
+    this.deleted = context.metrics().counter("retention.deleted", "events deleted by retention");
+    this.failures =
+        context
+            .metrics()
+            .counter("maintenance.failed", "retention or health runs that failed (logged)");
+  }
+
+  /**
+   * Schedules a health row every health interval and, when enabled, retention at once and then
+   * every retention interval.
+   */
+  @SuppressWarnings("FutureReturnValueIgnored") // guarded() handles every failure inside the task
+  void start() {
+    long healthMillis = settings.healthInterval().toMillis();
+    scheduler.scheduleAtFixedRate(
+        () -> guarded("record health", () -> health.record(nowNanos())),
+        healthMillis,
+        healthMillis,
+        TimeUnit.MILLISECONDS);
+    if (settings.retentionEnabled()) {
+      scheduler.scheduleWithFixedDelay(
+          () -> guarded("apply retention", this::applyRetention),
+          0,
+          settings.retentionInterval().toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Stops the schedule, then writes the last health row, so the final interval (and the last batch
+   * the pipeline flushed at shutdown) is accounted for.
+   */
+  @Override
+  public void close() throws SQLException, InterruptedException {
+    closing = true;
+    scheduler.shutdown();
+    // A retention chunk in progress finishes; waiting longer than a lock wait would be pointless.
+    Duration wait = settings.busyTimeout().plusSeconds(5);
+    if (!scheduler.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+      logger.warn("sink-sqlite maintenance did not stop within {}; closing anyway", wait);
+      scheduler.shutdownNow();
+    }
+    try (connection) {
+      guarded("record health", () -> health.record(nowNanos()));
+    }
+  }
+
+  private void applyRetention() {
+    long cutoff = EpochNanos.of(clock.instant().minus(settings.retention()));
+    long count = retention.deleteOlderThan(cutoff, () -> !closing);
+    deleted.add(count);
+    if (count > 0) {
+      logger.debug("retention deleted {} events older than {}", count, settings.retention());
+    }
+  }
+
+  private long nowNanos() {
+    return EpochNanos.of(clock.instant());
+  }
+
+  private void guarded(String what, Runnable task) {
+    // An exception would cancel a periodic task for good: log, count, and try again next time.
+    try {
+      task.run();
+    } catch (RuntimeException e) {
+      failures.increment();
+      logger.warn(
+          "sink-sqlite: {} (tried again next interval)",
+          SqliteErrors.explain(settings.path(), e, what + " in"));
+      logger.debug("sink-sqlite maintenance failure", e);
+    }
+  }
+}

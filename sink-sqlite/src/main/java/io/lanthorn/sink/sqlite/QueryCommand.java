@@ -1,0 +1,61 @@
+package io.lanthorn.sink.sqlite;
+
+import com.typesafe.config.Config;
+import io.lanthorn.api.PluginCommand;
+import io.lanthorn.api.PluginException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * {@code lanthorn query}: answers the common questions from the SQLite history (top destinations
+ * per container, one container's connections, failed connections, the summary, completeness) as a
+ * table or JSON. The same questions as SQL are in the module's README.
+ */
+public final class QueryCommand implements PluginCommand {
+
+  /** Does nothing: the command is built when it runs. */
+  public QueryCommand() {}
+
+  @Override
+  public String name() {
+    return "query";
+  }
+
+  @Override
+  public String description() {
+    return "Answer questions from the SQLite history (top destinations, failures, one container)";
+  }
+
+  @Override
+  public String configSection() {
+    return SqliteSink.NAME;
+  }
+
+  @Override
+  public int run(Config config, List<String> args, PrintStream out, PrintStream err) {
+    PrintWriter output = new PrintWriter(out, true, StandardCharsets.UTF_8);
+    PrintWriter errors = new PrintWriter(err, true, StandardCharsets.UTF_8);
+    CommandLine commandLine = new CommandLine(new QueryCli(config));
+    commandLine.setOut(output);
+    commandLine.setErr(errors);
+    commandLine.setExecutionExceptionHandler(
+        (exception, failed, parsed) -> {
+          // A PluginException's message is the whole story; anything else is a bug to report.
+          String message =
+              exception instanceof PluginException
+                  ? exception.getMessage()
+                  : exception.getClass().getSimpleName() + ": " + exception.getMessage();
+          errors.println("lanthorn query: " + message);
+          return CommandLine.ExitCode.SOFTWARE;
+        });
+    try {
+      return commandLine.execute(args.toArray(String[]::new));
+    } finally {
+      output.flush();
+      errors.flush();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package io.lanthorn.sink.sqlite;
+
+import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
+
+import org.jooq.DSLContext;
+import org.jooq.ResultQuery;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lanthorn query container NAME}: one container's connections, newest first. */
+@Command(
+    name = "container",
+    description = "One container's connections over a period, newest first.")
+final class QueryContainer implements QueryQuestion {
+  @Mixin QueryDatabaseOptions database;
+  @Mixin QueryPeriodOptions period;
+
+  @Parameters(
+      paramLabel = "NAME",
+      description = "The container's name (- for processes outside containers).")
+  String container;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "At most this many connections (default: ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Override
+  public QueryDatabaseOptions database() {
+    return database;
+  }
+
+  @Override
+  public ResultQuery<?> ask(DSLContext dsl) {
+    return dsl.select(
+            EVENTS_VIEW.TIME,
+            EVENTS_VIEW.PROCESS_NAME,
+            EVENTS_VIEW.PID,
+            EVENTS_VIEW.SRC_ADDR,
+            EVENTS_VIEW.SRC_PORT,
+            EVENTS_VIEW.DST_ADDR,
+            EVENTS_VIEW.DST_PORT,
+            EVENTS_VIEW.OUTCOME,
+            EVENTS_VIEW.ERRNO,
+            QuerySql.HANDSHAKE_MS.as("handshake_ms"))
+        .from(EVENTS_VIEW)
+        .where(period.events())
+        .and(QuerySql.containerIs(EVENTS_VIEW.CONTAINER_NAME, container))
+        .orderBy(EVENTS_VIEW.TIMESTAMP_NS.desc())
+        .limit(limit);
+  }
+}

@@ -1,0 +1,53 @@
+package io.lanthorn.sink.sqlite;
+
+import io.lanthorn.api.PluginException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import org.jooq.Result;
+import org.jooq.exception.DataAccessException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Options every question takes: which file, which output format; and running the question. */
+final class QueryDatabaseOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
+  @Option(
+      names = "--db-path",
+      paramLabel = "FILE",
+      description = "The SQLite file (default: sink-sqlite.path from the configuration).")
+  Path dbPath;
+
+  @Option(names = "--json", description = "Print a JSON array of objects instead of a table.")
+  boolean json;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
+  boolean help;
+
+  /**
+   * Opens the file read-only, checks its schema, asks the question and prints the answer.
+   *
+   * @return the exit status
+   */
+  int answer(QueryQuestion question) throws PluginException, SQLException {
+    QueryCli root = (QueryCli) mixee.root().userObject();
+    SinkSettings settings = SinkSettings.from(root.config());
+    Path path = dbPath == null ? settings.path() : dbPath.toAbsolutePath();
+    DatabaseFile file = DatabaseFile.forReading(path, settings.busyTimeout());
+    new SchemaMigrator(file).requireCurrent();
+    Result<?> answer;
+    try (Connection connection = file.connect()) {
+      answer = question.ask(Jooq.using(connection)).fetch();
+    } catch (DataAccessException e) {
+      throw new PluginException(SqliteErrors.explain(path, e, "read"), e);
+    }
+    QueryOutput.print(answer, json, mixee.commandLine().getOut());
+    return 0;
+  }
+}

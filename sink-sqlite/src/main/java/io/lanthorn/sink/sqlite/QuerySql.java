@@ -1,0 +1,45 @@
+package io.lanthorn.sink.sqlite;
+
+import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
+import static org.jooq.impl.DSL.coalesce;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.nullif;
+import static org.jooq.impl.DSL.round;
+
+import org.jooq.Condition;
+import org.jooq.Field;
+
+/** Expressions the questions share, so that they agree with each other and the README recipes. */
+final class QuerySql {
+  /** What the output shows for a process outside any known container. */
+  static final String NO_CONTAINER = "-";
+
+  /**
+   * Attempts that failed. Literal values rather than bind parameters, so that SQLite can use the
+   * partial index {@code events_failed_timestamp}, which has the same condition.
+   */
+  static final Condition FAILED =
+      EVENTS_VIEW.OUTCOME.notIn(inline("established"), inline("pending"));
+
+  /** The container name, or {@link #NO_CONTAINER}. */
+  static final Field<String> CONTAINER = container(EVENTS_VIEW.CONTAINER_NAME);
+
+  /** The handshake in milliseconds, to the microsecond. */
+  static final Field<Double> HANDSHAKE_MS =
+      round(EVENTS_VIEW.HANDSHAKE_NS.cast(Double.class).div(inline(1_000_000.0)), 3);
+
+  private QuerySql() {}
+
+  /**
+   * Rows of the container shown as {@code shown}. Plain equality for a name, so that SQLite can use
+   * the index on {@code container_name}; {@link #NO_CONTAINER} matches {@code NULL} and empty.
+   */
+  static Condition containerIs(Field<String> name, String shown) {
+    return shown.equals(NO_CONTAINER) ? name.isNull().or(name.eq(inline(""))) : name.eq(shown);
+  }
+
+  /** A container name column as shown: empty or {@code NULL} become {@link #NO_CONTAINER}. */
+  static Field<String> container(Field<String> name) {
+    return coalesce(nullif(name, inline("")), inline(NO_CONTAINER));
+  }
+}

@@ -1,0 +1,75 @@
+package io.lanthorn.sink.sqlite;
+
+import com.typesafe.config.Config;
+import io.lanthorn.api.PluginException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The {@code sink-sqlite} configuration section, read once and checked.
+ *
+ * @param path the database file
+ * @param retention how long events are kept; {@link Duration#ZERO} keeps them forever
+ * @param retentionInterval how often retention runs
+ * @param retentionChunk events deleted per retention transaction
+ * @param healthInterval how often a {@code collection_health} row is written
+ * @param busyTimeout how long a statement waits for another connection's lock
+ */
+record SinkSettings(
+    Path path,
+    Duration retention,
+    Duration retentionInterval,
+    int retentionChunk,
+    Duration healthInterval,
+    Duration busyTimeout) {
+
+  /** Reads the section the launcher validated against {@code reference.conf}. */
+  static SinkSettings from(Config config) throws PluginException {
+    SinkSettings settings =
+        new SinkSettings(
+            path(config.getString("path")),
+            config.getDuration("retention"),
+            config.getDuration("retention-interval"),
+            config.getInt("retention-chunk"),
+            config.getDuration("health-interval"),
+            config.getDuration("busy-timeout"));
+    requireNonNegative("retention", settings.retention);
+    requirePositive("retention-interval", settings.retentionInterval);
+    requirePositive("health-interval", settings.healthInterval);
+    requireNonNegative("busy-timeout", settings.busyTimeout);
+    if (settings.retentionChunk <= 0) {
+      throw new PluginException(
+          "sink-sqlite.retention-chunk must be positive, got " + settings.retentionChunk);
+    }
+    return settings;
+  }
+
+  /** Whether retention deletes anything at all. */
+  boolean retentionEnabled() {
+    return !retention.isZero();
+  }
+
+  private static Path path(String value) throws PluginException {
+    if (value.isBlank()) {
+      throw new PluginException("sink-sqlite.path is empty: set it (or --db-path) to a file");
+    }
+    try {
+      return Path.of(value).toAbsolutePath();
+    } catch (InvalidPathException e) {
+      throw new PluginException("sink-sqlite.path '" + value + "' is not a valid path", e);
+    }
+  }
+
+  private static void requirePositive(String key, Duration value) throws PluginException {
+    if (value.isNegative() || value.isZero()) {
+      throw new PluginException("sink-sqlite." + key + " must be positive, got " + value);
+    }
+  }
+
+  private static void requireNonNegative(String key, Duration value) throws PluginException {
+    if (value.isNegative()) {
+      throw new PluginException("sink-sqlite." + key + " must not be negative, got " + value);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package io.lanthorn.sink.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.lanthorn.api.PipelineStats;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HealthTest {
+  private static final Instant START = Instant.parse("2026-11-25T10:15:00Z");
+
+  @TempDir Path dir;
+
+  @Test
+  void closingRecordsTheLastIntervalWithEverythingWritten() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    TestContext context = TestContext.forFile(file, Map.of("health-interval", "1h"));
+    context.setNow(START);
+    try (SqliteSink sink = new SqliteSink()) {
+      sink.start(context);
+      sink.write(TestEvents.hostBatch(START, 10));
+      context.setStats(
+          new PipelineStats(
+              11,
+              Map.of("kernel_ring_full", 2L, "other", 1L),
+              Map.of("queue_full", 1L),
+              Map.of(SqliteSink.NAME, 10L),
+              Map.of(SqliteSink.NAME, 0L, "sink-jsonl", 5L)));
+      context.setNow(START.plusSeconds(42));
+    }
+
+    assertThat(
+            Db.rows(
+                file,
+                "SELECT interval_start_ns, interval_end_ns, received, written, lost_at_source,"
+                    + " dropped, sink_failed FROM collection_health"))
+        .containsExactly(
+            Map.of(
+                "interval_start_ns", EpochNanos.of(START),
+                "interval_end_ns", EpochNanos.of(START.plusSeconds(42)),
+                "received", 11L,
+                "written", 10L,
+                "lost_at_source", 3L,
+                "dropped", 1L,
+                "sink_failed", 0L));
+    assertThat(Db.rows(file, "SELECT * FROM collection_health_hourly"))
+        .containsExactly(
+            Map.of(
+                "hour", "2026-11-25T10:00Z",
+                "received", 11L,
+                "written", 10L,
+                "lost_at_source", 3L,
+                "dropped", 1L,
+                "sink_failed", 0L,
+                "complete_pct", 71.43));
+  }
+
+  @Test
+  void recordsDeltasEveryIntervalThatAddUpToTheTotals() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    TestContext context = TestContext.forFile(file, Map.of("health-interval", "30ms"));
+    context.setNow(START);
+    try (SqliteSink sink = new SqliteSink()) {
+      sink.start(context);
+      for (int i = 1; i <= 3; i++) {
+        List<io.lanthorn.api.ConnectionEvent> batch = TestEvents.hostBatch(START, 5);
+        sink.write(batch);
+        context.setStats(
+            new PipelineStats(
+                5L * i,
+                Map.of("kernel_ring_full", (long) i),
+                Map.of(),
+                Map.of(),
+                Map.of(SqliteSink.NAME, 0L)));
+        long rowsBefore = Db.count(file, "SELECT count(*) FROM collection_health");
+        context.setNow(START.plusSeconds(i));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> Db.count(file, "SELECT count(*) FROM collection_health") > rowsBefore);
+      }
+    }
+
+    List<Map<String, Object>> rows =
+        Db.rows(file, "SELECT * FROM collection_health ORDER BY interval_start_ns");
+    assertThat(rows.size()).isGreaterThanOrEqualTo(3);
+    assertThat(
+            Db.rows(
+                file,
+                "SELECT sum(received) AS received, sum(written) AS written,"
+                    + " sum(lost_at_source) AS lost FROM collection_health"))
+        .containsExactly(Map.of("received", 15L, "written", 15L, "lost", 3L));
+    // Intervals follow each other without gaps or overlaps.
+    for (int i = 1; i < rows.size(); i++) {
+      assertThat(rows.get(i).get("interval_start_ns"))
+          .isEqualTo(rows.get(i - 1).get("interval_end_ns"));
+    }
+  }
+}

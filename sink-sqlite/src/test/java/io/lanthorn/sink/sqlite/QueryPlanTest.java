@@ -1,0 +1,66 @@
+package io.lanthorn.sink.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
+
+/**
+ * The questions {@code lanthorn query} asks must not scan all of {@code events}: it grows large.
+ */
+class QueryPlanTest {
+  @TempDir static Path dir;
+  private static Path file;
+
+  @BeforeAll
+  static void migrate() throws Exception {
+    file = dir.resolve("lanthorn.db");
+    try (SqliteSink sink = new SqliteSink()) {
+      sink.start(TestContext.forFile(file));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} uses {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "top | events_timestamp",
+        "top --container web | events_container_timestamp",
+        "container web | events_container_timestamp",
+        "container - | events_",
+        "failed | events_failed_timestamp",
+        "failed --container web | events_"
+      })
+  void usesAnIndexOnEvents(String args, String index) throws Exception {
+    QueryQuestion question = question(args.split(" "));
+    List<String> plan;
+    try (Connection connection = DatabaseFile.forReading(file, Duration.ofSeconds(1)).connect()) {
+      String sql = Jooq.using(connection).renderInlined(question.ask(Jooq.using(connection)));
+      plan =
+          Db.rows(file, "EXPLAIN QUERY PLAN " + sql).stream()
+              .map(row -> (String) row.get("detail"))
+              .toList();
+    }
+
+    assertThat(plan)
+        .as(String.join("\n", plan))
+        .anyMatch(step -> step.contains("USING INDEX " + index));
+    assertThat(plan).noneMatch(step -> step.matches("SCAN events\\b.*"));
+  }
+
+  private static QueryQuestion question(String... args) {
+    CommandLine commandLine =
+        new CommandLine(
+            new QueryCli(
+                ConfigFactory.parseResources("reference.conf").getConfig(SqliteSink.NAME)));
+    return commandLine.parseArgs(args).subcommand().commandSpec().commandLine().getCommand();
+  }
+}
