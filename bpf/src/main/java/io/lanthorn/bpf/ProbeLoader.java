@@ -44,7 +44,7 @@ public final class ProbeLoader {
         object.load();
         List<BpfLink> links = strategy.attach(object);
         log.info("{}: attached with strategy {}", objectName, strategy.name());
-        return new AttachedProbe(object, strategy.name(), links);
+        return new AttachedProbe(object, strategy, links);
       } catch (BpfException e) {
         object.close();
         log.info("{}: attach strategy {} failed: {}", objectName, strategy.name(), e.getMessage());
@@ -60,10 +60,10 @@ public final class ProbeLoader {
   /** A loaded object attached by one strategy. Closing it detaches and unloads everything. */
   public static final class AttachedProbe implements AutoCloseable {
     private final BpfObject object;
-    private final String strategy;
+    private final AttachStrategy strategy;
     private final List<BpfLink> links;
 
-    AttachedProbe(BpfObject object, String strategy, List<BpfLink> links) {
+    AttachedProbe(BpfObject object, AttachStrategy strategy, List<BpfLink> links) {
       this.object = object;
       this.strategy = strategy;
       this.links = List.copyOf(links);
@@ -76,7 +76,12 @@ public final class ProbeLoader {
 
     /** The name of the strategy that attached it. */
     public String strategy() {
-      return strategy;
+      return strategy.name();
+    }
+
+    /** The programs the strategy loaded. */
+    public List<BpfProgram> programs() {
+      return strategy.programs().stream().sorted().map(object::program).toList();
     }
 
     /** The links holding the programs attached. */
