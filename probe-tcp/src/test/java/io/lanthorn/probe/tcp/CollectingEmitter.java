@@ -5,6 +5,7 @@ import io.lanthorn.api.EventEmitter;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
@@ -42,7 +43,7 @@ final class CollectingEmitter implements EventEmitter {
   }
 
   Map<String, Long> lostByReason() {
-    Map<String, Long> copy = new java.util.TreeMap<>();
+    Map<String, Long> copy = new TreeMap<>();
     lost.forEach((reason, adder) -> copy.put(reason, adder.sum()));
     return copy;
   }
