@@ -77,7 +77,8 @@ final class RecordDecoder {
         buffer.get(JAVA_INT, offset + TID),
         buffer.get(JAVA_INT, offset + UID),
         buffer.get(JAVA_INT, offset + GID),
-        comms.get(buffer, offset + COMM, terminated(buffer, offset + COMM, COMM_LEN), false),
+        comms.get(
+            buffer, offset + COMM, StringCache.terminated(buffer, offset + COMM, COMM_LEN), false),
         commandLine(buffer, offset),
         buffer.get(JAVA_LONG, offset + CGROUP_ID),
         cgroupName(buffer, offset),
@@ -108,7 +109,7 @@ final class RecordDecoder {
   }
 
   private String cgroupName(MemorySegment buffer, long offset) {
-    int length = terminated(buffer, offset + CGROUP_NAME, CGROUP_NAME_LEN);
+    int length = StringCache.terminated(buffer, offset + CGROUP_NAME, CGROUP_NAME_LEN);
     return length == 0 ? null : cgroupNames.get(buffer, offset + CGROUP_NAME, length, false);
   }
 
@@ -120,15 +121,5 @@ final class RecordDecoder {
       length--;
     }
     return length == 0 ? null : commandLines.get(buffer, offset + ARGV, length, true);
-  }
-
-  /** The length of the NUL-terminated string at {@code offset}, at most {@code capacity}. */
-  private static int terminated(MemorySegment buffer, long offset, int capacity) {
-    for (int i = 0; i < capacity; i++) {
-      if (buffer.get(JAVA_BYTE, offset + i) == 0) {
-        return i;
-      }
-    }
-    return capacity;
   }
 }
