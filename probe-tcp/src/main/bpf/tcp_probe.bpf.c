@@ -42,6 +42,26 @@ struct {
 	__type(value, struct tcp_counters);
 } lt_tcp_counters SEC(".maps");
 
+/*
+ * The arguments last read per process. Reading user memory costs more than the rest of an
+ * attempt's bookkeeping together, and a process's arguments rarely change; an entry is used only
+ * while the process's memory map is the one it was read from (an exec replaces it). Evicting an
+ * entry costs one re-read, so an LRU map is right here.
+ */
+struct argv_entry {
+	__u64 mm;
+	__u64 arg_start;
+	__u16 len;
+	char argv[TCP_EVENT_ARGV_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct argv_entry);
+} lt_tcp_argv SEC(".maps");
+
 /* Room to build an in-flight entry: the struct is too large for the 512-byte BPF stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -67,16 +87,31 @@ static __always_inline bool is_v4_mapped(const __u8 *a)
 	       a[10] == 0xff && a[11] == 0xff;
 }
 
+/*
+ * Field reads. A tp_btf program gets a typed socket (and bpf_get_current_task_btf() a typed task)
+ * that it may dereference directly, which costs a load; the classic tracepoint gets a bare
+ * pointer, read through bpf_probe_read_kernel, which costs a helper call. Every function below is
+ * inlined with a constant `btf`, so each program keeps only its own kind of read.
+ */
+#define READ(btf, ptr, field) ((btf) ? (ptr)->field : BPF_CORE_READ(ptr, field))
+#define READ_INTO(btf, dst, ptr, field)                                                    \
+	do {                                                                               \
+		if (btf)                                                                   \
+			__builtin_memcpy(dst, &(ptr)->field, sizeof(*(dst)));              \
+		else                                                                       \
+			BPF_CORE_READ_INTO(dst, ptr, field);                               \
+	} while (0)
+
 /* The 4-tuple as the socket holds it now; v4-mapped IPv6 becomes IPv4. */
-static __always_inline void read_addresses(struct sock *sk, struct tcp_event *e)
+static __always_inline void read_addresses(struct sock *sk, struct tcp_event *e, bool btf)
 {
-	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	__u16 family = READ(btf, sk, __sk_common.skc_family);
 
 	__builtin_memset(e->saddr, 0, sizeof(e->saddr));
 	__builtin_memset(e->daddr, 0, sizeof(e->daddr));
 	if (family == AF_INET6) {
-		BPF_CORE_READ_INTO(&e->daddr, sk, __sk_common.skc_v6_daddr);
-		BPF_CORE_READ_INTO(&e->saddr, sk, __sk_common.skc_v6_rcv_saddr);
+		READ_INTO(btf, &e->daddr, sk, __sk_common.skc_v6_daddr);
+		READ_INTO(btf, &e->saddr, sk, __sk_common.skc_v6_rcv_saddr);
 		if (is_v4_mapped(e->daddr)) {
 			/* tcp_v6_connect hands these to tcp_v4_connect, which fills the v4 fields
 			 * at once; the mapped v6 source appears only after it returns. */
@@ -86,41 +121,82 @@ static __always_inline void read_addresses(struct sock *sk, struct tcp_event *e)
 		}
 	}
 	if (family == AF_INET) {
-		BPF_CORE_READ_INTO((__u32 *)e->daddr, sk, __sk_common.skc_daddr);
-		BPF_CORE_READ_INTO((__u32 *)e->saddr, sk, __sk_common.skc_rcv_saddr);
+		*(__u32 *)e->daddr = READ(btf, sk, __sk_common.skc_daddr);
+		*(__u32 *)e->saddr = READ(btf, sk, __sk_common.skc_rcv_saddr);
 	}
 	e->family = family;
-	e->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	e->dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	e->sport = READ(btf, sk, __sk_common.skc_num);
+	e->dport = bpf_ntohs(READ(btf, sk, __sk_common.skc_dport));
 }
 
-/* The start of the process's arguments, NUL-separated; best effort (the page may be absent). */
-static __always_inline void read_argv(struct task_struct *task, struct tcp_event *e)
+/*
+ * The start of the process's arguments, NUL-separated, from the cache or else from user memory;
+ * best effort (the page may be absent).
+ */
+static __always_inline void read_argv(struct task_struct *task, struct tcp_event *e, bool btf)
 {
-	unsigned long start = BPF_CORE_READ(task, mm, arg_start);
-	unsigned long end = BPF_CORE_READ(task, mm, arg_end);
+	struct mm_struct *mm = READ(btf, task, mm);
+	struct argv_entry *cached;
+	unsigned long start, end;
 	__u64 len;
 
 	e->argv_len = 0;
+	if (!mm)
+		return;
+	start = READ(btf, mm, arg_start);
+	cached = bpf_map_lookup_elem(&lt_tcp_argv, &e->pid);
+	if (cached && cached->mm == (__u64)mm && cached->arg_start == start) {
+		__builtin_memcpy(e->argv, cached->argv, sizeof(e->argv));
+		e->argv_len = cached->len;
+		return;
+	}
+	end = READ(btf, mm, arg_end);
 	if (!start || end <= start)
 		return;
 	len = end - start;
 	if (len > TCP_EVENT_ARGV_LEN)
 		len = TCP_EVENT_ARGV_LEN;
-	if (bpf_probe_read_user(e->argv, len, (const void *)start) == 0)
-		e->argv_len = len;
+	if (bpf_probe_read_user(e->argv, len, (const void *)start) != 0)
+		return;
+	e->argv_len = len;
+	/* Built in place in the map: the entry is too large for the stack. */
+	cached = bpf_map_lookup_elem(&lt_tcp_argv, &e->pid);
+	if (!cached) {
+		struct argv_entry blank = {};
+
+		bpf_map_update_elem(&lt_tcp_argv, &e->pid, &blank, BPF_ANY);
+		cached = bpf_map_lookup_elem(&lt_tcp_argv, &e->pid);
+		if (!cached)
+			return;
+	}
+	cached->mm = (__u64)mm;
+	cached->arg_start = start;
+	cached->len = len;
+	__builtin_memcpy(cached->argv, e->argv, sizeof(cached->argv));
 }
 
-static __always_inline int on_syn_sent(struct sock *sk)
+/* The leaf name of the task's cgroup v2 directory: for a container, it carries its id. */
+static __always_inline void read_cgroup_name(struct task_struct *task, struct tcp_event *e,
+					     bool btf)
+{
+	const char *name = btf ? task->cgroups->dfl_cgrp->kn->name :
+				 BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
+
+	if (!name || bpf_probe_read_kernel_str(e->cgroup_name, sizeof(e->cgroup_name), name) < 0)
+		e->cgroup_name[0] = '\0';
+}
+
+static __always_inline int on_syn_sent(struct sock *sk, bool btf)
 {
 	struct tcp_counters *c = counters();
 	struct task_struct *task;
 	struct tcp_event *e;
 	__u64 key = (__u64)sk, id, ugid;
 	__u32 zero = 0;
-	const char *cgroup_name;
+	__u16 protocol = btf ? BPF_CORE_READ_BITFIELD(sk, sk_protocol) :
+			       BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
 
-	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP)
+	if (protocol != IPPROTO_TCP)
 		return 0;
 	e = bpf_map_lookup_elem(&lt_tcp_scratch, &zero);
 	if (!e || !c)
@@ -129,7 +205,7 @@ static __always_inline int on_syn_sent(struct sock *sk)
 
 	id = bpf_get_current_pid_tgid();
 	ugid = bpf_get_current_uid_gid();
-	task = (struct task_struct *)bpf_get_current_task();
+	task = btf ? bpf_get_current_task_btf() : (struct task_struct *)bpf_get_current_task();
 	e->start_ns = bpf_ktime_get_ns();
 	e->latency_ns = 0;
 	e->cgroup_id = bpf_get_current_cgroup_id();
@@ -141,13 +217,11 @@ static __always_inline int on_syn_sent(struct sock *sk)
 	e->protocol = IPPROTO_TCP;
 	e->state = TCP_SYN_SENT;
 	e->reserved = 0;
-	read_addresses(sk, e);
+	read_addresses(sk, e, btf);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	cgroup_name = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
-	if (bpf_probe_read_kernel_str(e->cgroup_name, sizeof(e->cgroup_name), cgroup_name) < 0)
-		e->cgroup_name[0] = '\0';
+	read_cgroup_name(task, e, btf);
 	if (capture_argv)
-		read_argv(task, e);
+		read_argv(task, e, btf);
 	else
 		e->argv_len = 0;
 
@@ -156,7 +230,7 @@ static __always_inline int on_syn_sent(struct sock *sk)
 	return 0;
 }
 
-static __always_inline int on_handshake_end(struct sock *sk, int newstate)
+static __always_inline int on_handshake_end(struct sock *sk, int newstate, bool btf)
 {
 	struct tcp_counters *c = counters();
 	struct tcp_event *start, *e;
@@ -184,11 +258,11 @@ static __always_inline int on_handshake_end(struct sock *sk, int newstate)
 	if (newstate == TCP_CLOSE) {
 		/* tcp_reset, tcp_write_err and hard ICMP errors set sk_err before tcp_done; an ICMP
 		 * error that found the socket locked by its user went to sk_err_soft instead. */
-		err = BPF_CORE_READ(sk, sk_err);
-		e->error = err ? err : BPF_CORE_READ(sk, sk_err_soft);
+		err = READ(btf, sk, sk_err);
+		e->error = err ? err : READ(btf, sk, sk_err_soft);
 	}
 	/* The source port and address are only final now. */
-	read_addresses(sk, e);
+	read_addresses(sk, e, btf);
 
 	/* A wakeup per record costs the workload dearly; the reader polls on a timer instead,
 	 * and is woken only when the ring fills up faster than that. */
@@ -199,25 +273,25 @@ static __always_inline int on_handshake_end(struct sock *sk, int newstate)
 	return 0;
 }
 
-static __always_inline int on_set_state(struct sock *sk, int oldstate, int newstate)
+static __always_inline int on_set_state(struct sock *sk, int oldstate, int newstate, bool btf)
 {
 	if (newstate == TCP_SYN_SENT)
-		return on_syn_sent(sk);
+		return on_syn_sent(sk, btf);
 	if (oldstate == TCP_SYN_SENT)
-		return on_handshake_end(sk, newstate);
+		return on_handshake_end(sk, newstate, btf);
 	return 0;
 }
 
 SEC("tp_btf/inet_sock_set_state")
 int lt_tcp_tp_btf(__u64 *ctx)
 {
-	return on_set_state((struct sock *)ctx[0], (int)ctx[1], (int)ctx[2]);
+	return on_set_state((struct sock *)ctx[0], (int)ctx[1], (int)ctx[2], true);
 }
 
 SEC("tracepoint/sock/inet_sock_set_state")
 int lt_tcp_tp(struct trace_event_raw_inet_sock_set_state *ctx)
 {
-	return on_set_state((struct sock *)ctx->skaddr, ctx->oldstate, ctx->newstate);
+	return on_set_state((struct sock *)ctx->skaddr, ctx->oldstate, ctx->newstate, false);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
