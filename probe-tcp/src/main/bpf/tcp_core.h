@@ -42,6 +42,7 @@ struct sock {
 
 struct kernfs_node {
 	const char *name;
+	__u64 id; /* the cgroup id, for a cgroup's node (Linux 5.5+) */
 } __attribute__((preserve_access_index));
 
 struct cgroup {
@@ -57,7 +58,24 @@ struct mm_struct {
 	unsigned long arg_end;
 } __attribute__((preserve_access_index));
 
+typedef struct {
+	__u32 val;
+} kuid_t;
+
+typedef struct {
+	__u32 val;
+} kgid_t;
+
+struct cred {
+	kuid_t uid;
+	kgid_t gid;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
+	int pid;
+	int tgid;
+	const struct cred *cred;
+	char comm[16];
 	struct css_set *cgroups;
 	struct mm_struct *mm;
 } __attribute__((preserve_access_index));

@@ -16,6 +16,8 @@ final class KernelCounters {
   static final String LOST_INFLIGHT_FULL = "inflight_map_full";
 
   private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+  // Asking the kernel for a program's statistics is a costlier call than reading a map.
+  private static final long MISSES_INTERVAL_NANOS = 1_000_000_000L;
   private static final int RING_FULL = RecordLayout.COUNTERS.indexOf("ring_full");
   private static final int INFLIGHT_FULL = RecordLayout.COUNTERS.indexOf("inflight_full");
 
@@ -29,6 +31,7 @@ final class KernelCounters {
   private long reportedMisses;
   private long unloggedLost;
   private long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
+  private long lastMissesNanos = System.nanoTime() - MISSES_INTERVAL_NANOS;
 
   KernelCounters(PerCpuCounters counters, List<BpfProgram> programs, Logger log) {
     if (counters.size() != RecordLayout.COUNTERS.size()) {
@@ -59,8 +62,12 @@ final class KernelCounters {
         () -> programMisses);
   }
 
-  /** Reads the counters, reports new loss to {@code emitter}, and logs it (at most every 10 s). */
-  void refresh(EventEmitter emitter) {
+  /**
+   * Reads the counters, reports new loss to {@code emitter}, and logs it (at most every 10 s).
+   *
+   * @param last also reads the programs' skipped runs, which is otherwise done once a second
+   */
+  void refresh(EventEmitter emitter, boolean last) {
     long[] now = counters.read();
     latest = now;
     long ringFull = now[RING_FULL] - reportedRingFull;
@@ -73,12 +80,16 @@ final class KernelCounters {
       emitter.reportLost(LOST_INFLIGHT_FULL, inflightFull);
       reportedInflightFull = now[INFLIGHT_FULL];
     }
-    long misses = 0;
-    for (BpfProgram program : programs) {
-      misses += program.recursionMisses();
+    long nowNanos = System.nanoTime();
+    if (last || nowNanos - lastMissesNanos >= MISSES_INTERVAL_NANOS) {
+      long misses = 0;
+      for (BpfProgram program : programs) {
+        misses += program.recursionMisses();
+      }
+      programMisses = misses;
+      lastMissesNanos = nowNanos;
     }
-    programMisses = misses;
-    logLoss(ringFull + inflightFull, misses);
+    logLoss(ringFull + inflightFull, programMisses);
   }
 
   private void logLoss(long lost, long misses) {

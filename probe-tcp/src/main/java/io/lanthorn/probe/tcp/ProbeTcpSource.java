@@ -125,7 +125,7 @@ public final class ProbeTcpSource implements EventSource {
         if (System.nanoTime() - lastClockSync > CLOCK_RESYNC_NANOS) {
           syncClock();
         }
-        counters.refresh(emitter);
+        counters.refresh(emitter, false);
         pendingBytes = ring.pendingBytes();
       }
     } catch (RuntimeException e) {
@@ -183,7 +183,7 @@ public final class ProbeTcpSource implements EventSource {
         .map("lt_tcp_inflight")
         .forEach((key, value) -> onRecord(value, 0, (int) value.byteSize()));
     flush();
-    counters.refresh(emitter);
+    counters.refresh(emitter, true);
     pendingBytes = ring.pendingBytes();
   }
 

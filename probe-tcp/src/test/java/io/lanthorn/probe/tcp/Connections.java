@@ -62,6 +62,37 @@ final class Connections {
     }
   }
 
+  /** This process's cgroup v2 path, e.g. {@code /} or {@code /system.slice/x.service}. */
+  static Path cgroupPath() {
+    try {
+      return Path.of(
+          Files.readAllLines(Path.of("/proc/self/cgroup")).stream()
+              .filter(line -> line.startsWith("0::"))
+              .findFirst()
+              .orElseThrow()
+              .substring(3));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** This process's cgroup v2 directory, found from /proc/self/cgroup and the cgroup2 mount. */
+  static Path cgroupDirectory() {
+    try {
+      String relative = cgroupPath().toString();
+      // mountinfo: "... <mount point> <options> ... - cgroup2 <source> <options>"
+      String mountPoint =
+          Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+              .filter(line -> line.contains(" - cgroup2 "))
+              .findFirst()
+              .orElseThrow()
+              .split(" ", 6)[4];
+      return Path.of(mountPoint + relative);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The real uid or gid of this process, from /proc/self/status ({@code Uid:} or {@code Gid:}). */
   static int statusId(String field) {
     try {

@@ -22,18 +22,21 @@ import java.util.regex.Pattern;
  * The probe's cost to a connection-heavy workload: a benchmark, not a test (run it with {@code
  * bench/probe/run.sh}). Each round runs {@code connect_storm} once without the probe and once with
  * {@code probe-tcp} running into a counting emitter, alternating which goes first, and prints both
- * rates, their ratio, the events seen for the storm's process and the events lost.
+ * rates, their ratio, the storm's CPU time per connection both ways, the events seen for the
+ * storm's process and the events lost.
  *
  * <p>Arguments: {@code STORM_BINARY [ATTEMPTS [THREADS [ROUNDS [CONFIG_OVERRIDES]]]]}.
  */
 public final class ProbeTcpBench {
-  private static final Pattern RATE =
-      Pattern.compile("attempts=(\\d+) failed=(\\d+) .*rate=(\\d+)");
+  private static final Pattern RESULT =
+      Pattern.compile("attempts=(\\d+) failed=(\\d+) .*rate=(\\d+) cpu_us=([0-9.]+)");
   private static final int WARM_UP_ATTEMPTS = 50_000;
 
   private ProbeTcpBench() {}
 
-  private record Storm(long pid, long attempts, long failed, double rate) {}
+  private record Storm(long pid, long attempts, double rate, double cpuMicros) {}
+
+  private record Probed(Storm storm, long seen, long lost, double readerNanosPerEvent) {}
 
   /** Counts events per pid of {@code connect_storm} processes; keeps nothing else. */
   private static final class CountingEmitter implements EventEmitter {
@@ -81,66 +84,87 @@ public final class ProbeTcpBench {
         rounds,
         overrides);
     System.out.println("load before: " + loadAverage());
+    // Once, so the JIT has compiled the reader's path before anything is measured.
+    probed(storm, WARM_UP_ATTEMPTS, threads, overrides);
 
-    List<Double> without = new ArrayList<>();
-    List<Double> with = new ArrayList<>();
+    List<Double> rateWithout = new ArrayList<>();
+    List<Double> rateWith = new ArrayList<>();
     List<Double> ratios = new ArrayList<>();
+    List<Double> cpuWithout = new ArrayList<>();
+    List<Double> cpuWith = new ArrayList<>();
     List<Double> readerCpu = new ArrayList<>();
     long seen = 0;
     long expected = 0;
     long lost = 0;
     for (int round = 1; round <= rounds; round++) {
-      boolean baselineFirst = round % 2 == 1;
-      Storm base = baselineFirst ? run(storm, attempts, threads) : null;
-      ProbeTcpSource source = new ProbeTcpSource();
-      CountingEmitter emitter = new CountingEmitter();
-      Storm probed;
-      long lostBefore;
-      try {
-        source.start(new TestContext(overrides), emitter);
-        run(storm, WARM_UP_ATTEMPTS, threads); // lets the JIT compile the reader's path first
-        lostBefore = emitter.lost.sum();
-        long eventsBefore = emitter.events.sum();
-        long cpuBefore = readerCpuNanos();
-        probed = run(storm, attempts, threads);
-        readerCpu.add(
-            (double) (readerCpuNanos() - cpuBefore) / (emitter.events.sum() - eventsBefore));
-        source.stop();
-      } finally {
-        source.close();
-      }
-      if (!baselineFirst) {
+      // Alternating the order cancels a drift in the machine's load between the two runs.
+      Storm base = null;
+      if (round % 2 == 1) {
         base = run(storm, attempts, threads);
       }
-      LongAdder stormEvents = emitter.stormEvents.get((int) probed.pid());
-      long roundSeen = stormEvents == null ? 0 : stormEvents.sum();
-      long roundLost = emitter.lost.sum() - lostBefore;
-      double ratio = probed.rate() / base.rate();
-      without.add(base.rate());
-      with.add(probed.rate());
+      Probed probed = probed(storm, attempts, threads, overrides);
+      if (base == null) {
+        base = run(storm, attempts, threads);
+      }
+      double ratio = probed.storm().rate() / base.rate();
+      rateWithout.add(base.rate());
+      rateWith.add(probed.storm().rate());
       ratios.add(ratio);
-      seen += roundSeen;
-      expected += probed.attempts();
-      lost += roundLost;
+      cpuWithout.add(base.cpuMicros());
+      cpuWith.add(probed.storm().cpuMicros());
+      readerCpu.add(probed.readerNanosPerEvent());
+      seen += probed.seen();
+      expected += probed.storm().attempts();
+      lost += probed.lost();
       System.out.printf(
           Locale.ROOT,
-          "round %d: without %.0f/s, with %.0f/s, ratio %.3f, events seen %d of %d attempts,"
-              + " events lost %d%n",
+          "round %d: without %.0f/s, with %.0f/s, ratio %.3f; storm CPU %.2f -> %.2f us/connect;"
+              + " events seen %d of %d, lost %d%n",
           round,
           base.rate(),
-          probed.rate(),
+          probed.storm().rate(),
           ratio,
-          roundSeen,
-          probed.attempts(),
-          roundLost);
+          base.cpuMicros(),
+          probed.storm().cpuMicros(),
+          probed.seen(),
+          probed.storm().attempts(),
+          probed.lost());
     }
     System.out.println("load after: " + loadAverage());
-    System.out.printf(Locale.ROOT, "without probe: %s%n", summary(without, "%.0f/s"));
-    System.out.printf(Locale.ROOT, "with probe:    %s%n", summary(with, "%.0f/s"));
-    System.out.printf(Locale.ROOT, "ratio:         %s%n", summary(ratios, "%.3f"));
-    System.out.printf(Locale.ROOT, "reader CPU:    %s%n", summary(readerCpu, "%.0f ns/event"));
+    System.out.printf(Locale.ROOT, "rate without probe:  %s%n", summary(rateWithout, "%.0f/s"));
+    System.out.printf(Locale.ROOT, "rate with probe:     %s%n", summary(rateWith, "%.0f/s"));
+    System.out.printf(Locale.ROOT, "ratio:               %s%n", summary(ratios, "%.3f"));
+    System.out.printf(
+        Locale.ROOT, "storm CPU without:   %s%n", summary(cpuWithout, "%.2f us/connect"));
+    System.out.printf(
+        Locale.ROOT, "storm CPU with:      %s%n", summary(cpuWith, "%.2f us/connect"));
+    System.out.printf(
+        Locale.ROOT, "probe reader CPU:    %s%n", summary(readerCpu, "%.0f ns/event"));
     System.out.printf(
         Locale.ROOT, "events seen %d of %d attempts, events lost %d%n", seen, expected, lost);
+  }
+
+  /** One storm with the probe running from before it starts until after it ends. */
+  private static Probed probed(Path storm, int attempts, int threads, String overrides)
+      throws Exception {
+    ProbeTcpSource source = new ProbeTcpSource();
+    CountingEmitter emitter = new CountingEmitter();
+    try {
+      source.start(new TestContext(overrides), emitter);
+      long cpuBefore = readerCpuNanos();
+      Storm result = run(storm, attempts, threads);
+      long readerCpu = readerCpuNanos() - cpuBefore;
+      long events = emitter.events.sum();
+      source.stop();
+      LongAdder stormEvents = emitter.stormEvents.get((int) result.pid());
+      return new Probed(
+          result,
+          stormEvents == null ? 0 : stormEvents.sum(),
+          emitter.lost.sum(),
+          (double) readerCpu / Math.max(1, events));
+    } finally {
+      source.close();
+    }
   }
 
   private static Storm run(Path storm, int attempts, int threads)
@@ -153,15 +177,25 @@ public final class ProbeTcpBench {
     if (process.waitFor() != 0) {
       throw new IllegalStateException("connect_storm failed: " + output);
     }
-    Matcher m = RATE.matcher(output);
-    if (!m.find()) {
-      throw new IllegalStateException("unexpected connect_storm output: " + output);
+    Matcher m = RESULT.matcher(output);
+    if (!m.find() || !m.group(2).equals("0")) {
+      throw new IllegalStateException("connect_storm did not connect every time: " + output);
     }
     return new Storm(
         process.pid(),
         Long.parseLong(m.group(1)),
-        Long.parseLong(m.group(2)),
-        Double.parseDouble(m.group(3)));
+        Double.parseDouble(m.group(3)),
+        Double.parseDouble(m.group(4)));
+  }
+
+  /** CPU time the probe's reader thread has used: polling, decoding, emitting. */
+  private static long readerCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("probe-tcp-reader"))
+        .mapToLong(t -> threads.getThreadCpuTime(t.threadId()))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no probe-tcp-reader thread"));
   }
 
   private static String summary(List<Double> values, String format) {
@@ -175,16 +209,6 @@ public final class ProbeTcpBench {
         median,
         sorted.getFirst(),
         sorted.getLast());
-  }
-
-  /** CPU time the probe's reader thread has used: decoding, emitting, polling. */
-  private static long readerCpuNanos() {
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals("probe-tcp-reader"))
-        .mapToLong(t -> threads.getThreadCpuTime(t.threadId()))
-        .findFirst()
-        .orElseThrow(() -> new IllegalStateException("no probe-tcp-reader thread"));
   }
 
   private static String loadAverage() throws IOException {

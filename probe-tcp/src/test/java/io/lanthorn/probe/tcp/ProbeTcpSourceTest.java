@@ -14,6 +14,8 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -82,7 +84,11 @@ class ProbeTcpSourceTest {
       assertThat(event.uid()).isEqualTo(Connections.statusId("Uid"));
       assertThat(event.gid()).isEqualTo(Connections.statusId("Gid"));
       assertThat(event.handshakeNanos()).isPositive();
-      assertThat(event.cgroupId()).isPositive();
+      assertThat(event.cgroupId())
+          .isEqualTo(Files.getAttribute(Connections.cgroupDirectory(), "unix:ino"));
+      Path cgroup = Connections.cgroupPath(); // the root cgroup's name is empty
+      assertThat(event.cgroupName())
+          .isEqualTo(cgroup.getFileName() == null ? null : cgroup.getFileName().toString());
       assertThat(event.commandLine()).contains("java");
       assertThat(event.timestampNanos() / 1_000_000).isCloseTo(before, within(10_000L));
     }
