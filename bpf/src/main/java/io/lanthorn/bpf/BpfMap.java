@@ -82,6 +82,22 @@ public final class BpfMap {
     return true;
   }
 
+  /**
+   * Deletes the entry for {@code key}.
+   *
+   * @return false when there was no such key
+   */
+  public boolean delete(MemorySegment key) {
+    int rc = LibBpf.mapDeleteElem(fd(), key);
+    if (rc == -ENOENT) {
+      return false;
+    }
+    if (rc < 0) {
+      throw BpfException.ofErrno("cannot delete from map " + name, -rc);
+    }
+    return true;
+  }
+
   /** Receives one map entry; the segments are reused for the next one. */
   @FunctionalInterface
   public interface EntryHandler {

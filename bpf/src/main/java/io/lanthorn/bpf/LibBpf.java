@@ -100,6 +100,8 @@ final class LibBpf {
 
   private static final Native.Function MAP_LOOKUP_ELEM =
       fn("bpf_map_lookup_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+  private static final Native.Function MAP_DELETE_ELEM =
+      fn("bpf_map_delete_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
   private static final Native.Function MAP_GET_NEXT_KEY =
       fn("bpf_map_get_next_key", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
   private static final Native.Function OBJ_GET_INFO_BY_FD =
@@ -335,6 +337,14 @@ final class LibBpf {
   static int mapLookupElem(int fd, MemorySegment key, MemorySegment value) {
     try {
       return (int) MAP_LOOKUP_ELEM.handle().invokeExact(Native.callState(), fd, key, value);
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  static int mapDeleteElem(int fd, MemorySegment key) {
+    try {
+      return (int) MAP_DELETE_ELEM.handle().invokeExact(Native.callState(), fd, key);
     } catch (Throwable t) {
       throw Native.rethrow(t);
     }

@@ -91,7 +91,7 @@ class RingBufferTest {
   }
 
   @Test
-  void iteratesHashMaps() {
+  void iteratesAndDeletesFromHashMaps() {
     produce(20, 100);
     Map<Long, Long> entries = new HashMap<>();
 
@@ -101,6 +101,13 @@ class RingBufferTest {
 
     assertThat(entries).hasSize(20);
     entries.forEach((key, value) -> assertThat(value).isEqualTo(key));
+
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment key = arena.allocate(JAVA_LONG);
+      key.set(JAVA_LONG, 0, 105L);
+      assertThat(object.map("table").delete(key)).isTrue();
+      assertThat(object.map("table").delete(key)).isFalse();
+    }
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.List;
  * @param wakeupThreshold bytes waiting in the ring before the kernel wakes the reader
  * @param pollInterval how long the reader sleeps between reads when not woken
  * @param inflightEntries capacity of the in-flight map
+ * @param inflightTimeout how long an attempt may stay in flight before it is presumed ended unseen
  * @param captureArgv whether to record the start of the process's arguments
  * @param attach attach strategy names, in the order to try them
  */
@@ -21,6 +22,7 @@ record ProbeTcpConfig(
     long wakeupThreshold,
     Duration pollInterval,
     int inflightEntries,
+    Duration inflightTimeout,
     boolean captureArgv,
     List<String> attach) {
 
@@ -53,6 +55,11 @@ record ProbeTcpConfig(
         throw new PluginException(
             "probe-tcp.inflight-entries must be positive (e.g. 16384), not " + inflight);
       }
+      Duration inflightTimeout = config.getDuration("inflight-timeout");
+      if (inflightTimeout.toMillis() < 1) {
+        throw new PluginException(
+            "probe-tcp.inflight-timeout must be at least 1ms (e.g. 10m), not " + inflightTimeout);
+      }
       List<String> attach = config.getStringList("attach");
       if (attach.isEmpty()) {
         throw new PluginException(
@@ -69,7 +76,13 @@ record ProbeTcpConfig(
         }
       }
       return new ProbeTcpConfig(
-          (int) ringSize, threshold, poll, inflight, config.getBoolean("capture-argv"), attach);
+          (int) ringSize,
+          threshold,
+          poll,
+          inflight,
+          inflightTimeout,
+          config.getBoolean("capture-argv"),
+          attach);
     } catch (ConfigException e) {
       throw new PluginException("probe-tcp configuration: " + e.getMessage(), e);
     }

@@ -50,6 +50,7 @@ public final class ProbeTcpSource implements EventSource {
   private AttachedProbe probe;
   private RingBuffer ring;
   private KernelCounters counters;
+  private StaleAttempts staleAttempts;
   private Thread reader;
   private volatile boolean running;
   private volatile long pendingBytes;
@@ -80,6 +81,9 @@ public final class ProbeTcpSource implements EventSource {
       counters =
           new KernelCounters(
               new PerCpuCounters(object.map("lt_tcp_counters")), probe.programs(), log);
+      staleAttempts =
+          new StaleAttempts(
+              object.map("lt_tcp_inflight"), config.inflightTimeout(), config.pollInterval(), log);
     } catch (BpfException e) {
       close();
       throw new PluginException("probe-tcp cannot start: " + e.getMessage(), e);
@@ -126,6 +130,7 @@ public final class ProbeTcpSource implements EventSource {
           syncClock();
         }
         counters.refresh(emitter, false);
+        staleAttempts.sweepIfDue(emitter);
         pendingBytes = ring.pendingBytes();
       }
     } catch (RuntimeException e) {

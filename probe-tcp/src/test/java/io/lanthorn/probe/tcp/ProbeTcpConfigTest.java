@@ -18,6 +18,7 @@ class ProbeTcpConfigTest {
     assertThat(config.wakeupThreshold()).isEqualTo(2 << 20);
     assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.inflightEntries()).isEqualTo(16384);
+    assertThat(config.inflightTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.captureArgv()).isTrue();
     assertThat(config.attach()).isEqualTo(List.of("tp_btf", "tracepoint"));
   }

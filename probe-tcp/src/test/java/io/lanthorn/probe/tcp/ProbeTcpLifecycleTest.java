@@ -107,6 +107,26 @@ class ProbeTcpLifecycleTest {
   }
 
   @Test
+  void attemptsOlderThanTheTimeoutAreDroppedAndCounted() throws Exception {
+    source.start(new TestContext("inflight-timeout = 200ms"), emitter);
+    try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK_V4)) {
+      connectToAFullListener(server, 6);
+
+      // The stuck attempts stay in SYN_SENT for over a minute: the sweep must take them out.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  emitter.lostByReason().getOrDefault(StaleAttempts.LOST_STALE, 0L)
+                          + emitter.count(ours(server).and(e -> e.outcome() == Outcome.ESTABLISHED))
+                      >= 6);
+      source.stop();
+
+      assertThat(emitter.count(ours(server).and(e -> e.outcome() == Outcome.PENDING))).isZero();
+    }
+  }
+
+  @Test
   void leavesNoProgramLinkOrMapBehind() throws Exception {
     source.start(new TestContext(), emitter);
     List<Integer> programs = source.probe().programs().stream().map(BpfProgram::id).toList();
