@@ -108,9 +108,11 @@ final class KernelCounters {
           reportedInflightFull);
     }
     if (missesGrew) {
-      log.warn(
-          "the kernel skipped {} runs of the probe that nested on a CPU; some connections may be"
-              + " missing",
+      // Most skipped runs are state changes the probe ignores anyway, hence info, not warn.
+      log.info(
+          "the kernel skipped {} runs of the probe that would have nested on a CPU; a connection"
+              + " whose start fell in one is missing, one whose end did is dropped after"
+              + " inflight-timeout",
           misses - reportedMisses);
       reportedMisses = misses;
     }
