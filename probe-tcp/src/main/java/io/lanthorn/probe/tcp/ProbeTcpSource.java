@@ -85,7 +85,7 @@ public final class ProbeTcpSource implements EventSource {
           new StaleAttempts(
               object.map("lt_tcp_inflight"), config.inflightTimeout(), config.pollInterval(), log);
     } catch (BpfException e) {
-      close();
+      release(); // no reader runs yet
       throw new PluginException("probe-tcp cannot start: " + e.getMessage(), e);
     }
     emitted = context.metrics().counter("events", "connection events handed to the pipeline");
@@ -170,7 +170,7 @@ public final class ProbeTcpSource implements EventSource {
    */
   @Override
   public void stop() throws InterruptedException {
-    if (reader == null || stopped) {
+    if (reader == null || stopped || probe == null) { // never started, or closed
       return;
     }
     stopped = true;
@@ -194,8 +194,15 @@ public final class ProbeTcpSource implements EventSource {
 
   /** Unmaps the ring, detaches and unloads the program, frees its maps. Idempotent. */
   @Override
-  public void close() {
+  public void close() throws InterruptedException {
     running = false;
+    if (reader != null) {
+      reader.join(); // it may still be reading the ring release() unmaps; at most one poll
+    }
+    release();
+  }
+
+  private void release() {
     if (ring != null) {
       ring.close();
       ring = null;

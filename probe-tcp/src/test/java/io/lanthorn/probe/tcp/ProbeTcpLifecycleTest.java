@@ -127,6 +127,16 @@ class ProbeTcpLifecycleTest {
   }
 
   @Test
+  void closeWithoutStopReleasesTheProgram() throws Exception {
+    source.start(new TestContext(), emitter);
+    int program = source.probe().programs().getFirst().id();
+
+    source.close();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !KernelObjects.programExists(program));
+  }
+
+  @Test
   void leavesNoProgramLinkOrMapBehind() throws Exception {
     source.start(new TestContext(), emitter);
     List<Integer> programs = source.probe().programs().stream().map(BpfProgram::id).toList();
