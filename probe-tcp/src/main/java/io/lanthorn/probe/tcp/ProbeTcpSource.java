@@ -141,9 +141,14 @@ public final class ProbeTcpSource implements EventSource {
 
   private void onRecord(MemorySegment buffer, long offset, int length) {
     try {
+      if (length != RecordLayout.SIZE) {
+        // Only a kernel program built from another tcp_event.h could write this.
+        throw new IllegalStateException(
+            "record of " + length + " bytes, expected " + RecordLayout.SIZE);
+      }
       batch.add(decoder.decode(buffer, offset, wallClockOffset));
     } catch (RuntimeException e) {
-      log.error("cannot decode a connection record of {} bytes", length, e);
+      log.error("cannot decode a connection record", e);
       emitter.reportLost(LOST_DECODE_ERROR, 1);
     }
     if (batch.size() >= MAX_BATCH) {
