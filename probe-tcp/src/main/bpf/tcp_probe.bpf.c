@@ -13,7 +13,7 @@
 #include "tcp_event.h"
 
 /* Set by user space before load; the verifier treats them as constants. */
-const volatile __u64 wakeup_threshold = 1 << 20; /* bytes pending before we wake the reader */
+const volatile __u64 wakeup_threshold = 2 << 20; /* bytes pending before we wake the reader */
 const volatile bool capture_argv = true;
 
 struct {
@@ -25,8 +25,10 @@ struct {
  * Attempts in flight, keyed by socket address. A plain hash, not an LRU: an LRU evicts silently
  * (and, with per-CPU free lists, before it is full), so lost attempts could only be guessed from
  * unmatched completions, which attempts begun before attach also produce. Here an insert fails
- * only when the map is full, and each failure is exactly one attempt lost. Entries cannot leak:
- * every socket leaves SYN_SENT through this tracepoint, and a reused socket address overwrites.
+ * only when the map is full, and each failure is exactly one attempt lost. Entries do not leak:
+ * every socket leaves SYN_SENT through this tracepoint, and a reused socket address overwrites;
+ * only when the kernel skipped our run for that (see prog misses) does user space remove the
+ * entry, after inflight-timeout.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
