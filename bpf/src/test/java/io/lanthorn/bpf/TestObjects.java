@@ -1,0 +1,28 @@
+package io.lanthorn.bpf;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/** The test program, and the assumption that tests needing the kernel make. */
+final class TestObjects {
+  private TestObjects() {}
+
+  static byte[] ringTestElf() {
+    try (InputStream in = TestObjects.class.getResourceAsStream("/ring_test.bpf.o")) {
+      if (in == null) {
+        throw new IllegalStateException("ring_test.bpf.o missing: build with Maven");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static void assumeBpf() {
+    var reason = BpfSupport.unavailableReason();
+    assumeTrue(reason.isEmpty(), () -> "eBPF unavailable: " + reason.orElseThrow());
+  }
+}

@@ -1,0 +1,125 @@
+package io.lanthorn.probe.tcp;
+
+import static io.lanthorn.probe.tcp.RecordLayout.ARGV;
+import static io.lanthorn.probe.tcp.RecordLayout.ARGV_LEN;
+import static io.lanthorn.probe.tcp.RecordLayout.ARGV_LEN_FIELD;
+import static io.lanthorn.probe.tcp.RecordLayout.CGROUP_ID;
+import static io.lanthorn.probe.tcp.RecordLayout.CGROUP_NAME;
+import static io.lanthorn.probe.tcp.RecordLayout.CGROUP_NAME_LEN;
+import static io.lanthorn.probe.tcp.RecordLayout.COMM;
+import static io.lanthorn.probe.tcp.RecordLayout.COMM_LEN;
+import static io.lanthorn.probe.tcp.RecordLayout.DADDR;
+import static io.lanthorn.probe.tcp.RecordLayout.DPORT;
+import static io.lanthorn.probe.tcp.RecordLayout.ERROR;
+import static io.lanthorn.probe.tcp.RecordLayout.FAMILY;
+import static io.lanthorn.probe.tcp.RecordLayout.GID;
+import static io.lanthorn.probe.tcp.RecordLayout.LATENCY_NS;
+import static io.lanthorn.probe.tcp.RecordLayout.PID;
+import static io.lanthorn.probe.tcp.RecordLayout.SADDR;
+import static io.lanthorn.probe.tcp.RecordLayout.SPORT;
+import static io.lanthorn.probe.tcp.RecordLayout.START_NS;
+import static io.lanthorn.probe.tcp.RecordLayout.STATE;
+import static io.lanthorn.probe.tcp.RecordLayout.TCP_ESTABLISHED;
+import static io.lanthorn.probe.tcp.RecordLayout.TCP_SYN_SENT;
+import static io.lanthorn.probe.tcp.RecordLayout.TID;
+import static io.lanthorn.probe.tcp.RecordLayout.UID;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import io.lanthorn.api.AddressFamily;
+import io.lanthorn.api.Attributes;
+import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Outcome;
+import io.lanthorn.api.Protocol;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+
+/**
+ * Decodes {@code struct tcp_event} records into {@link ConnectionEvent}s where they lie. Strings
+ * and addresses come from caches, so a record of a known process costs one event allocation. Not
+ * thread-safe: one decoder per reader.
+ */
+final class RecordDecoder {
+  private static final int AF_INET6 = 10; // anything else is AF_INET: the program emits no other
+  private static final int ECONNREFUSED = 111;
+  private static final int ETIMEDOUT = 110;
+  private static final int ENETUNREACH = 101;
+  private static final int EHOSTUNREACH = 113;
+
+  private final StringCache comms = new StringCache(512);
+  private final StringCache cgroupNames = new StringCache(512);
+  private final StringCache commandLines = new StringCache(512);
+  private final AddressCache addresses = new AddressCache(1024);
+
+  /**
+   * Decodes the record at {@code offset}.
+   *
+   * @param wallClockOffsetNanos added to the kernel's monotonic time to get wall-clock time
+   */
+  ConnectionEvent decode(MemorySegment buffer, long offset, long wallClockOffsetNanos) {
+    int state = Byte.toUnsignedInt(buffer.get(JAVA_BYTE, offset + STATE));
+    int error = buffer.get(JAVA_INT, offset + ERROR);
+    Outcome outcome = outcome(state, error);
+    boolean v6 = Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + FAMILY)) == AF_INET6;
+    long start = buffer.get(JAVA_LONG, offset + START_NS);
+    return new ConnectionEvent(
+        v6 ? AddressFamily.INET6 : AddressFamily.INET,
+        Protocol.TCP,
+        address(buffer, offset + SADDR, v6),
+        Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + SPORT)),
+        address(buffer, offset + DADDR, v6),
+        Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + DPORT)),
+        start + wallClockOffsetNanos,
+        start,
+        buffer.get(JAVA_INT, offset + PID),
+        buffer.get(JAVA_INT, offset + TID),
+        buffer.get(JAVA_INT, offset + UID),
+        buffer.get(JAVA_INT, offset + GID),
+        comms.get(
+            buffer, offset + COMM, StringCache.terminated(buffer, offset + COMM, COMM_LEN), false),
+        commandLine(buffer, offset),
+        buffer.get(JAVA_LONG, offset + CGROUP_ID),
+        cgroupName(buffer, offset),
+        outcome,
+        outcome == Outcome.ESTABLISHED ? 0 : error,
+        outcome == Outcome.PENDING ? -1 : buffer.get(JAVA_LONG, offset + LATENCY_NS),
+        Attributes.empty());
+  }
+
+  /** How an attempt ended, from the state it went to and the socket's error. */
+  static Outcome outcome(int state, int error) {
+    if (state == TCP_SYN_SENT) {
+      return Outcome.PENDING;
+    }
+    if (state == TCP_ESTABLISHED) {
+      return Outcome.ESTABLISHED;
+    }
+    return switch (error) {
+      case ECONNREFUSED -> Outcome.REFUSED;
+      case ETIMEDOUT -> Outcome.TIMED_OUT;
+      case ENETUNREACH, EHOSTUNREACH -> Outcome.UNREACHABLE;
+      default -> Outcome.OTHER;
+    };
+  }
+
+  private InetAddress address(MemorySegment buffer, long offset, boolean v6) {
+    return v6 ? addresses.ipv6(buffer, offset) : addresses.ipv4(buffer, offset);
+  }
+
+  private String cgroupName(MemorySegment buffer, long offset) {
+    int length = StringCache.terminated(buffer, offset + CGROUP_NAME, CGROUP_NAME_LEN);
+    return length == 0 ? null : cgroupNames.get(buffer, offset + CGROUP_NAME, length, false);
+  }
+
+  private String commandLine(MemorySegment buffer, long offset) {
+    int length =
+        Math.min(Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + ARGV_LEN_FIELD)), ARGV_LEN);
+    // Arguments end in NUL; drop the trailing ones so no trailing space remains.
+    while (length > 0 && buffer.get(JAVA_BYTE, offset + ARGV + length - 1) == 0) {
+      length--;
+    }
+    return length == 0 ? null : commandLines.get(buffer, offset + ARGV, length, true);
+  }
+}

@@ -1,0 +1,105 @@
+package io.lanthorn.probe.tcp;
+
+import static io.lanthorn.probe.tcp.Connections.LOOPBACK_V4;
+import static io.lanthorn.probe.tcp.Connections.PID;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.bpf.BpfSupport;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Many connections: every attempt is either emitted or counted lost. Other processes connect on
+ * this machine meanwhile, so our events are picked by pid and port, and the exact balance is
+ * checked on the kernel's own totals.
+ */
+class ProbeTcpLoadTest {
+  private final ProbeTcpSource source = new ProbeTcpSource();
+  private final CollectingEmitter emitter = new CollectingEmitter();
+
+  @BeforeEach
+  void assumeBpf() {
+    var reason = BpfSupport.unavailableReason();
+    assumeTrue(reason.isEmpty(), () -> "eBPF unavailable: " + reason.orElseThrow());
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    source.stop();
+    source.close();
+  }
+
+  /** Connects {@code count} times, closing each with a reset so no TIME_WAIT piles up. */
+  private static int connect(int count) throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 4096, LOOPBACK_V4)) {
+      Thread acceptor =
+          Thread.ofPlatform()
+              .name("lt-acceptor")
+              .start(
+                  () -> {
+                    for (int i = 0; i < count; i++) {
+                      try {
+                        server.accept().close();
+                      } catch (IOException e) {
+                        return;
+                      }
+                    }
+                  });
+      InetSocketAddress target = new InetSocketAddress(LOOPBACK_V4, server.getLocalPort());
+      for (int i = 0; i < count; i++) {
+        try (Socket socket = new Socket()) {
+          socket.setSoLinger(true, 0);
+          socket.connect(target);
+        }
+      }
+      acceptor.join();
+      return server.getLocalPort();
+    }
+  }
+
+  private static Predicate<ConnectionEvent> ours(int port) {
+    return e -> e.pid() == PID && e.destinationPort() == port;
+  }
+
+  @Test
+  void aHundredThousandConnectsLoseNothingWithDefaults() throws Exception {
+    TestContext context = new TestContext();
+    source.start(context, emitter);
+
+    int port = connect(100_000);
+    source.stop();
+
+    assertThat(emitter.lostByReason()).isEmpty();
+    assertThat(emitter.count(ours(port))).isEqualTo(100_000);
+    assertThat(emitter.total()).isEqualTo(context.metric("kernel.started"));
+    assertThat(context.metric("events")).isEqualTo(emitter.total());
+  }
+
+  @Test
+  void whatDoesNotFitIsCountedExactly() throws Exception {
+    // Eleven records fit; the reader sleeps long, so most attempts cannot find room.
+    TestContext context =
+        new TestContext("ring-size = 4K, wakeup-threshold = 3K, poll-interval = 10s");
+    source.start(context, emitter);
+
+    int port = connect(5_000);
+    source.stop();
+
+    long lost = emitter.lost();
+    assertThat(emitter.lostByReason()).containsOnlyKeys(KernelCounters.LOST_RING_FULL);
+    assertThat(lost).isPositive().isEqualTo(context.metric("kernel.ring_full"));
+    // Every attempt the kernel saw start is an event or a loss, exactly.
+    assertThat(emitter.total() + lost).isEqualTo(context.metric("kernel.started"));
+    long ours = emitter.count(ours(port));
+    assertThat(ours).isLessThan(5_000);
+    assertThat(ours + lost).isGreaterThanOrEqualTo(5_000);
+  }
+}

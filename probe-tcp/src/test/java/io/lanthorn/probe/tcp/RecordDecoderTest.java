@@ -1,0 +1,127 @@
+package io.lanthorn.probe.tcp;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lanthorn.api.AddressFamily;
+import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Outcome;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class RecordDecoderTest {
+  private static final long OFFSET = 8; // records follow an 8-byte ring header
+  private final Arena arena = Arena.ofAuto();
+  private final RecordDecoder decoder = new RecordDecoder();
+
+  private MemorySegment record(int family, byte[] saddr, byte[] daddr, int state, int error) {
+    MemorySegment b = arena.allocate(OFFSET + RecordLayout.SIZE, 8);
+    b.set(JAVA_LONG, OFFSET + RecordLayout.START_NS, 1_000L);
+    b.set(JAVA_LONG, OFFSET + RecordLayout.LATENCY_NS, 250L);
+    b.set(JAVA_LONG, OFFSET + RecordLayout.CGROUP_ID, 77L);
+    b.set(JAVA_INT, OFFSET + RecordLayout.PID, 4242);
+    b.set(JAVA_INT, OFFSET + RecordLayout.TID, 4243);
+    b.set(JAVA_INT, OFFSET + RecordLayout.UID, 1000);
+    b.set(JAVA_INT, OFFSET + RecordLayout.GID, 100);
+    b.set(JAVA_INT, OFFSET + RecordLayout.ERROR, error);
+    b.set(JAVA_SHORT, OFFSET + RecordLayout.FAMILY, (short) family);
+    b.set(JAVA_SHORT, OFFSET + RecordLayout.SPORT, (short) 50_000);
+    b.set(JAVA_SHORT, OFFSET + RecordLayout.DPORT, (short) 443);
+    b.set(JAVA_BYTE, OFFSET + RecordLayout.STATE, (byte) state);
+    MemorySegment.copy(saddr, 0, b, JAVA_BYTE, OFFSET + RecordLayout.SADDR, saddr.length);
+    MemorySegment.copy(daddr, 0, b, JAVA_BYTE, OFFSET + RecordLayout.DADDR, daddr.length);
+    put(b, RecordLayout.COMM, "curl");
+    put(b, RecordLayout.CGROUP_NAME, "docker-abc.scope");
+    byte[] argv = "curl\0-s\0https://example.org\0".getBytes(StandardCharsets.US_ASCII);
+    MemorySegment.copy(argv, 0, b, JAVA_BYTE, OFFSET + RecordLayout.ARGV, argv.length);
+    b.set(JAVA_SHORT, OFFSET + RecordLayout.ARGV_LEN_FIELD, (short) argv.length);
+    return b;
+  }
+
+  private static void put(MemorySegment b, long field, String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+    MemorySegment.copy(bytes, 0, b, JAVA_BYTE, OFFSET + field, bytes.length);
+  }
+
+  @Test
+  void decodesAnIpv4Record() throws Exception {
+    MemorySegment b = record(2, new byte[] {10, 0, 0, 1}, new byte[] {93, (byte) 184, 0, 7}, 1, 0);
+
+    ConnectionEvent e = decoder.decode(b, OFFSET, 5_000L);
+
+    assertThat(e.family()).isEqualTo(AddressFamily.INET);
+    assertThat(e.sourceAddress()).isEqualTo(InetAddress.getByAddress(new byte[] {10, 0, 0, 1}));
+    assertThat(e.destinationAddress())
+        .isEqualTo(InetAddress.getByAddress(new byte[] {93, (byte) 184, 0, 7}));
+    assertThat(e.sourcePort()).isEqualTo(50_000);
+    assertThat(e.destinationPort()).isEqualTo(443);
+    assertThat(e.kernelTimeNanos()).isEqualTo(1_000L);
+    assertThat(e.timestampNanos()).isEqualTo(6_000L);
+    assertThat(e.handshakeNanos()).isEqualTo(250L);
+    assertThat(e.outcome()).isEqualTo(Outcome.ESTABLISHED);
+    assertThat(e.pid()).isEqualTo(4242);
+    assertThat(e.tid()).isEqualTo(4243);
+    assertThat(e.uid()).isEqualTo(1000);
+    assertThat(e.gid()).isEqualTo(100);
+    assertThat(e.cgroupId()).isEqualTo(77L);
+    assertThat(e.comm()).isEqualTo("curl");
+    assertThat(e.cgroupName()).isEqualTo("docker-abc.scope");
+    assertThat(e.commandLine()).isEqualTo("curl -s https://example.org");
+  }
+
+  @Test
+  void decodesAnIpv6RecordAndReusesStrings() throws Exception {
+    byte[] v6 = InetAddress.getByName("2001:db8::1").getAddress();
+    MemorySegment b = record(10, v6, v6, 7, 111);
+
+    ConnectionEvent first = decoder.decode(b, OFFSET, 0);
+    ConnectionEvent second = decoder.decode(b, OFFSET, 0);
+
+    assertThat(first.family()).isEqualTo(AddressFamily.INET6);
+    assertThat(first.destinationAddress()).isEqualTo(InetAddress.getByAddress(v6));
+    assertThat(first.outcome()).isEqualTo(Outcome.REFUSED);
+    assertThat(first.errno()).isEqualTo(111);
+    assertThat(second.comm()).isSameAs(first.comm());
+    assertThat(second.commandLine()).isSameAs(first.commandLine());
+    assertThat(second.destinationAddress()).isSameAs(first.destinationAddress());
+  }
+
+  @Test
+  void inFlightRecordsArePending() {
+    MemorySegment b = record(2, new byte[4], new byte[4], 2, 0);
+
+    ConnectionEvent e = decoder.decode(b, OFFSET, 0);
+
+    assertThat(e.outcome()).isEqualTo(Outcome.PENDING);
+    assertThat(e.handshakeNanos()).isEqualTo(-1);
+  }
+
+  @Test
+  void emptyStringsAreAbsent() {
+    MemorySegment b = record(2, new byte[4], new byte[4], 1, 0);
+    b.set(JAVA_BYTE, OFFSET + RecordLayout.CGROUP_NAME, (byte) 0);
+    b.set(JAVA_SHORT, OFFSET + RecordLayout.ARGV_LEN_FIELD, (short) 0);
+
+    ConnectionEvent e = decoder.decode(b, OFFSET, 0);
+
+    assertThat(e.cgroupName()).isNull();
+    assertThat(e.commandLine()).isNull();
+  }
+
+  @Test
+  void mapsErrorsToOutcomes() {
+    assertThat(RecordDecoder.outcome(7, 111)).isEqualTo(Outcome.REFUSED);
+    assertThat(RecordDecoder.outcome(7, 110)).isEqualTo(Outcome.TIMED_OUT);
+    assertThat(RecordDecoder.outcome(7, 113)).isEqualTo(Outcome.UNREACHABLE);
+    assertThat(RecordDecoder.outcome(7, 101)).isEqualTo(Outcome.UNREACHABLE);
+    assertThat(RecordDecoder.outcome(7, 0)).isEqualTo(Outcome.OTHER);
+    assertThat(RecordDecoder.outcome(1, 0)).isEqualTo(Outcome.ESTABLISHED);
+    assertThat(RecordDecoder.outcome(2, 0)).isEqualTo(Outcome.PENDING);
+  }
+}

@@ -1,0 +1,80 @@
+package io.lanthorn.probe.tcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lanthorn.bpf.BpfObject;
+import io.lanthorn.bpf.BpfSupport;
+import io.lanthorn.bpf.Btf;
+import java.io.InputStream;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.PaddingLayout;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fails when tcp_event.h and RecordLayout disagree: reads the structs' BTF from the compiled
+ * program (no kernel needed, only libbpf) and compares it with the Java layout field by field.
+ */
+class RecordLayoutTest {
+  private Btf btf;
+  private BpfObject object;
+
+  @BeforeEach
+  void open() throws Exception {
+    assumeTrue(libbpfPresent(), "libbpf.so.1 is not installed");
+    byte[] elf;
+    try (InputStream in = ProbeTcpSource.class.getResourceAsStream(ProbeTcpSource.ELF_RESOURCE)) {
+      elf = in.readAllBytes();
+    }
+    object = BpfObject.open("layout_check", elf);
+    btf = object.btf();
+  }
+
+  @AfterEach
+  void close() {
+    if (object != null) {
+      object.close();
+    }
+  }
+
+  private static boolean libbpfPresent() {
+    return BpfSupport.unavailableReason()
+        .map(reason -> !reason.contains("libbpf.so.1"))
+        .orElse(true);
+  }
+
+  @Test
+  void eventMatchesTheKernelProgram() {
+    Btf.Struct event = btf.struct("tcp_event").orElseThrow();
+
+    Map<String, Long> javaOffsets = new LinkedHashMap<>();
+    for (MemoryLayout member : RecordLayout.EVENT.memberLayouts()) {
+      if (!(member instanceof PaddingLayout)) {
+        javaOffsets.put(
+            member.name().orElseThrow(),
+            RecordLayout.EVENT.byteOffset(
+                MemoryLayout.PathElement.groupElement(member.name().orElseThrow())));
+      }
+    }
+    assertThat(javaOffsets).containsExactlyEntriesOf(event.memberOffsets());
+    assertThat(RecordLayout.SIZE).isEqualTo(event.size());
+  }
+
+  @Test
+  void countersMatchTheKernelProgram() {
+    Btf.Struct counters = btf.struct("tcp_counters").orElseThrow();
+
+    assertThat(counters.memberOffsets().keySet()).containsExactlyElementsOf(RecordLayout.COUNTERS);
+    assertThat(counters.size()).isEqualTo(8L * RecordLayout.COUNTERS.size());
+  }
+
+  @Test
+  void constantsTheSourceSetsExist() {
+    assertThat(btf.variable(".rodata", "wakeup_threshold").orElseThrow().size()).isEqualTo(8);
+    assertThat(btf.variable(".rodata", "capture_argv").orElseThrow().size()).isEqualTo(1);
+  }
+}
