@@ -205,7 +205,7 @@ public final class Agent {
     return new AgentPluginContext(
         service.name(),
         config.section(service.configSection()),
-        LoggerFactory.getLogger(service.name()),
+        LoggerFactory.getLogger(LogbackSetup.pluginLoggerName(service.name())),
         new PluginMetrics(registry, service.name()),
         clock,
         this::stats);
