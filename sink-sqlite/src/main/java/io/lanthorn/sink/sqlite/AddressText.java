@@ -2,6 +2,8 @@ package io.lanthorn.sink.sqlite;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Writes addresses the way users type them in queries: dotted quads, and IPv6 in RFC 5952's
@@ -9,6 +11,28 @@ import java.net.InetAddress;
  */
 final class AddressText {
   private AddressText() {}
+
+  /**
+   * Remembers the text of addresses seen recently: a host talks to few addresses, and formatting
+   * one allocates. Not thread-safe.
+   */
+  static final class Cache {
+    private static final int MAX_SIZE = 4096;
+    private final Map<InetAddress, String> texts = new HashMap<>();
+
+    /** The text of the address, formatted once while it stays in the cache. */
+    String of(InetAddress address) {
+      String text = texts.get(address);
+      if (text == null) {
+        if (texts.size() >= MAX_SIZE) {
+          texts.clear();
+        }
+        text = AddressText.of(address);
+        texts.put(address, text);
+      }
+      return text;
+    }
+  }
 
   /** The canonical text of an address, without any scope id. */
   static String of(InetAddress address) {

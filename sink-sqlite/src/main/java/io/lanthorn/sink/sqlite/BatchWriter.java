@@ -1,33 +1,54 @@
 package io.lanthorn.sink.sqlite;
 
-import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS;
+import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.StandardAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import org.jooq.DSLContext;
 
 /**
- * Writes a batch of events, and the summary rows it changes, in one transaction.
+ * Writes a batch of events, the {@code containers} and {@code processes} rows they refer to, and
+ * the summary rows they change, in one transaction.
  *
- * <p>jOOQ renders both statements once from the generated table references and manages the
+ * <p>jOOQ renders the statements once from the generated table references and manages the
  * transaction; the rows are bound to plain JDBC batches, which is several times faster than
- * building jOOQ records or queries per row (see README, "Benchmark").
+ * building jOOQ records or queries per row (see README, "Benchmark"). Not thread-safe: the sink's
+ * writing thread only.
  */
 final class BatchWriter implements AutoCloseable {
   private final Connection connection;
   private final DSLContext dsl;
   private final PreparedStatement insertEvent;
+  private final PreparedStatement upsertProcess;
+  private final PreparedStatement upsertContainer;
   private final PreparedStatement upsertSummary;
+  private final FactTable<ProcessFacts> processes = ProcessFacts.table();
+  private final FactTable<ContainerFacts> containers = ContainerFacts.table();
+  private final Summaries summaries = new Summaries();
+  private final AddressText.Cache addresses = new AddressText.Cache();
+  private final EventColumns.EventRow row = new EventColumns.EventRow();
 
   BatchWriter(Connection connection) throws SQLException {
     this.connection = connection;
     this.dsl = Jooq.using(connection);
     this.insertEvent =
-        connection.prepareStatement(dsl.render(Column.insert(dsl, EVENTS, EventColumns.ALL)));
+        connection.prepareStatement(
+            dsl.render(
+                Column.insert(
+                    dsl,
+                    EVENT_ROWS,
+                    EventColumns.ALL,
+                    Map.of(EVENT_ROWS.EVENT_TYPE, EventColumns.EVENT_TYPE))));
+    this.upsertProcess = connection.prepareStatement(dsl.render(processes.upsert(dsl)));
+    this.upsertContainer = connection.prepareStatement(dsl.render(containers.upsert(dsl)));
     this.upsertSummary = connection.prepareStatement(dsl.render(Summaries.upsert(dsl)));
+    processes.start(dsl);
+    containers.start(dsl);
   }
 
   /**
@@ -41,27 +62,52 @@ final class BatchWriter implements AutoCloseable {
           transaction -> {
             // Statements prepared on the same connection join the transaction jOOQ began.
             for (ConnectionEvent event : batch) {
-              Column.bind(insertEvent, EventColumns.ALL, event);
+              describe(event);
+              Column.bind(insertEvent, EventColumns.ALL, row);
               insertEvent.addBatch();
+              summaries.add(row);
             }
             insertEvent.executeBatch();
-            for (Summaries.Tally tally : Summaries.tally(batch)) {
-              Summaries.bind(upsertSummary, tally);
-              upsertSummary.addBatch();
+            if (processes.usedAny()) {
+              processes.bindBatch(upsertProcess);
+              upsertProcess.executeBatch();
             }
+            if (containers.usedAny()) {
+              containers.bindBatch(upsertContainer);
+              upsertContainer.executeBatch();
+            }
+            summaries.bindBatch(upsertSummary);
             upsertSummary.executeBatch();
           });
     } finally {
       // After a failure, rows bound but not executed must not leak into the next batch.
       insertEvent.clearBatch();
+      upsertProcess.clearBatch();
+      upsertContainer.clearBatch();
       upsertSummary.clearBatch();
+      summaries.clear();
+      processes.endBatch();
+      containers.endBatch();
+      row.event = null;
     }
+  }
+
+  private void describe(ConnectionEvent event) {
+    long timestamp = event.timestampNanos();
+    row.event = event;
+    row.sourceAddress = addresses.of(event.sourceAddress());
+    row.destinationAddress = addresses.of(event.destinationAddress());
+    row.containerName = event.attribute(StandardAttributes.CONTAINER_NAME);
+    row.processRef = processes.idOf(ProcessFacts.of(event), timestamp);
+    row.containerRef = containers.idOf(ContainerFacts.of(event.attributes()), timestamp);
   }
 
   @Override
   public void close() throws SQLException {
     try (connection;
         insertEvent;
+        upsertProcess;
+        upsertContainer;
         upsertSummary) {
       // Closing the last connection checkpoints the WAL into the database file.
     }

@@ -2,7 +2,9 @@ package io.lanthorn.sink.sqlite;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -25,9 +27,25 @@ record Column<S, T>(Field<T> field, Function<S, T> value) {
   /** An {@code INSERT INTO table (columns…) VALUES (?, …)} in column order, for binding. */
   static <R extends Record, S> InsertValuesStepN<R> insert(
       DSLContext dsl, Table<R> table, List<Column<S, ?>> columns) {
-    return dsl.insertInto(table)
-        .columns(columns.stream().map(Column::field).toList())
-        .values(columns.stream().map(column -> DSL.param(column.field())).toList());
+    return insert(dsl, table, columns, Map.of());
+  }
+
+  /**
+   * The same with literal values for some more columns, after the bound ones: a value every row
+   * shares costs nothing to bind.
+   */
+  static <R extends Record, S> InsertValuesStepN<R> insert(
+      DSLContext dsl, Table<R> table, List<Column<S, ?>> columns, Map<Field<?>, ?> literals) {
+    List<Field<?>> fields = new ArrayList<>(columns.stream().map(Column::field).toList());
+    List<Field<?>> values =
+        new ArrayList<>(
+            columns.stream().<Field<?>>map(column -> DSL.param(column.field())).toList());
+    literals.forEach(
+        (field, value) -> {
+          fields.add(field);
+          values.add(DSL.inline(value));
+        });
+    return dsl.insertInto(table).columns(fields).values(values);
   }
 
   /** Binds one row's values, in column order, starting at parameter 1. */

@@ -1,6 +1,6 @@
 package io.lanthorn.sink.sqlite;
 
-import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS;
+import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 
 import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.AttributeKey;
@@ -14,7 +14,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
-/** How a {@link ConnectionEvent} fills a row of {@code events}: one entry per column. */
+/**
+ * How a {@link ConnectionEvent} fills a row of {@code event_rows}: one entry per column. Its
+ * container and process facts go to {@code containers} and {@code processes} ({@link
+ * ContainerFacts}, {@link ProcessFacts}); the row refers to them by number.
+ */
 final class EventColumns {
   /** The {@code event_type} of every row: one row per outbound connection attempt. */
   static final String EVENT_TYPE = "connect";
@@ -37,50 +41,51 @@ final class EventColumns {
   private static final Map<Protocol, String> PROTOCOLS = labels(Protocol.class, Protocol::label);
   private static final Map<Outcome, String> OUTCOMES = labels(Outcome.class, Outcome::label);
 
-  /** Every column the sink writes, in statement order. */
-  static final List<Column<ConnectionEvent, ?>> ALL =
+  /**
+   * Every column of {@code event_rows} the sink binds, in statement order. {@code event_type} is a
+   * literal in the statement ({@link #EVENT_TYPE}).
+   */
+  static final List<Column<EventRow, ?>> ALL =
       List.of(
-          new Column<>(EVENTS.TIMESTAMP_NS, ConnectionEvent::timestampNanos),
-          new Column<>(EVENTS.KERNEL_TIME_NS, ConnectionEvent::kernelTimeNanos),
-          new Column<>(EVENTS.EVENT_TYPE, e -> EVENT_TYPE),
-          new Column<>(EVENTS.PROTOCOL, e -> PROTOCOLS.get(e.protocol())),
-          new Column<>(EVENTS.ADDRESS_FAMILY, e -> family(e.family())),
-          new Column<>(EVENTS.SRC_ADDR, e -> AddressText.of(e.sourceAddress())),
-          new Column<>(EVENTS.SRC_PORT, ConnectionEvent::sourcePort),
-          new Column<>(EVENTS.DST_ADDR, e -> AddressText.of(e.destinationAddress())),
-          new Column<>(EVENTS.DST_PORT, ConnectionEvent::destinationPort),
-          new Column<>(EVENTS.OUTCOME, e -> OUTCOMES.get(e.outcome())),
-          new Column<>(EVENTS.ERRNO, ConnectionEvent::errno),
-          new Column<>(EVENTS.HANDSHAKE_NS, EventColumns::handshake),
-          new Column<>(EVENTS.PID, ConnectionEvent::pid),
-          new Column<>(EVENTS.TID, ConnectionEvent::tid),
-          new Column<>(EVENTS.UID, e -> Integer.toUnsignedLong(e.uid())),
-          new Column<>(EVENTS.GID, e -> Integer.toUnsignedLong(e.gid())),
-          new Column<>(EVENTS.PROCESS_NAME, ConnectionEvent::comm),
-          new Column<>(EVENTS.PROCESS_CMDLINE, ConnectionEvent::commandLine),
+          new Column<>(EVENT_ROWS.TIMESTAMP_NS, row -> row.event.timestampNanos()),
+          new Column<>(EVENT_ROWS.KERNEL_TIME_NS, row -> row.event.kernelTimeNanos()),
+          new Column<>(EVENT_ROWS.PROTOCOL, row -> PROTOCOLS.get(row.event.protocol())),
+          new Column<>(EVENT_ROWS.ADDRESS_FAMILY, row -> family(row.event.family())),
+          new Column<>(EVENT_ROWS.SRC_ADDR, row -> row.sourceAddress),
+          new Column<>(EVENT_ROWS.SRC_PORT, row -> row.event.sourcePort()),
+          new Column<>(EVENT_ROWS.DST_ADDR, row -> row.destinationAddress),
+          new Column<>(EVENT_ROWS.DST_PORT, row -> row.event.destinationPort()),
+          new Column<>(EVENT_ROWS.OUTCOME, row -> OUTCOMES.get(row.event.outcome())),
+          new Column<>(EVENT_ROWS.ERRNO, row -> row.event.errno()),
+          new Column<>(EVENT_ROWS.HANDSHAKE_NS, row -> handshake(row.event)),
+          new Column<>(EVENT_ROWS.PID, row -> row.event.pid()),
+          new Column<>(EVENT_ROWS.TID, row -> row.event.tid()),
+          new Column<>(EVENT_ROWS.UID, row -> Integer.toUnsignedLong(row.event.uid())),
+          new Column<>(EVENT_ROWS.GID, row -> Integer.toUnsignedLong(row.event.gid())),
+          new Column<>(EVENT_ROWS.PROCESS_NAME, row -> row.event.comm()),
+          new Column<>(EVENT_ROWS.CGROUP_ID, row -> row.event.cgroupId()),
+          new Column<>(EVENT_ROWS.CONTAINER_NAME, row -> row.containerName),
           new Column<>(
-              EVENTS.PROCESS_EXE_PATH,
-              e -> e.attribute(StandardAttributes.PROCESS_EXECUTABLE_PATH)),
-          new Column<>(EVENTS.CGROUP_ID, ConnectionEvent::cgroupId),
-          new Column<>(EVENTS.CGROUP_NAME, ConnectionEvent::cgroupName),
-          new Column<>(EVENTS.CONTAINER_ID, e -> e.attribute(StandardAttributes.CONTAINER_ID)),
-          new Column<>(EVENTS.CONTAINER_NAME, e -> e.attribute(StandardAttributes.CONTAINER_NAME)),
+              EVENT_ROWS.ATTRIBUTION_STATUS,
+              row -> row.event.attribute(StandardAttributes.ATTRIBUTION_STATUS)),
           new Column<>(
-              EVENTS.CONTAINER_RUNTIME, e -> e.attribute(StandardAttributes.CONTAINER_RUNTIME)),
-          new Column<>(
-              EVENTS.IMAGE_NAME, e -> e.attribute(StandardAttributes.CONTAINER_IMAGE_NAME)),
-          new Column<>(EVENTS.IMAGE_ID, e -> e.attribute(StandardAttributes.CONTAINER_IMAGE_ID)),
-          new Column<>(
-              EVENTS.CONTAINER_LABELS,
-              e -> AttributesJson.of(e.attribute(StandardAttributes.CONTAINER_LABELS))),
-          new Column<>(
-              EVENTS.COMPOSE_PROJECT, e -> e.attribute(StandardAttributes.COMPOSE_PROJECT)),
-          new Column<>(
-              EVENTS.COMPOSE_SERVICE, e -> e.attribute(StandardAttributes.COMPOSE_SERVICE)),
-          new Column<>(
-              EVENTS.ATTRIBUTION_STATUS, e -> e.attribute(StandardAttributes.ATTRIBUTION_STATUS)),
-          new Column<>(
-              EVENTS.ATTRIBUTES, e -> AttributesJson.unstored(e.attributes(), STORED_ATTRIBUTES)));
+              EVENT_ROWS.ATTRIBUTES,
+              row -> AttributesJson.unstored(row.event.attributes(), STORED_ATTRIBUTES)),
+          new Column<>(EVENT_ROWS.PROCESS_REF, row -> row.processRef),
+          new Column<>(EVENT_ROWS.CONTAINER_REF, row -> row.containerRef));
+
+  /**
+   * One event and what the writer worked out for its row: the addresses as text and the numbers of
+   * its process and container facts. The writer reuses one instance for every row.
+   */
+  static final class EventRow {
+    ConnectionEvent event;
+    String sourceAddress;
+    String destinationAddress;
+    String containerName;
+    Long processRef;
+    Long containerRef;
+  }
 
   private EventColumns() {}
 
@@ -96,6 +101,11 @@ final class EventColumns {
       labels.put(value, label.apply(value));
     }
     return labels;
+  }
+
+  /** The protocol as stored, e.g. {@code tcp}. */
+  static String protocol(Protocol protocol) {
+    return PROTOCOLS.get(protocol);
   }
 
   private static String family(AddressFamily family) {

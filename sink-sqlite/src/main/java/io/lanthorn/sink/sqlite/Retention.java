@@ -1,7 +1,9 @@
 package io.lanthorn.sink.sqlite;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.COLLECTION_HEALTH;
-import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS;
+import static io.lanthorn.sink.sqlite.schema.Tables.CONTAINERS;
+import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
+import static io.lanthorn.sink.sqlite.schema.Tables.PROCESSES;
 
 import java.util.function.BooleanSupplier;
 import org.jooq.DSLContext;
@@ -9,7 +11,8 @@ import org.jooq.DSLContext;
 /**
  * Deletes events older than the retention period, a small chunk per transaction, so the write lock
  * is never held for long and the sink's batches slip in between chunks. Summaries are kept; health
- * rows go with the events they describe.
+ * rows go with the events they describe, and so do {@code containers} and {@code processes} rows
+ * that no remaining event can refer to.
  */
 final class Retention {
   private final DSLContext dsl;
@@ -33,17 +36,23 @@ final class Retention {
     do {
       // Oldest first through the timestamp index; each execute() is its own transaction.
       last =
-          dsl.deleteFrom(EVENTS)
+          dsl.deleteFrom(EVENT_ROWS)
               .where(
-                  EVENTS.ID.in(
-                      dsl.select(EVENTS.ID)
-                          .from(EVENTS)
-                          .where(EVENTS.TIMESTAMP_NS.lt(cutoffNanos))
-                          .orderBy(EVENTS.TIMESTAMP_NS)
+                  EVENT_ROWS.ID.in(
+                      dsl.select(EVENT_ROWS.ID)
+                          .from(EVENT_ROWS)
+                          .where(EVENT_ROWS.TIMESTAMP_NS.lt(cutoffNanos))
+                          .orderBy(EVENT_ROWS.TIMESTAMP_NS)
                           .limit(chunk)))
               .execute();
       deleted += last;
     } while (last == chunk && keepGoing.getAsBoolean());
+    if (last < chunk) {
+      // Every event older than the cutoff is gone, and with it every event that could refer to a
+      // set of facts last seen before it.
+      dsl.deleteFrom(PROCESSES).where(PROCESSES.LAST_SEEN_NS.lt(cutoffNanos)).execute();
+      dsl.deleteFrom(CONTAINERS).where(CONTAINERS.LAST_SEEN_NS.lt(cutoffNanos)).execute();
+    }
     dsl.deleteFrom(COLLECTION_HEALTH)
         .where(COLLECTION_HEALTH.INTERVAL_END_NS.lt(cutoffNanos))
         .execute();

@@ -3,7 +3,6 @@ package io.lanthorn.sink.sqlite;
 import static io.lanthorn.sink.sqlite.schema.Tables.CONNECTION_AGGREGATIONS;
 
 import io.lanthorn.api.ConnectionEvent;
-import io.lanthorn.api.StandardAttributes;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -15,7 +14,7 @@ import org.jooq.impl.DSL;
 
 /**
  * Folds a batch into {@code connection_aggregations} rows, and the UPSERT that adds them to what
- * the table already holds.
+ * the table already holds. Not thread-safe: the sink's writing thread only.
  */
 final class Summaries {
   private static final String NO_CONTAINER = "";
@@ -65,26 +64,41 @@ final class Summaries {
           new Column<>(CONNECTION_AGGREGATIONS.FIRST_SEEN_NS, t -> t.firstSeenNs),
           new Column<>(CONNECTION_AGGREGATIONS.LAST_SEEN_NS, t -> t.lastSeenNs));
 
-  private Summaries() {}
+  private final Map<Key, Tally> tallies = new HashMap<>();
 
-  /** The batch folded to one tally per summary key. */
-  static Iterable<Tally> tally(List<ConnectionEvent> batch) {
-    Map<Key, Tally> tallies = new HashMap<>();
-    for (ConnectionEvent event : batch) {
-      String container = event.attribute(StandardAttributes.CONTAINER_NAME);
-      Key key =
-          new Key(
-              container == null ? NO_CONTAINER : container,
-              event.comm(),
-              AddressText.of(event.destinationAddress()),
-              event.destinationPort(),
-              event.protocol().label());
-      tallies.computeIfAbsent(key, Tally::new).add(event);
+  /** Adds one event, whose row the writer has worked out, to its tally. */
+  void add(EventColumns.EventRow row) {
+    ConnectionEvent event = row.event;
+    Key key =
+        new Key(
+            row.containerName == null ? NO_CONTAINER : row.containerName,
+            event.comm(),
+            row.destinationAddress,
+            event.destinationPort(),
+            EventColumns.protocol(event.protocol()));
+    Tally tally = tallies.get(key);
+    if (tally == null) {
+      tally = new Tally(key);
+      tallies.put(key, tally);
     }
-    return tallies.values();
+    tally.add(event);
   }
 
-  /** The UPSERT adding one tally to its row, to be bound with {@link #bind}. */
+  /** Adds every tally to the statement {@link #upsert} rendered, then starts afresh. */
+  void bindBatch(PreparedStatement statement) throws SQLException {
+    for (Tally tally : tallies.values()) {
+      Column.bind(statement, ALL, tally);
+      statement.addBatch();
+    }
+    tallies.clear();
+  }
+
+  /** Forgets the tallies, e.g. of a batch that failed. */
+  void clear() {
+    tallies.clear();
+  }
+
+  /** The UPSERT adding one tally to its row, to be bound with {@link #bindBatch}. */
   static Insert<?> upsert(DSLContext dsl) {
     var table = CONNECTION_AGGREGATIONS;
     return Column.insert(dsl, table, ALL)
@@ -102,10 +116,5 @@ final class Summaries {
         .set(table.FIRST_SEEN_NS, DSL.least(table.FIRST_SEEN_NS, DSL.excluded(table.FIRST_SEEN_NS)))
         .set(
             table.LAST_SEEN_NS, DSL.greatest(table.LAST_SEEN_NS, DSL.excluded(table.LAST_SEEN_NS)));
-  }
-
-  /** Binds a tally to the statement {@link #upsert} rendered. */
-  static void bind(PreparedStatement statement, Tally tally) throws SQLException {
-    Column.bind(statement, ALL, tally);
   }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 /**
- * The questions {@code lanthorn query} asks must not scan all of {@code events}: it grows large.
+ * The questions {@code lanthorn query} asks must not scan all of {@code event_rows} (behind the
+ * view {@code events}): it grows large.
  */
 class QueryPlanTest {
   @TempDir static Path dir;
@@ -53,7 +54,31 @@ class QueryPlanTest {
     assertThat(plan)
         .as(String.join("\n", plan))
         .anyMatch(step -> step.contains("USING INDEX " + index));
-    assertThat(plan).noneMatch(step -> step.matches("SCAN events\\b.*"));
+    assertThat(plan).noneMatch(step -> step.matches("SCAN event_rows\\b.*"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "SELECT * FROM events WHERE timestamp_ns >= 1764000000000000000 | events_timestamp",
+        "SELECT * FROM events WHERE container_name = 'web' | events_container_timestamp",
+        "SELECT * FROM events WHERE dst_addr = '10.0.0.5' AND dst_port = 5432 | events_destination",
+        "SELECT * FROM events_view WHERE outcome NOT IN ('established', 'pending')"
+            + " AND timestamp_ns >= 1764000000000000000 | events_failed_timestamp"
+      })
+  void usersQueriesOnTheViewUseTheIndexesAndLookUpFactsByNumber(String sql, String index) {
+    List<String> plan =
+        Db.rows(file, "EXPLAIN QUERY PLAN " + sql).stream()
+            .map(row -> (String) row.get("detail"))
+            .toList();
+
+    assertThat(plan)
+        .as(String.join("\n", plan))
+        .anyMatch(step -> step.startsWith("SEARCH event_rows USING INDEX " + index + " ("))
+        .anyMatch(step -> step.startsWith("SEARCH processes USING INTEGER PRIMARY KEY"))
+        .anyMatch(step -> step.startsWith("SEARCH containers USING INTEGER PRIMARY KEY"))
+        .noneMatch(step -> step.startsWith("SCAN"));
   }
 
   private static QueryQuestion question(String... args) {

@@ -33,6 +33,9 @@ class SchemaMigrationTest {
     assertThat(Db.rows(file, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"))
         .extracting(row -> row.get("name"))
         .contains(
+            "event_rows",
+            "containers",
+            "processes",
             "events",
             "events_view",
             "connection_aggregations",
@@ -51,10 +54,10 @@ class SchemaMigrationTest {
   void upgradesEveryEarlierVersionKeepingItsRows(String version) throws Exception {
     Path file = dir.resolve("lanthorn.db");
     flyway(file, SchemaMigrator.MIGRATIONS).target(version).load().migrate();
-    // events exists since version 1 with these columns: a row an older agent wrote.
+    // event_rows exists since version 1 with these columns: a row an older agent wrote.
     Db.execute(
         file,
-        "INSERT INTO events (timestamp_ns, kernel_time_ns, event_type, protocol, address_family,"
+        "INSERT INTO event_rows (timestamp_ns, kernel_time_ns, event_type, protocol, address_family,"
             + " src_addr, src_port, dst_addr, dst_port, outcome, errno, pid, tid, uid, gid,"
             + " process_name, cgroup_id, container_name)"
             + " VALUES (1764079387000000000, 1, 'connect', 'tcp', 'ipv4', '127.0.0.1', 40000,"

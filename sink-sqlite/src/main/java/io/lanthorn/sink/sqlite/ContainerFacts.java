@@ -1,0 +1,62 @@
+package io.lanthorn.sink.sqlite;
+
+import static io.lanthorn.sink.sqlite.schema.Tables.CONTAINERS;
+
+import io.lanthorn.api.Attributes;
+import io.lanthorn.api.StandardAttributes;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an event says about its container: a row of {@code containers}. Events from one container
+ * carry equal facts, so {@link FactTable} stores them once.
+ */
+record ContainerFacts(
+    String id,
+    String name,
+    String runtime,
+    String imageName,
+    String imageId,
+    Map<String, String> labels,
+    String composeProject,
+    String composeService) {
+
+  /** The columns of {@code containers} these facts fill. */
+  static final List<Column<ContainerFacts, ?>> COLUMNS =
+      List.of(
+          new Column<>(CONTAINERS.CONTAINER_ID, ContainerFacts::id),
+          new Column<>(CONTAINERS.CONTAINER_NAME, ContainerFacts::name),
+          new Column<>(CONTAINERS.CONTAINER_RUNTIME, ContainerFacts::runtime),
+          new Column<>(CONTAINERS.IMAGE_NAME, ContainerFacts::imageName),
+          new Column<>(CONTAINERS.IMAGE_ID, ContainerFacts::imageId),
+          new Column<>(CONTAINERS.CONTAINER_LABELS, facts -> AttributesJson.of(facts.labels())),
+          new Column<>(CONTAINERS.COMPOSE_PROJECT, ContainerFacts::composeProject),
+          new Column<>(CONTAINERS.COMPOSE_SERVICE, ContainerFacts::composeService));
+
+  /** A table numbering container facts. */
+  static FactTable<ContainerFacts> table() {
+    return new FactTable<>(
+        CONTAINERS, CONTAINERS.ID, CONTAINERS.FIRST_SEEN_NS, CONTAINERS.LAST_SEEN_NS, COLUMNS);
+  }
+
+  /** The container facts among these attributes, {@code null} when there are none. */
+  static ContainerFacts of(Attributes attributes) {
+    if (attributes.isEmpty()) {
+      return null;
+    }
+    ContainerFacts facts =
+        new ContainerFacts(
+            attributes.get(StandardAttributes.CONTAINER_ID),
+            attributes.get(StandardAttributes.CONTAINER_NAME),
+            attributes.get(StandardAttributes.CONTAINER_RUNTIME),
+            attributes.get(StandardAttributes.CONTAINER_IMAGE_NAME),
+            attributes.get(StandardAttributes.CONTAINER_IMAGE_ID),
+            attributes.get(StandardAttributes.CONTAINER_LABELS),
+            attributes.get(StandardAttributes.COMPOSE_PROJECT),
+            attributes.get(StandardAttributes.COMPOSE_SERVICE));
+    return facts.equals(NONE) ? null : facts;
+  }
+
+  private static final ContainerFacts NONE =
+      new ContainerFacts(null, null, null, null, null, null, null, null);
+}
