@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -63,7 +64,8 @@ class QueryPlanTest {
       value = {
         "SELECT * FROM events WHERE timestamp_ns >= 1764000000000000000 | events_timestamp",
         "SELECT * FROM events WHERE container_name = 'web' | events_container_timestamp",
-        "SELECT * FROM events WHERE dst_addr = '10.0.0.5' AND dst_port = 5432 | events_destination",
+        "SELECT * FROM events WHERE dst_addr = '10.0.0.5' AND dst_port = 5432"
+            + " AND timestamp_ns >= 1764000000000000000 | events_timestamp",
         "SELECT * FROM events_view WHERE outcome NOT IN ('established', 'pending')"
             + " AND timestamp_ns >= 1764000000000000000 | events_failed_timestamp"
       })
@@ -79,6 +81,25 @@ class QueryPlanTest {
         .anyMatch(step -> step.startsWith("SEARCH processes USING INTEGER PRIMARY KEY"))
         .anyMatch(step -> step.startsWith("SEARCH containers USING INTEGER PRIMARY KEY"))
         .noneMatch(step -> step.startsWith("SCAN"));
+  }
+
+  @Test
+  void whoTalksToADestinationUsesTheSummarysIndex() {
+    List<String> plan =
+        Db.rows(
+                file,
+                "EXPLAIN QUERY PLAN SELECT * FROM connection_aggregations_view"
+                    + " WHERE dst_addr = '10.0.0.5' AND dst_port = 5432")
+            .stream()
+            .map(row -> (String) row.get("detail"))
+            .toList();
+
+    assertThat(plan)
+        .as(String.join("\n", plan))
+        .singleElement()
+        .asString()
+        .startsWith(
+            "SEARCH connection_aggregations USING INDEX connection_aggregations_destination");
   }
 
   private static QueryQuestion question(String... args) {
