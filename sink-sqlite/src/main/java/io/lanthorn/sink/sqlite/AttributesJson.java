@@ -2,11 +2,14 @@ package io.lanthorn.sink.sqlite;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.Attributes;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -52,6 +55,29 @@ final class AttributesJson {
           }
           json.writeEndObject();
         });
+  }
+
+  /**
+   * A JSON object of strings, as {@link #of} writes it, back as a map; {@code null} when the text
+   * is anything else.
+   */
+  static Map<String, String> readMap(String text) {
+    Map<String, String> map = new LinkedHashMap<>();
+    try (JsonParser json = JSON.createParser(text)) {
+      if (json.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (json.nextToken() == JsonToken.FIELD_NAME) {
+        String key = json.currentName();
+        if (json.nextToken() != JsonToken.VALUE_STRING) {
+          return null;
+        }
+        map.put(key, json.getText());
+      }
+      return json.currentToken() == JsonToken.END_OBJECT && json.nextToken() == null ? map : null;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static void writeValue(JsonGenerator json, Object value) throws IOException {

@@ -6,6 +6,7 @@ import io.lanthorn.api.Attributes;
 import io.lanthorn.api.StandardAttributes;
 import java.util.List;
 import java.util.Map;
+import org.jooq.Record;
 
 /**
  * What an event says about its container: a row of {@code containers}. Events from one container
@@ -36,7 +37,12 @@ record ContainerFacts(
   /** A table numbering container facts. */
   static FactTable<ContainerFacts> table() {
     return new FactTable<>(
-        CONTAINERS, CONTAINERS.ID, CONTAINERS.FIRST_SEEN_NS, CONTAINERS.LAST_SEEN_NS, COLUMNS);
+        CONTAINERS,
+        CONTAINERS.ID,
+        CONTAINERS.FIRST_SEEN_NS,
+        CONTAINERS.LAST_SEEN_NS,
+        COLUMNS,
+        ContainerFacts::fromRow);
   }
 
   /** The container facts among these attributes, {@code null} when there are none. */
@@ -55,6 +61,24 @@ record ContainerFacts(
             attributes.get(StandardAttributes.COMPOSE_PROJECT),
             attributes.get(StandardAttributes.COMPOSE_SERVICE));
     return facts.equals(NONE) ? null : facts;
+  }
+
+  /** The facts a row of {@code containers} holds; {@code null} if its labels are not readable. */
+  private static ContainerFacts fromRow(Record row) {
+    String labels = row.get(CONTAINERS.CONTAINER_LABELS);
+    Map<String, String> labelMap = labels == null ? null : AttributesJson.readMap(labels);
+    if (labels != null && labelMap == null) {
+      return null;
+    }
+    return new ContainerFacts(
+        row.get(CONTAINERS.CONTAINER_ID),
+        row.get(CONTAINERS.CONTAINER_NAME),
+        row.get(CONTAINERS.CONTAINER_RUNTIME),
+        row.get(CONTAINERS.IMAGE_NAME),
+        row.get(CONTAINERS.IMAGE_ID),
+        labelMap,
+        row.get(CONTAINERS.COMPOSE_PROJECT),
+        row.get(CONTAINERS.COMPOSE_SERVICE));
   }
 
   private static final ContainerFacts NONE =

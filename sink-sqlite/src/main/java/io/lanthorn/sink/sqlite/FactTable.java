@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Insert;
@@ -34,6 +35,7 @@ final class FactTable<K> {
   private final Field<Long> firstSeen;
   private final Field<Long> lastSeen;
   private final List<Column<K, ?>> facts;
+  private final Function<Record, K> fromRow;
   private final Map<K, Use> known = new HashMap<>();
   private final List<Use> usedInBatch = new ArrayList<>();
   private long nextId;
@@ -54,22 +56,43 @@ final class FactTable<K> {
 
   /**
    * @param facts the table's fact columns with how each is read from a set of facts
+   * @param fromRow the set of facts a row of the table holds, from its fact columns; {@code null}
+   *     when it cannot tell (the row is then not reused)
    */
   <R extends Record> FactTable(
       Table<R> table,
       Field<Long> id,
       Field<Long> firstSeen,
       Field<Long> lastSeen,
-      List<Column<K, ?>> facts) {
+      List<Column<K, ?>> facts,
+      Function<Record, K> fromRow) {
     this.table = table;
     this.id = id;
     this.firstSeen = firstSeen;
     this.lastSeen = lastSeen;
     this.facts = facts;
+    this.fromRow = fromRow;
   }
 
-  /** Continues numbering after the largest number in the file. */
+  /**
+   * Learns the numbers of the sets most recently seen, so that a restarted agent adds no second row
+   * for them, and continues numbering after the largest number in the file.
+   */
   void start(DSLContext dsl) {
+    List<Field<?>> columns = new ArrayList<>();
+    columns.add(id);
+    facts.forEach(column -> columns.add(column.field()));
+    for (Record row :
+        dsl.select(columns).from(table).orderBy(lastSeen.desc()).limit(MAX_KNOWN / 2).fetch()) {
+      K set = fromRow.apply(row);
+      if (set != null) {
+        Object[] values = new Object[facts.size()];
+        for (int i = 0; i < values.length; i++) {
+          values[i] = row.get(i + 1);
+        }
+        known.putIfAbsent(set, new Use(row.get(id), values));
+      }
+    }
     Long max = dsl.select(DSL.max(id)).from(table).fetchOne(0, Long.class);
     nextId = max == null ? 1 : max + 1;
   }

@@ -23,7 +23,16 @@ record ProcessFacts(String commandLine, String executablePath, String cgroupName
   /** A table numbering process facts. */
   static FactTable<ProcessFacts> table() {
     return new FactTable<>(
-        PROCESSES, PROCESSES.ID, PROCESSES.FIRST_SEEN_NS, PROCESSES.LAST_SEEN_NS, COLUMNS);
+        PROCESSES,
+        PROCESSES.ID,
+        PROCESSES.FIRST_SEEN_NS,
+        PROCESSES.LAST_SEEN_NS,
+        COLUMNS,
+        row ->
+            new ProcessFacts(
+                row.get(PROCESSES.PROCESS_CMDLINE),
+                row.get(PROCESSES.PROCESS_EXE_PATH),
+                row.get(PROCESSES.CGROUP_NAME)));
   }
 
   /** The event's process facts, {@code null} when it has none. */

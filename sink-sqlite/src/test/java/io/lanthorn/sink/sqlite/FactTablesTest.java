@@ -84,6 +84,35 @@ class FactTablesTest {
   }
 
   @Test
+  void aRestartedSinkReusesTheRowsOfFactsItSeesAgain() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    ConnectionEvent labelled =
+        TestEvents.inContainer("web", T0, 443)
+            .build()
+            .withAttribute(
+                StandardAttributes.CONTAINER_LABELS,
+                Map.of("com.docker.compose.project", "shop", "quote", "say \"hi\" ü"));
+    for (int run = 0; run < 2; run++) {
+      try (SqliteSink sink = new SqliteSink()) {
+        sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+        sink.write(List.of(labelled, TestEvents.inContainer("db", T0, 5432).build()));
+      }
+    }
+    try (SqliteSink sink = new SqliteSink()) {
+      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+      sink.write(List.of(TestEvents.inContainer("new", T0, 80).build()));
+    }
+
+    assertThat(Db.rows(file, "SELECT id, container_name FROM containers ORDER BY id"))
+        .containsExactly(
+            Map.of("id", 1L, "container_name", "web"),
+            Map.of("id", 2L, "container_name", "db"),
+            Map.of("id", 3L, "container_name", "new"));
+    assertThat(Db.count(file, "SELECT count(*) FROM processes")).isEqualTo(3);
+    assertThat(Db.count(file, "SELECT count(*) FROM events")).isEqualTo(5);
+  }
+
+  @Test
   void aChangedFactGetsARowOfItsOwnAndEveryEventKeepsItsOwnFacts() throws Exception {
     Path file = dir.resolve("lanthorn.db");
     ConnectionEvent before = TestEvents.inContainer("web", T0, 443).build();
