@@ -12,6 +12,7 @@ lanthorn_require_root "scripts/run.sh"
 lanthorn_find_jdk
 
 cd "$root"
+echo "lanthorn: building (the first build downloads Maven and the dependencies: a few minutes)"
 ./mvnw -B -ntp -q -DskipTests package
 dist=$(ls -d "$root"/distribution/target/lanthorn-*/lanthorn-*/ | head -1)
 if command -v docker >/dev/null && ! docker info >/dev/null 2>&1; then
