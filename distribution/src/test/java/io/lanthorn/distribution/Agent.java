@@ -103,7 +103,12 @@ final class Agent implements AutoCloseable {
     /** Starts {@code bin/lanthorn args…} and waits for it to exit on its own. */
     Agent run(String... args) throws IOException {
       Agent agent = start(args);
-      agent.awaitExit();
+      try {
+        agent.awaitExit();
+      } catch (RuntimeException | AssertionError e) {
+        agent.close(); // never leave an agent running behind a failed test
+        throw e;
+      }
       return agent;
     }
   }

@@ -1,18 +1,14 @@
 package io.lanthorn.distribution;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.lanthorn.distribution.Facilities.Command;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -47,17 +43,9 @@ final class ConnectStorm {
   static Process startNative(Path binary, int attempts, int threads) throws IOException {
     return new ProcessBuilder(
             binary.toString(), Integer.toString(attempts), Integer.toString(threads))
-        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
-  }
-
-  /** Waits for a native storm to end and returns its report line ({@code attempts=… rate=…}). */
-  static String awaitNative(Process storm) throws Exception {
-    assertThat(storm.waitFor(3, TimeUnit.MINUTES)).as("the connect storm ends").isTrue();
-    String report =
-        new String(storm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-    assertThat(storm.exitValue()).as(report).isZero();
-    return report;
   }
 
   /**

@@ -111,12 +111,47 @@ final class ContainerTraffic {
             "nc",
             "127.0.0.1",
             Integer.toString(port));
+    long since = System.currentTimeMillis() / 1000 - 1;
     Command.Result result = Command.run(Duration.ofMinutes(2), command);
     // nc exits 1 when refused, and docker run with it.
     assertThat(result.err()).as("docker run --rm").contains("Connection refused");
     String id = Files.readString(cidFile).strip();
+    System.out.printf(
+        Locale.ROOT, "%s lived %d ms (start to die)%n", name, lifetimeMillis(id, since));
     return attempt("--rm container, refused", "ipv4", "127.0.0.1", port, false)
         .inContainer(name, id);
+  }
+
+  /** From Docker's start and die events of a container that has ended. */
+  private static long lifetimeMillis(String id, long sinceSeconds) {
+    String until = String.format(Locale.ROOT, "%.3f", System.currentTimeMillis() / 1000.0);
+    String events =
+        Docker.docker(
+            "events",
+            "--since",
+            Long.toString(sinceSeconds),
+            "--until",
+            until,
+            "--filter",
+            "container=" + id,
+            "--filter",
+            "event=start",
+            "--filter",
+            "event=die",
+            "--format",
+            "{{.Action}} {{.TimeNano}}");
+    long start = 0;
+    long die = 0;
+    for (String line : events.lines().toList()) {
+      if (line.startsWith("start ")) {
+        start = Long.parseLong(line.substring("start ".length()).strip());
+      } else if (line.startsWith("die ")) {
+        die = Long.parseLong(line.substring("die ".length()).strip());
+      }
+    }
+    assertThat(start).as("start and die events of %s: %s", id, events).isPositive();
+    assertThat(die).as("start and die events of %s: %s", id, events).isGreaterThan(start);
+    return (die - start) / 1_000_000;
   }
 
   private static Attempt attempt(

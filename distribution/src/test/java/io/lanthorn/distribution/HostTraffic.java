@@ -165,10 +165,11 @@ final class HostTraffic implements AutoCloseable {
               })
           .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
+      switch (e.getCause()) {
+        case Exception cause -> throw cause;
+        case Error cause -> throw cause;
+        default -> throw e;
       }
-      throw e;
     }
   }
 
