@@ -113,14 +113,6 @@ final class Agent implements AutoCloseable {
     }
   }
 
-  long pid() {
-    return process.pid();
-  }
-
-  boolean isAlive() {
-    return process.isAlive();
-  }
-
   /**
    * Waits until standard error holds {@code text}; fails at once, showing standard error, if the
    * agent exits first.

@@ -102,11 +102,6 @@ final class ConnectStorm {
       return listener.getLocalPort();
     }
 
-    /** Attempts made so far. */
-    int made() {
-      return made.get();
-    }
-
     /** How many attempts began before this wall-clock time (nanoseconds since the epoch). */
     int begunBefore(long epochNanos) {
       int count = 0;

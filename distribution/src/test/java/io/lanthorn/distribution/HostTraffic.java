@@ -39,11 +39,6 @@ final class HostTraffic implements AutoCloseable {
       Executors.newSingleThreadExecutor(task -> new Thread(task, COMM));
   private final List<Closeable> held = new ArrayList<>();
 
-  /** The test JVM's pid, which its connecting thread reports. */
-  long pid() {
-    return pid;
-  }
-
   /** From the test's thread {@value #COMM}: a completed handshake with a new listener. */
   Attempt established(InetAddress to) throws Exception {
     int port = listener(to, false).getLocalPort();
