@@ -19,9 +19,6 @@ CREATE TABLE connection_aggregations (
 );
 
 CREATE INDEX connection_aggregations_last_seen ON connection_aggregations (last_seen_ns);
--- Who talks to this destination, over all time. Written only when a new summary row appears
--- (counts change in place), so it costs the write path nothing, unlike an index on events.
-CREATE INDEX connection_aggregations_destination ON connection_aggregations (dst_addr, dst_port);
 
 -- The summary with readable first and last times (UTC).
 CREATE VIEW connection_aggregations_view AS

@@ -54,10 +54,16 @@ class SchemaMigrationTest {
   void upgradesEveryEarlierVersionKeepingItsRows(String version) throws Exception {
     Path file = dir.resolve("lanthorn.db");
     flyway(file, SchemaMigrator.MIGRATIONS).target(version).load().migrate();
-    // event_rows exists since version 1 with these columns: a row an older agent wrote.
+    // A row an older agent wrote: into the table events up to version 3, event_rows after.
+    boolean eventsIsATable =
+        Db.count(
+                file, "SELECT count(*) FROM sqlite_master WHERE name = 'events' AND type = 'table'")
+            == 1;
     Db.execute(
         file,
-        "INSERT INTO event_rows (timestamp_ns, kernel_time_ns, event_type, protocol, address_family,"
+        "INSERT INTO "
+            + (eventsIsATable ? "events" : "event_rows")
+            + " (timestamp_ns, kernel_time_ns, event_type, protocol, address_family,"
             + " src_addr, src_port, dst_addr, dst_port, outcome, errno, pid, tid, uid, gid,"
             + " process_name, cgroup_id, container_name)"
             + " VALUES (1764079387000000000, 1, 'connect', 'tcp', 'ipv4', '127.0.0.1', 40000,"
@@ -88,6 +94,120 @@ class SchemaMigrationTest {
               assertThat(row.get("connection_count")).isEqualTo(summarisedByUpgrade ? 2L : 1L);
               assertThat(row.get("failed_count")).isEqualTo(summarisedByUpgrade ? 1L : 0L);
             });
+  }
+
+  @Test
+  void movingEventsIntoFactTablesKeepsEveryValueAndTheSinkReusesTheFacts() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    // Version 3: events is a table holding every fact in every row, as the first agents wrote it.
+    flyway(file, SchemaMigrator.MIGRATIONS).target("3").load().migrate();
+    Instant t0 = Instant.now().minusSeconds(600);
+    String columns =
+        "INSERT INTO events (id, timestamp_ns, kernel_time_ns, event_type, protocol,"
+            + " address_family, src_addr, src_port, dst_addr, dst_port, outcome, errno,"
+            + " handshake_ns, pid, tid, uid, gid, process_name, process_cmdline, process_exe_path,"
+            + " cgroup_id, cgroup_name, container_id, container_name, container_runtime,"
+            + " image_name, image_id, container_labels, compose_project, compose_service,"
+            + " attribution_status, attributes) VALUES ";
+    // What TestEvents.inContainer("db", …, 5432) makes, as the version-3 sink stored it.
+    String dbContainer =
+        "'curl http://127.0.0.1:5432/', NULL, 77, 'session-1.scope', 'c0ffee"
+            + "db".hashCode()
+            + "', 'db', NULL, 'lanthorn-test:busybox', NULL, '{\"team\":\"payments\"}', NULL,"
+            + " NULL, 'attributed', NULL)";
+    Db.execute(
+        file,
+        columns
+            + "(5, "
+            + EpochNanos.of(t0)
+            + ", 1, 'connect', 'tcp', 'ipv4', '127.0.0.1', 45432, '127.0.0.1', 5432,"
+            + " 'established', 0, 45000, 4242, 4243, 1000, 1000, 'wget', "
+            + dbContainer,
+        columns
+            + "(6, "
+            + EpochNanos.of(t0.plusSeconds(1))
+            + ", 2, 'connect', 'tcp', 'ipv6', '::1', 0, '2001:db8::1', 443, 'refused', 111,"
+            + " NULL, 4242, 4243, 1000, 1000, 'wget', "
+            + dbContainer,
+        // No facts at all: no process or container row, NULLs through the view.
+        columns
+            + "(9, "
+            + EpochNanos.of(t0.plusSeconds(2))
+            + ", 3, 'connect', 'tcp', 'ipv4', '127.0.0.1', 0, '127.0.0.1', 22, 'timed_out', 110,"
+            + " NULL, 1, 1, 4294967294, 0, 'ssh', NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL,"
+            + " NULL, NULL, NULL, NULL, NULL, '{\"k8s.pod\":\"p\"}')",
+        // The same container renamed, an executable but no command line, compose facts.
+        columns
+            + "(12, "
+            + EpochNanos.of(t0.plusSeconds(3))
+            + ", 4, 'connect', 'tcp', 'ipv4', '127.0.0.1', 40001, '127.0.0.1', 80, 'established',"
+            + " 0, 1, 4242, 4243, 1000, 1000, 'wget', NULL, '/bin/wget', 77, 'session-1.scope',"
+            + " 'c0ffee', 'db-old', 'docker', 'busybox', 'sha256:ab', '{}', 'shop', 'db',"
+            + " 'attributed', NULL)");
+    List<Map<String, Object>> before = Db.rows(file, "SELECT * FROM events_view ORDER BY id");
+
+    try (SqliteSink sink = new SqliteSink()) {
+      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+      assertThat(Db.rows(file, "SELECT * FROM events_view ORDER BY id")).isEqualTo(before);
+      assertThat(Db.count(file, "SELECT count(*) FROM containers")).isEqualTo(2);
+      assertThat(Db.count(file, "SELECT count(*) FROM processes")).isEqualTo(2);
+      assertThat(
+              Db.rows(
+                  file,
+                  "SELECT process_ref IS NULL AS p, container_ref IS NULL AS c FROM event_rows"
+                      + " WHERE id = 9"))
+          .containsExactly(Map.of("p", 1L, "c", 1L));
+
+      // The upgraded agent goes on where the old one stopped, with the facts the upgrade stored.
+      sink.write(List.of(TestEvents.inContainer("db", t0.plusSeconds(60), 5432).build()));
+    }
+
+    assertThat(Db.count(file, "SELECT count(*) FROM containers")).isEqualTo(2);
+    assertThat(Db.count(file, "SELECT count(*) FROM processes")).isEqualTo(2);
+    assertThat(Db.rows(file, "SELECT id, container_name, process_cmdline FROM events ORDER BY id"))
+        .extracting(row -> row.get("id") + " " + row.get("container_name"))
+        .containsExactly("5 db", "6 db", "9 null", "12 db-old", "13 db");
+    assertThat(Db.rows(file, "SELECT type FROM sqlite_master WHERE name = 'events'"))
+        .containsExactly(Map.of("type", "view"));
+    assertThat(
+            Db.rows(
+                file, "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE '%facts'"))
+        .as("the upgrade's own indexes are gone")
+        .isEmpty();
+  }
+
+  @Test
+  void anUpgradeThatFailsHalfWayLeavesTheOldTableAndVersion() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    flyway(file, SchemaMigrator.MIGRATIONS).target("3").load().migrate();
+    Db.execute(
+        file,
+        "INSERT INTO events (timestamp_ns, kernel_time_ns, event_type, protocol, address_family,"
+            + " src_addr, src_port, dst_addr, dst_port, outcome, errno, pid, tid, uid, gid,"
+            + " process_name, process_cmdline, cgroup_id)"
+            + " VALUES (1, 1, 'connect', 'tcp', 'ipv4', '127.0.0.1', 40000, '127.0.0.1', 5432,"
+            + " 'established', 0, 7, 7, 0, 0, 'psql', 'psql -h db', 9)",
+        // Taken by a user: version 4 fails creating its own index of that name, after copying
+        // the facts, before copying the events.
+        "CREATE INDEX processes_facts ON events (pid)");
+
+    SqliteSink sink = new SqliteSink();
+    assertThatThrownBy(() -> sink.start(TestContext.forFile(file, Map.of("retention", "0"))))
+        .isInstanceOf(PluginException.class)
+        .hasMessageContaining(file.toString());
+    sink.close();
+
+    assertThat(appliedVersions(file)).containsExactly("1", "2", "3");
+    assertThat(Db.rows(file, "SELECT type FROM sqlite_master WHERE name = 'events'"))
+        .containsExactly(Map.of("type", "table"));
+    assertThat(Db.rows(file, "SELECT process_cmdline FROM events"))
+        .containsExactly(Map.of("process_cmdline", "psql -h db"));
+    assertThat(
+            Db.count(
+                file,
+                "SELECT count(*) FROM sqlite_master"
+                    + " WHERE name IN ('event_rows', 'processes', 'containers')"))
+        .isZero();
   }
 
   @Test
