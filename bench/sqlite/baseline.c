@@ -46,7 +46,7 @@ static void run(sqlite3_stmt *statement) {
 
 static void migrate(const char *directory) {
   static const char *files[] = {"V1__events.sql", "V2__connection_aggregations.sql",
-                                "V3__collection_health.sql"};
+                                "V3__collection_health.sql", "V4__facts_stored_once.sql"};
   for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
     char path[4400];
     snprintf(path, sizeof path, "%s/%s", directory, files[i]);
