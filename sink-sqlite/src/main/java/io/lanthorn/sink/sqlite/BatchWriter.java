@@ -57,6 +57,7 @@ final class BatchWriter implements AutoCloseable {
    * @throws org.jooq.exception.DataAccessException wrapping SQLite's failure
    */
   void write(List<ConnectionEvent> batch) throws SQLException {
+    relearnIfForgotten();
     try {
       dsl.transaction(
           transaction -> {
@@ -70,11 +71,11 @@ final class BatchWriter implements AutoCloseable {
             insertEvent.executeBatch();
             if (processes.usedAny()) {
               processes.bindBatch(upsertProcess);
-              upsertProcess.executeBatch();
+              processes.requireOwnRows(upsertProcess.executeBatch());
             }
             if (containers.usedAny()) {
               containers.bindBatch(upsertContainer);
-              upsertContainer.executeBatch();
+              containers.requireOwnRows(upsertContainer.executeBatch());
             }
             summaries.bindBatch(upsertSummary);
             upsertSummary.executeBatch();
@@ -89,6 +90,17 @@ final class BatchWriter implements AutoCloseable {
       processes.endBatch();
       containers.endBatch();
       row.event = null;
+    }
+  }
+
+  /**
+   * After a batch failed because another writer took numbers: learns the file's numbers again, in
+   * both tables (the failure stopped the batch before it reached the second).
+   */
+  private void relearnIfForgotten() {
+    if (processes.forgotten() || containers.forgotten()) {
+      processes.start(dsl);
+      containers.start(dsl);
     }
   }
 

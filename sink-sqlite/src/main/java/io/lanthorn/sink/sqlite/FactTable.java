@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Insert;
@@ -39,6 +40,7 @@ final class FactTable<K> {
   private final Map<K, Use> known = new HashMap<>();
   private final List<Use> usedInBatch = new ArrayList<>();
   private long nextId;
+  private boolean forgotten;
 
   /** A set of facts, its number and, while a batch is being written, the times it was seen. */
   private static final class Use {
@@ -79,6 +81,8 @@ final class FactTable<K> {
    * for them, and continues numbering after the largest number in the file.
    */
   void start(DSLContext dsl) {
+    known.clear();
+    forgotten = false;
     List<Field<?>> columns = new ArrayList<>();
     columns.add(id);
     facts.forEach(column -> columns.add(column.field()));
@@ -95,6 +99,11 @@ final class FactTable<K> {
     }
     Long max = dsl.select(DSL.max(id)).from(table).fetchOne(0, Long.class);
     nextId = max == null ? 1 : max + 1;
+  }
+
+  /** Whether {@link #requireOwnRows} found another writer's rows since {@link #start}. */
+  boolean forgotten() {
+    return forgotten;
   }
 
   /**
@@ -132,13 +141,45 @@ final class FactTable<K> {
     facts.forEach(column -> columns.add(column.field()));
     columns.add(firstSeen);
     columns.add(lastSeen);
+    // Only a row holding the same facts is updated: a row with other facts under this number
+    // changes nothing, and bindBatch's caller sees it in the update count (see requireOwnRows).
+    Condition sameFacts = DSL.noCondition();
+    for (Column<K, ?> column : facts) {
+      sameFacts = sameFacts.and(sameValue(column.field()));
+    }
     return dsl.insertInto(table)
         .columns(columns)
         .values(columns.stream().map(DSL::param).toList())
         .onConflict(id)
         .doUpdate()
         .set(firstSeen, DSL.least(firstSeen, DSL.excluded(firstSeen)))
-        .set(lastSeen, DSL.greatest(lastSeen, DSL.excluded(lastSeen)));
+        .set(lastSeen, DSL.greatest(lastSeen, DSL.excluded(lastSeen)))
+        .where(sameFacts);
+  }
+
+  private static <T> Condition sameValue(Field<T> field) {
+    return field.isNotDistinctFrom(DSL.excluded(field));
+  }
+
+  /**
+   * Checks the update counts of the statement {@link #bindBatch} filled: a row not written means
+   * its number holds other facts, written by another agent on the same file after this one started.
+   * The table is then {@link #forgotten}: before the next batch the writer has every table {@link
+   * #start} again (the failed batch has been rolled back by then).
+   *
+   * @throws SQLException saying so; the batch must not commit
+   */
+  void requireOwnRows(int[] updateCounts) throws SQLException {
+    for (int count : updateCounts) {
+      if (count == 0) {
+        // Not cleared here: endBatch still has to reset the sets this batch used.
+        forgotten = true;
+        throw new SQLException(
+            table.getName()
+                + " row numbers were taken by another writer: is a second Lanthorn agent writing"
+                + " this file? Give each agent its own sink-sqlite.path (--db-path)");
+      }
+    }
   }
 
   /** Adds the row of every set the batch used to the statement {@link #upsert} rendered. */

@@ -1,6 +1,7 @@
 package io.lanthorn.sink.sqlite;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
@@ -19,12 +20,22 @@ final class SqliteErrors {
    * @param doing what failed, e.g. {@code "write to"}
    */
   static String explain(Path file, Throwable failure, String doing) {
+    Throwable reason = null;
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof SQLiteException sqlite) {
         return explain(file, sqlite.getResultCode(), sqlite.getMessage());
       }
+      if (reason == null && cause instanceof SQLException) {
+        // jOOQ wraps what the sink's own code threw in a transaction ("Rollback caused").
+        reason = cause;
+      }
     }
-    return "cannot " + doing + " " + file + ": " + oneLine(failure.getMessage());
+    return "cannot "
+        + doing
+        + " "
+        + file
+        + ": "
+        + oneLine((reason == null ? failure : reason).getMessage());
   }
 
   private static String explain(Path file, SQLiteErrorCode code, String message) {

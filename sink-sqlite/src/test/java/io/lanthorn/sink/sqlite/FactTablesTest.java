@@ -206,6 +206,57 @@ class FactTablesTest {
     assertThat(Db.count(file, "SELECT count(*) FROM processes")).isEqualTo(2);
   }
 
+  @Test
+  void aSecondAgentOnTheSameFileFailsABatchRatherThanMixUpFactsAndThenCarriesOn() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    Map<String, Object> noRetention = Map.of("retention", "0");
+    try (SqliteSink first = new SqliteSink();
+        SqliteSink second = new SqliteSink()) {
+      // Both start on an empty file, so both would number their first container facts 1.
+      first.start(TestContext.forFile(file, noRetention));
+      second.start(TestContext.forFile(file, noRetention));
+      first.write(List.of(TestEvents.inContainer("web", T0, 443).build()));
+
+      ConnectionEvent db = TestEvents.inContainer("db", T0.plusSeconds(1), 5432).build();
+      assertThatThrownBy(() -> second.write(List.of(db)))
+          .isInstanceOf(PluginException.class)
+          .hasMessageContaining(file.toString())
+          .hasMessageContaining("is a second Lanthorn agent writing this file?")
+          .hasMessageNotContaining("\n");
+      // Retried, as the pipeline does: numbered after the other agent's rows this time.
+      second.write(List.of(db));
+      first.write(List.of(TestEvents.inContainer("web", T0.plusSeconds(2), 443).build()));
+    }
+
+    assertThat(
+            Db.rows(
+                file,
+                "SELECT container_name, container_id, process_cmdline FROM events ORDER BY id"))
+        .containsExactly(
+            row(
+                "container_name",
+                "web",
+                "container_id",
+                "c0ffee" + "web".hashCode(),
+                "process_cmdline",
+                cmdline(443)),
+            row(
+                "container_name",
+                "db",
+                "container_id",
+                "c0ffee" + "db".hashCode(),
+                "process_cmdline",
+                cmdline(5432)),
+            row(
+                "container_name",
+                "web",
+                "container_id",
+                "c0ffee" + "web".hashCode(),
+                "process_cmdline",
+                cmdline(443)));
+    assertThat(Db.count(file, "SELECT count(*) FROM containers")).isEqualTo(2);
+  }
+
   private static String cmdline(int port) {
     return "curl http://127.0.0.1:" + port + "/";
   }
