@@ -1,6 +1,7 @@
 package io.lanthorn.sink.sqlite;
 
 import io.lanthorn.api.AddressFamily;
+import io.lanthorn.api.AddressText;
 import io.lanthorn.api.Attributes;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;

@@ -30,7 +30,7 @@ final class BatchWriter implements AutoCloseable {
   private final FactTable<ProcessFacts> processes = ProcessFacts.table();
   private final FactTable<ContainerFacts> containers = ContainerFacts.table();
   private final Summaries summaries = new Summaries();
-  private final AddressText.Cache addresses = new AddressText.Cache();
+  private final AddressTextCache addresses = new AddressTextCache();
   private final EventColumns.EventRow row = new EventColumns.EventRow();
 
   BatchWriter(Connection connection) throws SQLException {
