@@ -12,7 +12,7 @@
 #   bench/sqlite/run.sh                  # 3 rounds, files in /tmp
 #   ROUNDS=5 bench/sqlite/run.sh
 #   TMPDIR=/dev/shm bench/sqlite/run.sh  # take the disk out of the measurement
-#   METHODS="sinkWrite plainJdbc jooqBatchBind" bench/sqlite/run.sh
+#   METHODS="plainJdbc sinkWrite" bench/sqlite/run.sh   # the order of the first round
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../../scripts/env.sh
