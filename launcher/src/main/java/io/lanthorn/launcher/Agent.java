@@ -154,24 +154,34 @@ public final class Agent {
       // stopping the sources, which may be waiting for room in it.
       pipeline.discard();
     }
-    for (DiscoveredService source : started.reversed()) {
-      if (source.kind() == ServiceKind.SOURCE) {
-        call(source, "stop", () -> source.as(EventSource.class).stop());
+    Runnable stopSources =
+        () -> {
+          for (DiscoveredService source : started.reversed()) {
+            if (source.kind() == ServiceKind.SOURCE) {
+              call(source, "stop", () -> source.as(EventSource.class).stop());
+            }
+          }
+        };
+    if (neverStarted) {
+      stopSources.run();
+      if (pipeline.stats().totalDropped() > 0) {
+        log.warn(
+            "{} events captured while the agent was starting are not stored: it failed to start",
+            pipeline.stats().totalDropped());
       }
-    }
-    if (neverStarted && pipeline.stats().totalDropped() > 0) {
-      log.warn(
-          "{} events captured while the agent was starting are not stored: it failed to start",
-          pipeline.stats().totalDropped());
+      stopSources = () -> {};
     }
     boolean drained = true;
     if (pipeline != null) {
       try {
-        drained = pipeline.drain();
+        // Sources stop within the drain timeout too: what they still emit may wait for room.
+        drained = pipeline.drainAfter(stopSources);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         drained = false;
       }
+    } else {
+      stopSources.run();
     }
     // Sources first, sinks last: each service is closed after the last event reached it.
     for (ServiceKind kind : List.of(ServiceKind.SOURCE, ServiceKind.ENRICHER, ServiceKind.SINK)) {
