@@ -119,13 +119,14 @@ public final class ProbeTcpBench {
       System.out.printf(
           Locale.ROOT,
           "round %d: without %.0f/s, with %.0f/s, ratio %.3f; storm CPU %.2f -> %.2f us/connect;"
-              + " events seen %d of %d, lost %d%n",
+              + " reader %.0f ns/event; events seen %d of %d, lost %d%n",
           round,
           base.rate(),
           probed.storm().rate(),
           ratio,
           base.cpuMicros(),
           probed.storm().cpuMicros(),
+          probed.readerNanosPerEvent(),
           probed.seen(),
           probed.storm().attempts(),
           probed.lost());
