@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * Follows every TCP socket's opening through sock/inet_sock_set_state. At -> SYN_SENT, which runs
- * in the connecting task, it remembers who connects (process, user, cgroup, argv) keyed by the
- * socket; when the handshake ends (SYN_SENT -> ESTABLISHED or -> CLOSE), usually in softirq
- * context where that task is no longer at hand, it emits one record to the ring buffer.
+ * in the connecting task, it remembers who connects (process, user, cgroup) keyed by the socket;
+ * when the handshake ends (SYN_SENT -> ESTABLISHED or -> CLOSE), usually in softirq context where
+ * that task is no longer at hand, it emits one record to the ring buffer. What rarely changes for
+ * a process (its arguments, its cgroup's name) goes to the ring once, as a process record, rather
+ * than with every connection.
+ *
+ * The tracepoint fires for every state change of every TCP socket, server side included (about
+ * six times per loopback connection), so everything but the two transitions we follow returns at
+ * once, and the two do as few helper calls as they can: each costs a call and a return through
+ * the kernel's mitigation thunks.
  */
 #include <lanthorn/bpf_base.h>
 #include <bpf/bpf_helpers.h>
@@ -15,6 +22,10 @@
 /* Set by user space before load; the verifier treats them as constants. */
 const volatile __u64 wakeup_threshold = 2 << 20; /* bytes pending before we wake the reader */
 const volatile bool capture_argv = true;
+
+/* Puts struct tcp_process into the object's BTF for RecordLayoutTest: no map or variable would
+ * have its type otherwise. Never read. */
+const struct tcp_process lt_tcp_process_layout = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -45,26 +56,33 @@ struct {
 } lt_tcp_counters SEC(".maps");
 
 /*
- * The arguments last read per process. Reading user memory costs more than the rest of an
- * attempt's bookkeeping together, and a process's arguments rarely change; an entry is used only
- * while the process's memory map is the one it was read from (an exec replaces it). Evicting an
- * entry costs one re-read, so an LRU map is right here.
+ * The process images this CPU has announced, direct-mapped by pid. An entry matches while the
+ * process, its image (an exec replaces the mm), its arguments' address and its cgroup are the
+ * ones announced. A per-CPU array needs neither a hash nor a helper call to look up (the verifier
+ * inlines it); a process seen on another CPU is announced once more there, which costs only a
+ * record. An empty slot never matches: no cgroup has id 0.
  */
-struct argv_entry {
-	__u64 mm;
+#define KNOWN_PROCESS_SLOTS 256
+
+struct known_process {
+	__u64 exec_id;
 	__u64 arg_start;
-	__u16 len;
-	char argv[TCP_EVENT_ARGV_LEN];
+	__u64 cgroup_id;
+	__u64 pid;
+};
+
+struct known_processes {
+	struct known_process slot[KNOWN_PROCESS_SLOTS];
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct argv_entry);
-} lt_tcp_argv SEC(".maps");
+	__type(value, struct known_processes);
+} lt_tcp_known SEC(".maps");
 
-/* Room to build an in-flight entry: the struct is too large for the 512-byte BPF stack. */
+/* Room to build an in-flight entry, off the 512-byte BPF stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -132,59 +150,12 @@ static __always_inline void read_addresses(struct sock *sk, struct tcp_event *e,
 }
 
 /*
- * The start of the process's arguments, NUL-separated, from the cache or else from user memory;
- * best effort (the page may be absent).
- */
-static __always_inline void read_argv(struct task_struct *task, struct tcp_event *e, bool btf)
-{
-	struct mm_struct *mm = READ(btf, task, mm);
-	struct argv_entry *cached;
-	unsigned long start, end;
-	__u64 len;
-
-	e->argv_len = 0;
-	if (!mm)
-		return;
-	start = READ(btf, mm, arg_start);
-	cached = bpf_map_lookup_elem(&lt_tcp_argv, &e->pid);
-	if (cached && cached->mm == (__u64)mm && cached->arg_start == start) {
-		__builtin_memcpy(e->argv, cached->argv, sizeof(e->argv));
-		e->argv_len = cached->len;
-		return;
-	}
-	end = READ(btf, mm, arg_end);
-	if (!start || end <= start)
-		return;
-	len = end - start;
-	if (len > TCP_EVENT_ARGV_LEN)
-		len = TCP_EVENT_ARGV_LEN;
-	if (bpf_probe_read_user(e->argv, len, (const void *)start) != 0)
-		return;
-	e->argv_len = len;
-	/* Built in place in the map: the entry is too large for the stack. */
-	cached = bpf_map_lookup_elem(&lt_tcp_argv, &e->pid);
-	if (!cached) {
-		struct argv_entry blank = {};
-
-		bpf_map_update_elem(&lt_tcp_argv, &e->pid, &blank, BPF_ANY);
-		cached = bpf_map_lookup_elem(&lt_tcp_argv, &e->pid);
-		if (!cached)
-			return;
-	}
-	cached->mm = (__u64)mm;
-	cached->arg_start = start;
-	cached->len = len;
-	__builtin_memcpy(cached->argv, e->argv, sizeof(cached->argv));
-}
-
-/*
  * Who connects. Under tp_btf the task is typed and read directly, which spares five helper
- * calls (each costs a call and a return through the kernel's mitigation thunks).
+ * calls. Returns the task's cgroup node's name, for announce().
  */
-static __always_inline void read_task(struct task_struct *task, struct tcp_event *e, bool btf)
+static __always_inline const char *read_task(struct task_struct *task, struct tcp_event *e,
+					     bool btf)
 {
-	const char *cgroup_name;
-
 	if (btf) {
 		struct kernfs_node *kn = task->cgroups->dfl_cgrp->kn;
 		const struct cred *cred = task->cred;
@@ -195,7 +166,7 @@ static __always_inline void read_task(struct task_struct *task, struct tcp_event
 		e->gid = cred->gid.val;
 		e->cgroup_id = kn->id;
 		__builtin_memcpy(e->comm, task->comm, sizeof(e->comm));
-		cgroup_name = kn->name;
+		return kn->name;
 	} else {
 		__u64 id = bpf_get_current_pid_tgid(), ugid = bpf_get_current_uid_gid();
 
@@ -205,44 +176,96 @@ static __always_inline void read_task(struct task_struct *task, struct tcp_event
 		e->gid = ugid >> 32;
 		e->cgroup_id = bpf_get_current_cgroup_id();
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
-		cgroup_name = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
+		return BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
 	}
+}
+
+/*
+ * Writes a process record for the task unless this CPU already wrote one for the same process
+ * image and cgroup. It precedes, in the ring, every connection record that refers to it: it is
+ * written before the attempt is even in flight. Arguments are best effort (their page may be
+ * absent); when the ring is full, the slot stays unset so that the next attempt tries again.
+ */
+static __always_inline void announce(struct task_struct *task, struct tcp_event *e,
+				     const char *cgroup_name, struct tcp_counters *c, bool btf)
+{
+	struct known_processes *known;
+	struct known_process *k;
+	struct tcp_process *p;
+	struct mm_struct *mm;
+	unsigned long start = 0, end;
+	__u32 zero = 0;
+	__u64 len;
+
+	mm = READ(btf, task, mm);
+	e->exec_id = (__u64)mm;
+	known = bpf_map_lookup_elem(&lt_tcp_known, &zero);
+	if (!known)
+		return;
+	k = &known->slot[e->pid & (KNOWN_PROCESS_SLOTS - 1)];
+	if (mm && capture_argv)
+		start = READ(btf, mm, arg_start);
+	if (k->pid == e->pid && k->exec_id == (__u64)mm && k->arg_start == start &&
+	    k->cgroup_id == e->cgroup_id)
+		return;
+
+	p = bpf_ringbuf_reserve(&lt_tcp_events, sizeof(*p), 0);
+	if (!p) {
+		c->process_lost++;
+		return;
+	}
+	p->kind = TCP_RECORD_PROCESS;
+	p->reserved = 0;
+	p->pid = e->pid;
+	p->exec_id = (__u64)mm;
+	p->cgroup_id = e->cgroup_id;
 	/* The leaf of the task's cgroup v2 path: for a container, it carries its id. */
 	if (!cgroup_name ||
-	    bpf_probe_read_kernel_str(e->cgroup_name, sizeof(e->cgroup_name), cgroup_name) < 0)
-		e->cgroup_name[0] = '\0';
+	    bpf_probe_read_kernel_str(p->cgroup_name, sizeof(p->cgroup_name), cgroup_name) < 0)
+		p->cgroup_name[0] = '\0';
+	p->argv_len = 0;
+	if (start) {
+		end = READ(btf, mm, arg_end);
+		if (end > start) {
+			len = end - start;
+			if (len > TCP_EVENT_ARGV_LEN)
+				len = TCP_EVENT_ARGV_LEN;
+			if (bpf_probe_read_user(p->argv, len, (const void *)start) == 0)
+				p->argv_len = len;
+		}
+	}
+	bpf_ringbuf_submit(p, BPF_RB_NO_WAKEUP);
+
+	k->pid = e->pid;
+	k->exec_id = (__u64)mm;
+	k->arg_start = start;
+	k->cgroup_id = e->cgroup_id;
 }
 
 static __always_inline int on_syn_sent(struct sock *sk, bool btf)
 {
 	struct tcp_counters *c = counters();
 	struct task_struct *task;
+	const char *cgroup_name;
 	struct tcp_event *e;
 	__u64 key = (__u64)sk;
 	__u32 zero = 0;
-	__u16 protocol = btf ? BPF_CORE_READ_BITFIELD(sk, sk_protocol) :
-			       BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
 
-	if (protocol != IPPROTO_TCP)
-		return 0;
 	e = bpf_map_lookup_elem(&lt_tcp_scratch, &zero);
 	if (!e || !c)
 		return 0;
 	c->started++;
 
 	task = btf ? bpf_get_current_task_btf() : (struct task_struct *)bpf_get_current_task();
+	e->kind = TCP_RECORD_CONNECTION;
+	e->state = TCP_SYN_SENT;
+	e->error = 0;
+	e->reserved = 0;
 	e->start_ns = bpf_ktime_get_ns();
 	e->latency_ns = 0;
-	e->error = 0;
-	e->protocol = IPPROTO_TCP;
-	e->state = TCP_SYN_SENT;
-	e->reserved = 0;
-	read_task(task, e, btf);
+	cgroup_name = read_task(task, e, btf);
 	read_addresses(sk, e, btf);
-	if (capture_argv)
-		read_argv(task, e, btf);
-	else
-		e->argv_len = 0;
+	announce(task, e, cgroup_name, c, btf);
 
 	if (bpf_map_update_elem(&lt_tcp_inflight, &key, e, BPF_ANY))
 		c->inflight_full++;
@@ -253,7 +276,7 @@ static __always_inline int on_handshake_end(struct sock *sk, int newstate, bool 
 {
 	struct tcp_counters *c = counters();
 	struct tcp_event *start, *e;
-	__u64 key = (__u64)sk, flags;
+	__u64 key = (__u64)sk, flags = BPF_RB_NO_WAKEUP;
 	int err;
 
 	if (!c)
@@ -283,19 +306,25 @@ static __always_inline int on_handshake_end(struct sock *sk, int newstate, bool 
 	/* The source port and address are only final now. */
 	read_addresses(sk, e, btf);
 
-	/* A wakeup per record costs the workload dearly; the reader polls on a timer instead,
-	 * and is woken only when the ring fills up faster than that. */
-	flags = bpf_ringbuf_query(&lt_tcp_events, BPF_RB_AVAIL_DATA) > wakeup_threshold ?
-			BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	/* A wakeup per record costs the workload dearly; the reader polls on a timer instead, and
+	 * is woken only when the ring fills up faster than that. Asking the ring how full it is
+	 * costs a helper call, so each CPU asks at every 16th record only. */
+	if ((c->emitted++ & 15) == 0 &&
+	    bpf_ringbuf_query(&lt_tcp_events, BPF_RB_AVAIL_DATA) > wakeup_threshold)
+		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(e, flags);
-	c->emitted++;
 	return 0;
 }
 
 static __always_inline int on_set_state(struct sock *sk, int oldstate, int newstate, bool btf)
 {
-	if (newstate == TCP_SYN_SENT)
-		return on_syn_sent(sk, btf);
+	__u16 protocol;
+
+	if (newstate == TCP_SYN_SENT) {
+		protocol = btf ? BPF_CORE_READ_BITFIELD(sk, sk_protocol) :
+				 BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+		return protocol == IPPROTO_TCP ? on_syn_sent(sk, btf) : 0;
+	}
 	if (oldstate == TCP_SYN_SENT)
 		return on_handshake_end(sk, newstate, btf);
 	return 0;

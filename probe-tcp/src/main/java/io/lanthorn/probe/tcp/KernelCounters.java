@@ -20,6 +20,17 @@ final class KernelCounters {
   private static final long MISSES_INTERVAL_NANOS = 1_000_000_000L;
   private static final int RING_FULL = RecordLayout.COUNTERS.indexOf("ring_full");
   private static final int INFLIGHT_FULL = RecordLayout.COUNTERS.indexOf("inflight_full");
+  private static final int PROCESS_LOST = RecordLayout.COUNTERS.indexOf("process_lost");
+
+  private static final String[] DESCRIPTIONS = {
+    "TCP sockets the kernel program saw enter SYN_SENT",
+    "connection records the kernel program wrote to the ring buffer",
+    "connection attempts lost because the ring buffer was full",
+    "connection attempts lost because the in-flight map was full",
+    "handshake ends seen without their start (begun before the probe attached)",
+    "process records lost because the ring buffer was full: some events lack their command"
+        + " line and cgroup name",
+  };
 
   private final PerCpuCounters counters;
   private final List<BpfProgram> programs;
@@ -29,12 +40,14 @@ final class KernelCounters {
   private long reportedRingFull;
   private long reportedInflightFull;
   private long reportedMisses;
+  private long loggedProcessLost;
   private long unloggedLost;
   private long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
   private long lastMissesNanos = System.nanoTime() - MISSES_INTERVAL_NANOS;
 
   KernelCounters(PerCpuCounters counters, List<BpfProgram> programs, Logger log) {
-    if (counters.size() != RecordLayout.COUNTERS.size()) {
+    if (counters.size() != RecordLayout.COUNTERS.size()
+        || RecordLayout.COUNTERS.size() != DESCRIPTIONS.length) {
       throw new IllegalStateException("kernel counters do not match RecordLayout.COUNTERS");
     }
     this.counters = counters;
@@ -45,16 +58,9 @@ final class KernelCounters {
 
   /** Registers one gauge per kernel counter, named {@code kernel.<counter>}. */
   void register(Metrics metrics) {
-    String[] descriptions = {
-      "TCP sockets the kernel program saw enter SYN_SENT",
-      "connection records the kernel program wrote to the ring buffer",
-      "connection attempts lost because the ring buffer was full",
-      "connection attempts lost because the in-flight map was full",
-      "handshake ends seen without their start (begun before the probe attached)",
-    };
-    for (int i = 0; i < descriptions.length; i++) {
+    for (int i = 0; i < DESCRIPTIONS.length; i++) {
       int index = i;
-      metrics.gauge("kernel." + RecordLayout.COUNTERS.get(i), descriptions[i], () -> latest[index]);
+      metrics.gauge("kernel." + RecordLayout.COUNTERS.get(i), DESCRIPTIONS[i], () -> latest[index]);
     }
     metrics.gauge(
         "kernel.prog_misses",
@@ -89,14 +95,16 @@ final class KernelCounters {
       programMisses = misses;
       lastMissesNanos = nowNanos;
     }
-    logLoss(ringFull + inflightFull, programMisses);
+    logLoss(ringFull + inflightFull, programMisses, now[PROCESS_LOST]);
   }
 
-  private void logLoss(long lost, long misses) {
+  private void logLoss(long lost, long misses, long processLost) {
     unloggedLost += lost;
     long nowNanos = System.nanoTime();
     boolean missesGrew = misses > reportedMisses;
-    if ((unloggedLost == 0 && !missesGrew) || nowNanos - lastLogNanos < LOG_INTERVAL_NANOS) {
+    boolean processLostGrew = processLost > loggedProcessLost;
+    if ((unloggedLost == 0 && !missesGrew && !processLostGrew)
+        || nowNanos - lastLogNanos < LOG_INTERVAL_NANOS) {
       return;
     }
     if (unloggedLost > 0) {
@@ -106,6 +114,13 @@ final class KernelCounters {
           unloggedLost,
           reportedRingFull,
           reportedInflightFull);
+    }
+    if (processLostGrew) {
+      log.warn(
+          "{} process records found the kernel ring buffer full: connections of those processes"
+              + " may lack their command line and cgroup name; raise probe-tcp.ring-size",
+          processLost - loggedProcessLost);
+      loggedProcessLost = processLost;
     }
     if (missesGrew) {
       // Most skipped runs are state changes the probe ignores anyway, hence info, not warn.

@@ -1,5 +1,7 @@
 package io.lanthorn.probe.tcp;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Counter;
 import io.lanthorn.api.EventEmitter;
@@ -140,11 +142,30 @@ public final class ProbeTcpSource implements EventSource {
   }
 
   private void onRecord(MemorySegment buffer, long offset, int length) {
+    int kind = length > 0 ? Byte.toUnsignedInt(buffer.get(JAVA_BYTE, offset)) : 0;
+    if (kind == RecordLayout.KIND_PROCESS && length == RecordLayout.PROCESS_SIZE) {
+      try {
+        decoder.learnProcess(buffer, offset);
+      } catch (RuntimeException e) {
+        // Not an attempt: its connections lack a command line and cgroup name, nothing more.
+        log.error("cannot decode a process record", e);
+      }
+      return;
+    }
+    onConnection(buffer, offset, length, kind);
+  }
+
+  private void onConnection(MemorySegment buffer, long offset, int length, int kind) {
     try {
-      if (length != RecordLayout.SIZE) {
+      if (kind != RecordLayout.KIND_CONNECTION || length != RecordLayout.SIZE) {
         // Only a kernel program built from another tcp_event.h could write this.
         throw new IllegalStateException(
-            "record of " + length + " bytes, expected " + RecordLayout.SIZE);
+            "record of kind "
+                + kind
+                + " and "
+                + length
+                + " bytes, expected a connection record of "
+                + RecordLayout.SIZE);
       }
       batch.add(decoder.decode(buffer, offset, wallClockOffset));
     } catch (RuntimeException e) {
@@ -191,7 +212,9 @@ public final class ProbeTcpSource implements EventSource {
     probe
         .object()
         .map("lt_tcp_inflight")
-        .forEach((key, value) -> onRecord(value, 0, (int) value.byteSize()));
+        .forEach(
+            (key, value) ->
+                onConnection(value, 0, (int) value.byteSize(), RecordLayout.KIND_CONNECTION));
     flush();
     counters.refresh(emitter, true);
     pendingBytes = ring.pendingBytes();
