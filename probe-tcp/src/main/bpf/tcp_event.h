@@ -67,6 +67,8 @@ struct tcp_counters {
 	__u64 inflight_full; /* attempts lost: no room in the in-flight map */
 	__u64 unmatched;     /* handshakes ending that were not seen starting (e.g. begun before attach) */
 	__u64 process_lost;  /* process records that found the ring full (arguments, cgroup name) */
+	__u64 replaced;      /* attempts lost: their end went unseen (a skipped run), found when their
+			      * socket's address began another attempt */
 };
 
 #endif

@@ -22,6 +22,7 @@
 /* Set by user space before load; the verifier treats them as constants. */
 const volatile __u64 wakeup_threshold = 2 << 20; /* bytes pending before we wake the reader */
 const volatile bool capture_argv = true;
+const volatile __u32 inflight_slots = 16384; /* lt_tcp_slots' size */
 
 /* Puts struct tcp_process into the object's BTF for RecordLayoutTest: no map or variable would
  * have its type otherwise. Never read. */
@@ -33,14 +34,34 @@ struct {
 } lt_tcp_events SEC(".maps");
 
 /*
- * Attempts in flight, keyed by socket address. A plain hash, not an LRU: an LRU evicts silently
- * (and, with per-CPU free lists, before it is full), so lost attempts could only be guessed from
- * unmatched completions, which attempts begun before attach also produce. Here an insert fails
- * only when the map is full, and each failure is exactly one attempt lost. Entries do not leak:
- * every socket leaves SYN_SENT through this tracepoint, and a reused socket address overwrites;
- * only when the kernel skipped our run for that (see prog misses) does user space remove the
- * entry, after inflight-timeout.
+ * Attempts in flight, keyed by socket address, in two places. First a direct-mapped table: an
+ * array slot chosen by hashing the address, claimed and freed with compare-and-swap. It needs no
+ * helper call, lock or allocation (a hash map update, lookup and delete cost about 200 ns per
+ * attempt here), and its array is mmapped by user space, which emits what is left at stop and
+ * removes stale entries with the same compare-and-swap. An attempt whose slot is taken goes to a
+ * plain hash map.
+ *
+ * Neither place evicts: an LRU would (and, with per-CPU free lists, before it is full), so lost
+ * attempts could only be guessed from unmatched completions, which attempts begun before attach
+ * also produce. Here an insert fails only when both places are taken, and each failure is exactly
+ * one attempt lost. Entries do not leak: every socket leaves SYN_SENT through this tracepoint;
+ * only when the kernel skipped our run for that (see prog misses) does an entry stay, until its
+ * socket's address begins another attempt (counted as replaced) or user space removes it after
+ * inflight-timeout.
  */
+struct inflight_slot {
+	__u64 socket; /* the socket's address; 0 when free; +1 while the attempt is being written */
+	struct tcp_event attempt;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct inflight_slot);
+} lt_tcp_slots SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
@@ -82,12 +103,16 @@ struct {
 	__type(value, struct known_processes);
 } lt_tcp_known SEC(".maps");
 
-/* Room to build an in-flight entry, off the 512-byte BPF stack. */
+/*
+ * Room to build an in-flight entry for the hash map, off the 512-byte BPF stack; and to turn the
+ * socket's address into a number that may be hashed (the verifier allows no arithmetic on a
+ * typed pointer, but a value stored into a map reads back as a plain number).
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct tcp_event);
+	__type(value, struct inflight_slot);
 } lt_tcp_scratch SEC(".maps");
 
 /*
@@ -99,6 +124,18 @@ static __always_inline struct tcp_counters *counters(void)
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(&lt_tcp_counters, &zero);
+}
+
+/* The socket's address as a plain number, and its slot in lt_tcp_slots. */
+static __always_inline struct inflight_slot *slot_of(struct inflight_slot *scratch,
+						     struct sock *sk, __u64 *key)
+{
+	__u32 index;
+
+	scratch->socket = (__u64)sk;
+	*key = *(volatile __u64 *)&scratch->socket;
+	index = (__u32)((*key * 0x9E3779B97F4A7C15ULL) >> 32) % inflight_slots;
+	return bpf_map_lookup_elem(&lt_tcp_slots, &index);
 }
 
 static __always_inline bool is_v4_mapped(const __u8 *a)
@@ -245,16 +282,36 @@ static __always_inline void announce(struct task_struct *task, struct tcp_event 
 static __always_inline int on_syn_sent(struct sock *sk, bool btf)
 {
 	struct tcp_counters *c = counters();
+	struct inflight_slot *scratch, *slot;
 	struct task_struct *task;
 	const char *cgroup_name;
 	struct tcp_event *e;
-	__u64 key = (__u64)sk;
 	__u32 zero = 0;
+	__u64 key, held;
+	long err;
 
-	e = bpf_map_lookup_elem(&lt_tcp_scratch, &zero);
-	if (!e || !c)
+	scratch = bpf_map_lookup_elem(&lt_tcp_scratch, &zero);
+	if (!scratch || !c)
 		return 0;
 	c->started++;
+
+	/* Claim the socket's slot (marked as being written), or build the entry for the hash map. */
+	e = &scratch->attempt;
+	slot = slot_of(scratch, sk, &key);
+	if (slot) {
+		held = slot->socket;
+		if (held == key) {
+			/* This socket's previous attempt, whose end a skipped run missed. Unless user
+			 * space's sweep took it just now (and counted it), it is lost here. */
+			if (__sync_val_compare_and_swap(&slot->socket, key, 0) == key)
+				c->replaced++;
+			held = 0;
+		}
+		if (held == 0 && __sync_val_compare_and_swap(&slot->socket, 0, key + 1) == 0)
+			e = &slot->attempt;
+		else
+			slot = NULL;
+	}
 
 	task = btf ? bpf_get_current_task_btf() : (struct task_struct *)bpf_get_current_task();
 	e->kind = TCP_RECORD_CONNECTION;
@@ -267,7 +324,18 @@ static __always_inline int on_syn_sent(struct sock *sk, bool btf)
 	read_addresses(sk, e, btf);
 	announce(task, e, cgroup_name, c, btf);
 
-	if (bpf_map_update_elem(&lt_tcp_inflight, &key, e, BPF_ANY))
+	if (slot) {
+		/* Written: the end of the handshake and user space may take it now. A full barrier,
+		 * so that whoever sees the socket sees the attempt. */
+		__sync_val_compare_and_swap(&slot->socket, key + 1, key);
+		return 0;
+	}
+	err = bpf_map_update_elem(&lt_tcp_inflight, &key, e, BPF_NOEXIST);
+	if (err == -EEXIST) {
+		c->replaced++; /* as above, in the hash map */
+		err = bpf_map_update_elem(&lt_tcp_inflight, &key, e, BPF_ANY);
+	}
+	if (err)
 		c->inflight_full++;
 	return 0;
 }
@@ -275,25 +343,45 @@ static __always_inline int on_syn_sent(struct sock *sk, bool btf)
 static __always_inline int on_handshake_end(struct sock *sk, int newstate, bool btf)
 {
 	struct tcp_counters *c = counters();
+	struct inflight_slot *scratch, *slot;
 	struct tcp_event *start, *e;
-	__u64 key = (__u64)sk, flags = BPF_RB_NO_WAKEUP;
+	__u64 key, flags = BPF_RB_NO_WAKEUP;
+	__u32 zero = 0;
 	int err;
 
-	if (!c)
+	scratch = bpf_map_lookup_elem(&lt_tcp_scratch, &zero);
+	if (!scratch || !c)
 		return 0;
-	start = bpf_map_lookup_elem(&lt_tcp_inflight, &key);
-	if (!start) {
-		c->unmatched++;
-		return 0;
-	}
-	e = bpf_ringbuf_reserve(&lt_tcp_events, sizeof(*e), 0);
-	if (!e) {
-		c->ring_full++;
+	slot = slot_of(scratch, sk, &key);
+	if (slot && slot->socket == key) {
+		e = bpf_ringbuf_reserve(&lt_tcp_events, sizeof(*e), 0);
+		if (e)
+			__builtin_memcpy(e, &slot->attempt, sizeof(*e));
+		if (__sync_val_compare_and_swap(&slot->socket, key, 0) != key) {
+			/* User space's sweep took it as stale meanwhile, and counted it. */
+			if (e)
+				bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+			return 0;
+		}
+		if (!e) {
+			c->ring_full++;
+			return 0;
+		}
+	} else {
+		start = bpf_map_lookup_elem(&lt_tcp_inflight, &key);
+		if (!start) {
+			c->unmatched++;
+			return 0;
+		}
+		e = bpf_ringbuf_reserve(&lt_tcp_events, sizeof(*e), 0);
+		if (!e) {
+			c->ring_full++;
+			bpf_map_delete_elem(&lt_tcp_inflight, &key);
+			return 0;
+		}
+		__builtin_memcpy(e, start, sizeof(*e));
 		bpf_map_delete_elem(&lt_tcp_inflight, &key);
-		return 0;
 	}
-	__builtin_memcpy(e, start, sizeof(*e));
-	bpf_map_delete_elem(&lt_tcp_inflight, &key);
 
 	e->latency_ns = bpf_ktime_get_ns() - e->start_ns;
 	e->state = newstate;

@@ -21,6 +21,7 @@ final class KernelCounters {
   private static final int RING_FULL = RecordLayout.COUNTERS.indexOf("ring_full");
   private static final int INFLIGHT_FULL = RecordLayout.COUNTERS.indexOf("inflight_full");
   private static final int PROCESS_LOST = RecordLayout.COUNTERS.indexOf("process_lost");
+  private static final int REPLACED = RecordLayout.COUNTERS.indexOf("replaced");
 
   private static final String[] DESCRIPTIONS = {
     "TCP sockets the kernel program saw enter SYN_SENT",
@@ -30,6 +31,8 @@ final class KernelCounters {
     "handshake ends seen without their start (begun before the probe attached)",
     "process records lost because the ring buffer was full: some events lack their command"
         + " line and cgroup name",
+    "connection attempts lost because the probe missed their end, found when their socket began"
+        + " another attempt",
   };
 
   private final PerCpuCounters counters;
@@ -39,6 +42,7 @@ final class KernelCounters {
   private volatile long programMisses;
   private long reportedRingFull;
   private long reportedInflightFull;
+  private long reportedReplaced;
   private long reportedMisses;
   private long loggedProcessLost;
   private long unloggedLost;
@@ -85,6 +89,12 @@ final class KernelCounters {
     if (inflightFull > 0) {
       emitter.reportLost(LOST_INFLIGHT_FULL, inflightFull);
       reportedInflightFull = now[INFLIGHT_FULL];
+    }
+    // Its end went unseen, like an entry the sweep finds stale: the same reason.
+    long replaced = now[REPLACED] - reportedReplaced;
+    if (replaced > 0) {
+      emitter.reportLost(StaleAttempts.LOST_STALE, replaced);
+      reportedReplaced = now[REPLACED];
     }
     long nowNanos = System.nanoTime();
     if (last || nowNanos - lastMissesNanos >= MISSES_INTERVAL_NANOS) {

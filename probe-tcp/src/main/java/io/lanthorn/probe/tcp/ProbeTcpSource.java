@@ -10,6 +10,7 @@ import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.bpf.BpfException;
 import io.lanthorn.bpf.BpfObject;
+import io.lanthorn.bpf.MappedArray;
 import io.lanthorn.bpf.PerCpuCounters;
 import io.lanthorn.bpf.ProbeLoader;
 import io.lanthorn.bpf.ProbeLoader.AttachedProbe;
@@ -52,6 +53,7 @@ public final class ProbeTcpSource implements EventSource {
   private AttachedProbe probe;
   private RingBuffer ring;
   private KernelCounters counters;
+  private InflightAttempts inflight;
   private StaleAttempts staleAttempts;
   private Thread reader;
   private volatile boolean running;
@@ -83,9 +85,11 @@ public final class ProbeTcpSource implements EventSource {
       counters =
           new KernelCounters(
               new PerCpuCounters(object.map("lt_tcp_counters")), probe.programs(), log);
+      inflight =
+          new InflightAttempts(
+              MappedArray.open(object.map("lt_tcp_slots")), object.map("lt_tcp_inflight"));
       staleAttempts =
-          new StaleAttempts(
-              object.map("lt_tcp_inflight"), config.inflightTimeout(), config.pollInterval(), log);
+          new StaleAttempts(inflight, config.inflightTimeout(), config.pollInterval(), log);
     } catch (BpfException e) {
       release(); // no reader runs yet
       throw new PluginException("probe-tcp cannot start: " + e.getMessage(), e);
@@ -107,7 +111,9 @@ public final class ProbeTcpSource implements EventSource {
 
   private void configure(BpfObject object) {
     object.map("lt_tcp_events").setMaxEntries(config.ringSize());
+    object.map("lt_tcp_slots").setMaxEntries(config.inflightEntries());
     object.map("lt_tcp_inflight").setMaxEntries(config.inflightEntries());
+    object.setConstant("inflight_slots", config.inflightEntries());
     object.setConstant("wakeup_threshold", config.wakeupThreshold());
     object.setConstant("capture_argv", config.captureArgv() ? 1 : 0);
   }
@@ -209,12 +215,9 @@ public final class ProbeTcpSource implements EventSource {
       ring.consume(handler);
     } while (ring.pendingBytes() > 0 && System.nanoTime() < deadline);
     flush();
-    probe
-        .object()
-        .map("lt_tcp_inflight")
-        .forEach(
-            (key, value) ->
-                onConnection(value, 0, (int) value.byteSize(), RecordLayout.KIND_CONNECTION));
+    inflight.forEach(
+        attempt -> onConnection(attempt, 0, (int) attempt.byteSize(), RecordLayout.KIND_CONNECTION),
+        deadline);
     flush();
     counters.refresh(emitter, true);
     pendingBytes = ring.pendingBytes();
@@ -231,6 +234,10 @@ public final class ProbeTcpSource implements EventSource {
   }
 
   private void release() {
+    if (inflight != null) {
+      inflight.close();
+      inflight = null;
+    }
     if (ring != null) {
       ring.close();
       ring = null;

@@ -86,9 +86,24 @@ final class RecordLayout {
   static final long PROCESS_CGROUP_NAME = offset(PROCESS, "cgroup_name");
   static final long PROCESS_ARGV = offset(PROCESS, "argv");
 
+  /** {@code struct inflight_slot}: an element of the direct-mapped in-flight table. */
+  static final StructLayout SLOT =
+      MemoryLayout.structLayout(JAVA_LONG.withName("socket"), EVENT.withName("attempt"));
+
+  static final long SLOT_SIZE = SLOT.byteSize();
+  static final long SLOT_SOCKET = offset(SLOT, "socket");
+  static final long SLOT_ATTEMPT = offset(SLOT, "attempt");
+
   /** {@code struct tcp_counters}, all {@code __u64}, in this order. */
   static final List<String> COUNTERS =
-      List.of("started", "emitted", "ring_full", "inflight_full", "unmatched", "process_lost");
+      List.of(
+          "started",
+          "emitted",
+          "ring_full",
+          "inflight_full",
+          "unmatched",
+          "process_lost",
+          "replaced");
 
   // TCP states (include/net/tcp_states.h).
   static final int TCP_ESTABLISHED = 1;

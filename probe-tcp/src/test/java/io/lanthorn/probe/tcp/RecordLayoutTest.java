@@ -61,6 +61,11 @@ class RecordLayoutTest {
   }
 
   @Test
+  void inFlightSlotMatchesTheKernelProgram() {
+    assertMatches(RecordLayout.SLOT, "inflight_slot");
+  }
+
+  @Test
   void everyRecordStartsWithItsKind() {
     assertThat(btf.struct("tcp_event").orElseThrow().memberOffsets())
         .containsEntry("kind", RecordLayout.KIND);
@@ -96,5 +101,6 @@ class RecordLayoutTest {
   void constantsTheSourceSetsExist() {
     assertThat(btf.variable(".rodata", "wakeup_threshold").orElseThrow().size()).isEqualTo(8);
     assertThat(btf.variable(".rodata", "capture_argv").orElseThrow().size()).isEqualTo(1);
+    assertThat(btf.variable(".rodata", "inflight_slots").orElseThrow().size()).isEqualTo(4);
   }
 }
