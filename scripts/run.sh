@@ -12,13 +12,11 @@ lanthorn_require_root "scripts/run.sh"
 lanthorn_find_jdk
 
 cd "$root"
+echo "lanthorn: building (the first build downloads Maven and the dependencies: a few minutes)"
 ./mvnw -B -ntp -q -DskipTests package
-dist="$root/distribution/target/lanthorn"
-rm -rf "$dist"
-mkdir -p "$dist"
-tar -xzf distribution/target/lanthorn-*.tar.gz -C "$dist" --strip-components=1
+dist=$(ls -d "$root"/distribution/target/lanthorn-*/lanthorn-*/ | head -1)
 if command -v docker >/dev/null && ! docker info >/dev/null 2>&1; then
   echo "lanthorn: Docker is installed but its daemon is not running: connections will not be" \
     "attributed to containers until it starts (scripts/start-docker.sh starts it)" >&2
 fi
-exec "$dist/bin/lanthorn" run "$@"
+exec "${dist}bin/lanthorn" run "$@"

@@ -40,6 +40,11 @@ struct sock {
 	int sk_err_soft;
 } __attribute__((preserve_access_index));
 
+/* Only for inet_sport: the local port, kept after the kernel released the port at CLOSE. */
+struct inet_sock {
+	__be16 inet_sport;
+} __attribute__((preserve_access_index));
+
 struct kernfs_node {
 	const char *name;
 	__u64 id; /* the cgroup id, for a cgroup's node (Linux 5.5+) */

@@ -393,6 +393,11 @@ static __always_inline int on_handshake_end(struct sock *sk, int newstate, bool 
 	}
 	/* The source port and address are only final now. */
 	read_addresses(sk, e, btf);
+	/* A failed attempt had a port, but tcp_set_state released it (zeroing skc_num) before
+	 * this tracepoint; inet_sport, which the kernel's own trace event shows, still holds it.
+	 * A probed read (a typed sock pointer does not reach into inet_sock), on failures only. */
+	if (newstate == TCP_CLOSE && !e->sport)
+		e->sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
 
 	/* A wakeup per record costs the workload dearly; the reader polls on a timer instead, and
 	 * is woken only when the ring fills up faster than that. Asking the ring how full it is

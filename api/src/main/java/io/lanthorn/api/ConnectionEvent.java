@@ -83,27 +83,7 @@ public record ConnectionEvent(
 
   /** A copy with these attributes instead of the current ones. */
   public ConnectionEvent withAttributes(Attributes newAttributes) {
-    return new ConnectionEvent(
-        family,
-        protocol,
-        sourceAddress,
-        sourcePort,
-        destinationAddress,
-        destinationPort,
-        timestampNanos,
-        kernelTimeNanos,
-        pid,
-        tid,
-        uid,
-        gid,
-        comm,
-        commandLine,
-        cgroupId,
-        cgroupName,
-        outcome,
-        errno,
-        handshakeNanos,
-        newAttributes);
+    return toBuilder().attributes(newAttributes).build();
   }
 
   /** A copy with one attribute set (or removed, for a {@code null} value). */

@@ -12,88 +12,77 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged distribution, run as a user would: {@code bin/lanthorn} from the unpacked tree, the
- * real sink-jsonl plugin folder, and a source plugin built at test time.
+ * The packaged distribution, run as a user would: {@code bin/lanthorn} from the unpacked tree, its
+ * commands, its shipped configuration and tarball, and the real sink-jsonl plugin folder fed by a
+ * source plugin built at test time.
  */
 class DistributionIT {
-  private static final Path DIST = Path.of(System.getProperty("lanthorn.dist"));
+  private static final Path DIST = Installation.shipped().home();
   private static final String VERSION = System.getProperty("lanthorn.version");
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @TempDir Path work;
 
-  private record Result(int exitCode, String out, String err) {}
-
-  private Process start(Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(DIST.resolve("bin/lanthorn").toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder =
-        new ProcessBuilder(command)
-            .redirectOutput(work.resolve("stdout.txt").toFile())
-            .redirectError(work.resolve("stderr.txt").toFile());
-    builder.environment().putAll(env);
-    return builder.start();
+  private Agent lanthorn(String... args) throws Exception {
+    return lanthorn(Installation.shipped(), args);
   }
 
-  private Result finish(Process process) throws Exception {
-    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("lanthorn exits").isTrue();
-    return new Result(
-        process.exitValue(),
-        Files.readString(work.resolve("stdout.txt")),
-        Files.readString(work.resolve("stderr.txt")));
-  }
-
-  private Result lanthorn(String... args) throws Exception {
-    return finish(start(Map.of(), args));
+  private Agent lanthorn(Installation installation, String... args) throws Exception {
+    return Agent.of(installation).logsIn(work.resolve("logs")).run(args);
   }
 
   @Test
   void versionAndHelpWork() throws Exception {
-    Result version = lanthorn("--version");
-    assertThat(version.exitCode()).isZero();
-    assertThat(version.out()).startsWith("lanthorn " + VERSION + "\n");
+    Agent version = lanthorn("--version");
+    assertThat(version.awaitExit()).isZero();
+    assertThat(version.stdout()).startsWith("lanthorn " + VERSION + "\n");
 
-    Result help = lanthorn("--help");
-    assertThat(help.exitCode()).isZero();
-    assertThat(help.out()).contains("Usage: lanthorn").contains("plugins");
+    Agent help = lanthorn("--help");
+    assertThat(help.awaitExit()).isZero();
+    assertThat(help.stdout()).contains("Usage: lanthorn").contains("plugins");
   }
 
   @Test
   void pluginsListsTheShippedPluginsAndForgetsARemovedOne() throws Exception {
-    Result listed = lanthorn("plugins");
-    assertThat(listed.exitCode()).isZero();
-    assertThat(listed.out())
+    Agent listed = lanthorn("plugins");
+    assertThat(listed.awaitExit()).isZero();
+    assertThat(listed.stdout())
+        .containsPattern("source +probe-tcp +enabled .* " + DIST.resolve("plugins/probe-tcp"))
+        .containsPattern(
+            "enricher +enricher-docker +enabled .* " + DIST.resolve("plugins/enricher-docker"))
+        .containsPattern("sink +sink-sqlite +enabled .* " + DIST.resolve("plugins/sink-sqlite"))
         .containsPattern(
             "sink +sink-jsonl +disabled \\(plugin default\\) +"
                 + DIST.resolve("plugins/sink-jsonl"));
 
-    Path plugins = copyOfShippedPlugins();
-    deleteTree(plugins.resolve("sink-jsonl"));
-    Result after = lanthorn("plugins", "--plugins", plugins.toString());
-    assertThat(after.exitCode()).isZero();
-    assertThat(after.out()).doesNotContain("sink-jsonl");
+    Installation copy = Installation.copyTo(work.resolve("lanthorn"));
+    copy.removePlugin("sink-jsonl");
+    Agent after = lanthorn(copy, "plugins");
+    assertThat(after.awaitExit()).isZero();
+    assertThat(after.stdout()).contains("sink-sqlite").doesNotContain("sink-jsonl");
   }
 
   @Test
-  void runWithoutASourceSaysNothingCanBeMonitored() throws Exception {
-    Result run = lanthorn("run");
+  void runWithTheProbeDisabledSaysNothingCanBeMonitored() throws Exception {
+    Path db = work.resolve("data/lanthorn.db");
 
-    assertThat(run.exitCode()).isEqualTo(5);
-    assertThat(run.err())
-        .contains(
+    Agent run = lanthorn("run", "--disable-tcp-mon", "--db-path", db.toString());
+
+    assertThat(run.awaitExit()).isEqualTo(5);
+    assertThat(run.stderrLines())
+        .containsExactly(
             "lanthorn: no event source is installed or enabled: nothing can be monitored (plugins"
                 + " dir: "
-                + DIST.resolve("plugins"));
+                + DIST.resolve("plugins")
+                + "; installed but disabled: probe-tcp (disabled by --disable-tcp-mon))");
+    assertThat(work.resolve("data")).doesNotExist();
   }
 
   @Test
@@ -103,12 +92,16 @@ class DistributionIT {
             .lines()
             .map(line -> line.startsWith("#") && !line.startsWith("# ") ? line.substring(1) : line)
             .reduce("", (a, b) -> a + b + "\n");
+    // Every section's opening line is uncommented like the rest (none hides behind a blank).
+    assertThat(uncommented)
+        .contains("\nlanthorn {", "\nprobe-tcp {", "\nenricher-docker {", "\nsink-sqlite {")
+        .contains("\nsink-jsonl {");
     Path file = Files.writeString(work.resolve("uncommented.conf"), uncommented);
 
-    Result listed = lanthorn("plugins", "--config", file.toString());
+    Agent listed = lanthorn("plugins", "--config", file.toString());
 
-    assertThat(listed.exitCode()).as(listed.err()).isZero();
-    assertThat(listed.err()).isEmpty();
+    assertThat(listed.awaitExit()).as(listed.stderr()).isZero();
+    assertThat(listed.stderr()).isEmpty();
   }
 
   @Test
@@ -124,84 +117,77 @@ class DistributionIT {
     assertThat(listing)
         .containsPattern("drwxr-xr-x .* " + base + "lib/\n")
         .containsPattern("drwxr-xr-x .* " + base + "plugins/\n")
-        .containsPattern("drwxr-xr-x .* " + base + "plugins/sink-jsonl/\n")
         .containsPattern("-rwxr-xr-x .* " + base + "bin/lanthorn\n")
         .containsPattern("-rw-r--r-- .* " + base + "conf/lanthorn.conf\n")
         .containsPattern("-rw-r--r-- .* " + base + "lib/lanthorn-launcher-" + VERSION + ".jar\n")
         .containsPattern("-rw-r--r-- .* " + base + "lib/lanthorn-api-" + VERSION + ".jar\n")
         .containsPattern(
-            "-rw-r--r-- .* "
-                + base
-                + "plugins/sink-jsonl/lanthorn-sink-jsonl-"
-                + VERSION
-                + ".jar\n")
-        .containsPattern(
             "-rw-r--r-- .* " + base + "plugins/sink-jsonl/jackson-core-[0-9.]+\\.jar\n");
+    for (String plugin : List.of("probe-tcp", "enricher-docker", "sink-sqlite", "sink-jsonl")) {
+      assertThat(listing)
+          .containsPattern("drwxr-xr-x .* " + base + "plugins/" + plugin + "/\n")
+          .containsPattern(
+              "-rw-r--r-- .* "
+                  + base
+                  + "plugins/"
+                  + plugin
+                  + "/lanthorn-"
+                  + plugin
+                  + "-"
+                  + VERSION
+                  + ".jar\n");
+    }
     // Every directory has its own entry, so unpacking under any umask gives these modes; nothing
-    // is group- or world-writable; the plugin ships without what the launcher provides.
+    // is group- or world-writable; plugins ship without what the launcher provides.
     assertThat(listing.lines()).noneMatch(line -> line.charAt(5) == 'w' || line.charAt(8) == 'w');
-    assertThat(listing).doesNotContainPattern("plugins/sink-jsonl/(lanthorn-api|config|slf4j)");
+    assertThat(listing).doesNotContainPattern("plugins/[^/]+/(lanthorn-api|config|slf4j-api)-");
     assertThat(listing).doesNotContainPattern("lib/jackson");
   }
 
   @Test
   void theJsonLinesPluginRecordsEveryEventAndDrainsOnSigterm() throws Exception {
-    Path plugins = copyOfShippedPlugins();
-    TestPlugins.source(plugins, "probe-tcp");
+    // The real sink-jsonl fed by a source built here, alone: the core plugins removed.
+    Installation installation = Installation.copyTo(work.resolve("lanthorn"));
+    for (String plugin : List.of("probe-tcp", "enricher-docker", "sink-sqlite")) {
+      installation.removePlugin(plugin);
+    }
+    TestPlugins.source(installation.plugins(), "test-source");
     Path events = work.resolve("out/events.jsonl");
-    Map<String, String> env =
-        Map.of(
-            "CONFIG_FORCE_sink__jsonl_enabled", "true",
-            "CONFIG_FORCE_sink__jsonl_path", events.toString(),
-            "CONFIG_FORCE_probe__tcp_count", "1000",
-            "CONFIG_FORCE_probe__tcp_pending", "5",
-            "CONFIG_FORCE_probe__tcp_lost", "2");
 
-    Process agent = start(env, "run", "--plugins", plugins.toString());
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> Files.exists(events) && lineCount(events) == 1000);
-    agent.destroy(); // SIGTERM
-    Result run = finish(agent);
+    try (Agent agent =
+        Agent.of(installation)
+            .logsIn(work.resolve("logs"))
+            .env("CONFIG_FORCE_sink__jsonl_enabled", "true")
+            .env("CONFIG_FORCE_sink__jsonl_path", events.toString())
+            .env("CONFIG_FORCE_test__source_count", "1000")
+            .env("CONFIG_FORCE_test__source_pending", "5")
+            .env("CONFIG_FORCE_test__source_lost", "2")
+            .start("run")) {
+      await().atMost(Agent.PATIENCE).until(() -> Files.exists(events) && lineCount(events) == 1000);
+      assertThat(agent.stop()).as(agent.stderr()).isEqualTo(Agent.EXIT_SIGTERM);
 
-    assertThat(run.exitCode()).as(run.err()).isEqualTo(143);
-    List<JsonNode> lines = new ArrayList<>();
-    for (String line : Files.readAllLines(events)) {
-      lines.add(MAPPER.readTree(line));
-    }
-    assertThat(lines).hasSize(1005);
-    assertThat(lines.subList(0, 1000))
-        .allMatch(n -> n.get("outcome").asText().equals("established"));
-    assertThat(lines.subList(1000, 1005))
-        .allMatch(n -> n.get("outcome").asText().equals("pending"));
-    JsonNode first = lines.getFirst();
-    assertThat(first.get("destination_address").asText()).isEqualTo("127.0.0.1");
-    assertThat(first.get("destination_port").asInt()).isEqualTo(1);
-    assertThat(first.get("comm").asText()).isEqualTo("test");
-    assertThat(first.get("attributes").isObject()).isTrue();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(events)))
-        .isEqualTo("rw-------");
-    assertThat(run.err())
-        .contains("pipeline running: sources [probe-tcp], enrichers [], sinks [sink-jsonl]")
-        .contains(
-            "final: received=1005 enriched=1005 queued=0 lost_at_source=2 (test_lost=2) dropped=0"
-                + " | sink-jsonl written=1005 failed=0 queued=0");
-  }
-
-  private Path copyOfShippedPlugins() throws IOException {
-    Path plugins = Files.createDirectories(work.resolve("plugins"));
-    Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxr-xr-x"));
-    try (Stream<Path> walk = Files.walk(DIST.resolve("plugins"))) {
-      for (Path source : walk.toList()) {
-        Path target = plugins.resolve(DIST.resolve("plugins").relativize(source).toString());
-        if (Files.isDirectory(source)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(source, target);
-        }
+      List<JsonNode> lines = new ArrayList<>();
+      for (String line : Files.readAllLines(events)) {
+        lines.add(MAPPER.readTree(line));
       }
+      assertThat(lines).hasSize(1005);
+      assertThat(lines.subList(0, 1000))
+          .allMatch(n -> n.get("outcome").asText().equals("established"));
+      assertThat(lines.subList(1000, 1005))
+          .allMatch(n -> n.get("outcome").asText().equals("pending"));
+      JsonNode first = lines.getFirst();
+      assertThat(first.get("destination_address").asText()).isEqualTo("127.0.0.1");
+      assertThat(first.get("destination_port").asInt()).isEqualTo(1);
+      assertThat(first.get("comm").asText()).isEqualTo("test");
+      assertThat(first.get("attributes").isObject()).isTrue();
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(events)))
+          .isEqualTo("rw-------");
+      assertThat(agent.stderr())
+          .contains("pipeline running: sources [test-source], enrichers [], sinks [sink-jsonl]")
+          .contains(
+              "final: received=1005 enriched=1005 queued=0 lost_at_source=2 (test_lost=2)"
+                  + " dropped=0 | sink-jsonl written=1005 failed=0 queued=0");
     }
-    return plugins;
   }
 
   private static long lineCount(Path file) {
@@ -209,14 +195,6 @@ class DistributionIT {
       return lines.count();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
     }
   }
 }

@@ -120,19 +120,25 @@ public final class Agent {
    * @return whether every accepted event reached every sink before the drain timeout
    */
   public boolean stop() {
-    for (DiscoveredService source : started.reversed()) {
-      if (source.kind() == ServiceKind.SOURCE) {
-        call(source, "stop", () -> source.as(EventSource.class).stop());
-      }
-    }
+    Runnable stopSources =
+        () -> {
+          for (DiscoveredService source : started.reversed()) {
+            if (source.kind() == ServiceKind.SOURCE) {
+              call(source, "stop", () -> source.as(EventSource.class).stop());
+            }
+          }
+        };
     boolean drained = true;
     if (pipeline != null) {
       try {
-        drained = pipeline.drain();
+        // Sources stop within the drain timeout too: what they still emit may wait for room.
+        drained = pipeline.drainAfter(stopSources);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         drained = false;
       }
+    } else {
+      stopSources.run();
     }
     // Sources first, sinks last: each service is closed after the last event reached it.
     for (ServiceKind kind : List.of(ServiceKind.SOURCE, ServiceKind.ENRICHER, ServiceKind.SINK)) {

@@ -91,7 +91,12 @@ final class Attribution {
       container = process.container();
     }
     if (container == null) {
-      return event.cgroupName() == null ? Result.UNDECIDED : Result.NOT_IN_CONTAINER;
+      // A cgroup that is no container's. The root cgroup has an id (1) but no name (the probe
+      // reports its empty name as null): that is a host process too. Only an event with neither
+      // carries nothing to decide from.
+      return event.cgroupName() == null && event.cgroupId() == 0
+          ? Result.UNDECIDED
+          : Result.NOT_IN_CONTAINER;
     }
     return resolveContainer(container);
   }

@@ -105,6 +105,14 @@ class AttributionTest {
   }
 
   @Test
+  void theRootCgroupIsAHostProcess() {
+    // The probe reports the root cgroup (id 1) with a null name: its directory has none.
+    ConnectionEvent e = enrich(Events.connection(10, null, 1));
+    assertThat(e.attribute(StandardAttributes.ATTRIBUTION_STATUS)).isEqualTo("not_in_container");
+    assertThat(e.attribute(StandardAttributes.CONTAINER_ID)).isNull();
+  }
+
+  @Test
   void noCgroupCapturedLeavesTheEventAlone() {
     ConnectionEvent event = Events.connection(10, null, 0);
     assertThat(enrich(event)).isSameAs(event);

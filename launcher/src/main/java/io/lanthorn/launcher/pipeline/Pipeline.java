@@ -91,8 +91,40 @@ public final class Pipeline {
    * @return whether everything was delivered in time
    */
   public boolean drain() throws InterruptedException {
-    handOff.close();
+    return drainAfter(() -> {});
+  }
+
+  /**
+   * Runs {@code stopSources}, which may still emit (what the sources had in flight), then drains as
+   * {@link #drain()} does, all within {@code drain-timeout} from now. A source's last events go
+   * into a hand-off that may be full, and the shutdown hook holds the JVM only about that long: if
+   * the sinks cannot make room in time, the hand-off is closed at the deadline so that the source
+   * returns, its remaining events counted as dropped ({@code after_stop}), and what is undelivered
+   * is counted too ({@code shutdown_timeout}), rather than lost unsaid when the JVM exits.
+   *
+   * @return whether everything was delivered in time
+   */
+  public boolean drainAfter(Runnable stopSources) throws InterruptedException {
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+    Thread cutOff =
+        Thread.ofPlatform()
+            .daemon()
+            .name("lanthorn-drain-deadline")
+            .start(
+                () -> {
+                  try {
+                    Thread.sleep(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                    handOff.close();
+                  } catch (InterruptedException e) {
+                    // the sources stopped in time
+                  }
+                });
+    try {
+      stopSources.run();
+    } finally {
+      cutOff.interrupt();
+    }
+    handOff.close();
     joinUntil(enricherThread, deadline);
     for (Thread thread : sinkThreads) {
       joinUntil(thread, deadline);

@@ -109,6 +109,8 @@ class ProbeTcpSourceTest {
     assertThat(event.family()).isEqualTo(AddressFamily.INET);
     assertThat(event.comm()).isEqualTo("lt-refused-v4");
     assertThat(event.handshakeNanos()).isPositive();
+    // The kernel picked a local port before the SYN, and released it before the CLOSE.
+    assertThat(event.sourcePort()).isPositive().isNotEqualTo(port);
   }
 
   @Test
@@ -138,6 +140,7 @@ class ProbeTcpSourceTest {
       assertThat(failed.outcome()).isEqualTo(Outcome.REFUSED);
       assertThat(failed.family()).isEqualTo(AddressFamily.INET6);
       assertThat(failed.comm()).isEqualTo("lt-refused-v6");
+      assertThat(failed.sourcePort()).isPositive().isNotEqualTo(closed);
     }
   }
 

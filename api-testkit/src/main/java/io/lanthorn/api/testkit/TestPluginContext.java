@@ -1,0 +1,115 @@
+package io.lanthorn.api.testkit;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.lanthorn.api.PipelineStats;
+import io.lanthorn.api.PluginContext;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link PluginContext} built the way the agent builds one: the plugin's section of the {@code
+ * reference.conf} on the class path, with overrides on top. Immutable: each {@code with…} returns a
+ * new context (sharing the metrics of the one it came from).
+ */
+public final class TestPluginContext implements PluginContext {
+  private static final PipelineStats NO_STATS =
+      new PipelineStats(0, Map.of(), Map.of(), Map.of(), Map.of());
+
+  private final String pluginName;
+  private final Config config;
+  private final TestMetrics metrics;
+  private final Clock clock;
+  private final Supplier<PipelineStats> stats;
+
+  private TestPluginContext(
+      String pluginName,
+      Config config,
+      TestMetrics metrics,
+      Clock clock,
+      Supplier<PipelineStats> stats) {
+    this.pluginName = pluginName;
+    this.config = config;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.stats = stats;
+  }
+
+  /**
+   * The context for a plugin whose {@code reference.conf} (found through this class's loader, so
+   * the test's class path) holds a section of that name.
+   *
+   * @throws com.typesafe.config.ConfigException.Missing when there is no such section
+   */
+  public static TestPluginContext forPlugin(String pluginName) {
+    Config reference = ConfigFactory.parseResources("reference.conf").getConfig(pluginName);
+    return new TestPluginContext(
+        pluginName,
+        reference.withoutPath("enabled").resolve(),
+        new TestMetrics(),
+        Clock.systemUTC(),
+        () -> NO_STATS);
+  }
+
+  /** This context with HOCON overrides for keys inside the section, e.g. {@code ring-size = 4K}. */
+  public TestPluginContext with(String hocon) {
+    return withConfig(ConfigFactory.parseString(hocon));
+  }
+
+  /** This context with overrides for keys inside the section, keyed by path. */
+  public TestPluginContext with(Map<String, ?> overrides) {
+    return withConfig(ConfigFactory.parseMap(overrides));
+  }
+
+  private TestPluginContext withConfig(Config overrides) {
+    return new TestPluginContext(
+        pluginName, overrides.withFallback(config).resolve(), metrics, clock, stats);
+  }
+
+  /** This context with another clock. */
+  public TestPluginContext withClock(Clock newClock) {
+    return new TestPluginContext(
+        pluginName, config, metrics, Objects.requireNonNull(newClock), stats);
+  }
+
+  /** This context reporting these pipeline totals to the plugin. */
+  public TestPluginContext withPipelineStats(Supplier<PipelineStats> newStats) {
+    return new TestPluginContext(
+        pluginName, config, metrics, clock, Objects.requireNonNull(newStats));
+  }
+
+  @Override
+  public String pluginName() {
+    return pluginName;
+  }
+
+  @Override
+  public Config config() {
+    return config;
+  }
+
+  @Override
+  public Logger logger() {
+    return LoggerFactory.getLogger("lanthorn." + pluginName);
+  }
+
+  /** The metrics the plugin registered, readable by name (without the plugin prefix). */
+  @Override
+  public TestMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
+  public Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public PipelineStats pipelineStats() {
+    return stats.get();
+  }
+}

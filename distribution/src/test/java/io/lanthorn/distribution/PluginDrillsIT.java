@@ -1,0 +1,190 @@
+package io.lanthorn.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Plugins added and removed the way a user does it, in a copy of the distribution: remove the
+ * Docker enricher's folder, turn the example JSON-lines sink on, remove the probe's folder.
+ */
+class PluginDrillsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path work;
+
+  @Test
+  void withoutTheDockerEnricherRowsLackOnlyTheContainerFields() throws Exception {
+    Facilities.assumeDocker();
+    assumeTrue(Facilities.onPath("busybox"), "busybox is not installed: skipped");
+    Installation installation = Installation.copyTo(work.resolve("lanthorn"));
+    installation.removePlugin("enricher-docker");
+    Path db = work.resolve("lanthorn.db");
+
+    try (Docker docker = new Docker();
+        HostTraffic host = new HostTraffic();
+        Agent agent =
+            Agent.of(installation).logsIn(work).start("run", "--db-path", db.toString())) {
+      agent.awaitRunning();
+      assertThat(agent.stderr())
+          .contains("pipeline running: sources [probe-tcp], enrichers [], sinks [sink-sqlite]");
+
+      List<Attempt> attempts = Mission.makeAttempts(host, new ContainerTraffic(docker), work);
+      Mission.awaitStored(db, attempts);
+
+      assertThat(agent.stop()).as(agent.stderr()).isEqualTo(Agent.EXIT_SIGTERM);
+      // The same rows as with the enricher (the kernel-captured cgroup still names the
+      // container), with every container column and the attribution status NULL.
+      Mission.assertStoredOnce(db, attempts, false);
+      assertThat(EventsDb.number(db, "SELECT count(*) FROM events WHERE container_name NOT NULL"))
+          .isZero();
+      Agent.FinalStatus status = agent.finalStatus();
+      assertThat(status.written())
+          .as(status.line())
+          .containsEntry("sink-sqlite", status.received());
+      assertThat(status.dropped()).as(status.line()).isZero();
+    }
+  }
+
+  @Test
+  void theJsonLinesSinkReceivesTheSameEventsAsSqlite() throws Exception {
+    Facilities.assumeDocker();
+    assumeTrue(Facilities.onPath("busybox"), "busybox is not installed: skipped");
+    Path db = work.resolve("lanthorn.db");
+    Path jsonl = work.resolve("events.jsonl");
+
+    try (Docker docker = new Docker();
+        HostTraffic host = new HostTraffic();
+        Agent agent =
+            Agent.of(Installation.shipped())
+                .logsIn(work)
+                .env("CONFIG_FORCE_sink__jsonl_enabled", "true")
+                .env("CONFIG_FORCE_sink__jsonl_path", jsonl.toString())
+                .start("run", "--db-path", db.toString())) {
+      agent.awaitRunning().awaitLog(Mission.DOCKER_CONNECTED);
+      assertThat(agent.stderr())
+          .containsPattern("sinks \\[sink-(jsonl|sqlite), sink-(jsonl|sqlite)]");
+
+      List<Attempt> attempts = new ArrayList<>();
+      attempts.add(host.established(HostTraffic.V4));
+      attempts.add(host.refused(HostTraffic.V6));
+      attempts.addAll(new ContainerTraffic(docker).namedLongLived("json"));
+      Mission.awaitStored(db, attempts);
+
+      assertThat(agent.stop()).as(agent.stderr()).isEqualTo(Agent.EXIT_SIGTERM);
+      Agent.FinalStatus status = agent.finalStatus();
+      assertThat(status.written())
+          .as(status.line())
+          .containsEntry("sink-sqlite", status.received())
+          .containsEntry("sink-jsonl", status.received());
+
+      // Every event either sink got, the other got too, once: the test's attempts and whatever
+      // else connected on this machine meanwhile.
+      List<String> fromSqlite = EventsDb.all(db).stream().map(PluginDrillsIT::identity).toList();
+      List<String> fromJsonl = new ArrayList<>();
+      for (Path file : withRotated(jsonl)) {
+        for (String line : Files.readAllLines(file)) {
+          fromJsonl.add(identity(JSON.readTree(line)));
+        }
+      }
+      assertThat(fromSqlite).hasSize((int) status.received());
+      assertThat(fromJsonl).containsExactlyInAnyOrderElementsOf(fromSqlite);
+      for (Attempt attempt : attempts) {
+        assertThat(fromJsonl)
+            .as("the JSON line for %s", attempt)
+            .anyMatch(
+                line -> line.contains(" " + attempt.dstAddr() + ":" + attempt.dstPort() + " "));
+      }
+    }
+  }
+
+  @Test
+  void withoutTheProbeNothingCanBeMonitored() throws Exception {
+    Installation installation = Installation.copyTo(work.resolve("lanthorn"));
+    installation.removePlugin("probe-tcp");
+    Path db = work.resolve("data/lanthorn.db");
+
+    try (Agent agent =
+        Agent.of(installation)
+            .logsIn(work.resolve("logs"))
+            .run("run", "--db-path", db.toString())) {
+      assertThat(agent.awaitExit()).isEqualTo(5);
+      assertThat(agent.stderrLines())
+          .containsExactly(
+              "lanthorn: no event source is installed or enabled: nothing can be monitored"
+                  + " (plugins dir: "
+                  + installation.plugins()
+                  + ")");
+      assertThat(work.resolve("data")).doesNotExist();
+    }
+  }
+
+  /**
+   * The file and the ones rotated out of it ({@code x.jsonl.1}, {@code .2} …): every connection on
+   * the machine reaches the sink, and another engineer's storm can fill {@code max-file-size}.
+   */
+  private static List<Path> withRotated(Path file) throws IOException {
+    List<Path> files = new ArrayList<>(List.of(file));
+    for (int i = 1; Files.exists(Path.of(file + "." + i)); i++) {
+      files.add(Path.of(file + "." + i));
+    }
+    return files;
+  }
+
+  /** An event as SQLite stores it: when, who, where to, how it ended, which container. */
+  private static String identity(EventsDb.Row row) {
+    return row.identity() + " " + row.containerName() + " " + row.attributionStatus();
+  }
+
+  /** The same, from a JSON line of sink-jsonl. */
+  private static String identity(JsonNode line) {
+    JsonNode attributes = line.get("attributes");
+    EventsDb.Row row =
+        new EventsDb.Row(
+            line.get("timestamp_nanos").asLong(),
+            line.get("kernel_time_nanos").asLong(),
+            switch (line.get("family").asText()) {
+              case "inet" -> "ipv4";
+              case "inet6" -> "ipv6";
+              default -> line.get("family").asText();
+            },
+            line.get("source_address").asText(),
+            line.get("source_port").asInt(),
+            line.get("destination_address").asText(),
+            line.get("destination_port").asInt(),
+            line.get("outcome").asText(),
+            line.get("errno").asInt(),
+            line.get("handshake_nanos").asLong(),
+            line.get("pid").asLong(),
+            line.get("tid").asLong(),
+            line.get("uid").asLong(),
+            line.get("comm").asText(),
+            null,
+            line.get("cgroup_id").asLong(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
+    return row.identity()
+        + " "
+        + text(attributes, "container.name")
+        + " "
+        + text(attributes, "lanthorn.attribution.status");
+  }
+
+  private static String text(JsonNode attributes, String key) {
+    JsonNode value = attributes.get(key);
+    return value == null || value.isNull() ? "null" : value.asText();
+  }
+}
