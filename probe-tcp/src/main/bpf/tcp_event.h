@@ -46,7 +46,7 @@ struct tcp_event {
 
 /*
  * A process image and its cgroup, written before the first connection record that refers to them
- * (per CPU; again whenever the process execs or changes cgroup).
+ * (per CPU; again whenever the process execs or changes cgroup, and every few seconds).
  */
 struct tcp_process {
 	__u8 kind;           /* TCP_RECORD_PROCESS */
@@ -63,10 +63,10 @@ struct tcp_process {
 struct tcp_counters {
 	__u64 started;       /* TCP sockets that went to SYN_SENT */
 	__u64 emitted;       /* connection records submitted to the ring */
-	__u64 ring_full;     /* attempts lost: no room in the ring */
+	__u64 ring_full;     /* attempts lost: no room in the ring (for the connection record, or at
+			      * SYN_SENT for the process record it needed) */
 	__u64 inflight_full; /* attempts lost: no room in the in-flight map */
 	__u64 unmatched;     /* handshakes ending that were not seen starting (e.g. begun before attach) */
-	__u64 process_lost;  /* process records that found the ring full (arguments, cgroup name) */
 	__u64 replaced;      /* attempts lost: their end went unseen (a skipped run), found when their
 			      * socket's address began another attempt */
 };

@@ -79,17 +79,22 @@ struct {
 /*
  * The process images this CPU has announced, direct-mapped by pid. An entry matches while the
  * process, its image (an exec replaces the mm), its arguments' address and its cgroup are the
- * ones announced. A per-CPU array needs neither a hash nor a helper call to look up (the verifier
- * inlines it); a process seen on another CPU is announced once more there, which costs only a
- * record. An empty slot never matches: no cgroup has id 0.
+ * ones announced, and for ANNOUNCE_TTL_NS after the announcement: user space forgets the least
+ * recently used of what it was told, and a process is announced again at least that often, so
+ * what it forgot comes back (a renamed cgroup too). A per-CPU array needs neither a hash nor a
+ * helper call to look up (the verifier inlines it); a process seen on another CPU is announced
+ * once more there, which costs only a record. An empty slot never matches: no cgroup has id 0.
  */
 #define KNOWN_PROCESS_SLOTS 256
+#define ANNOUNCE_TTL_NS (5ULL * 1000 * 1000 * 1000)
 
 struct known_process {
 	__u64 exec_id;
 	__u64 arg_start;
 	__u64 cgroup_id;
-	__u64 pid;
+	__u32 pid;
+	__u32 reserved;
+	__u64 announced_ns;
 };
 
 struct known_processes {
@@ -219,12 +224,14 @@ static __always_inline const char *read_task(struct task_struct *task, struct tc
 
 /*
  * Writes a process record for the task unless this CPU already wrote one for the same process
- * image and cgroup. It precedes, in the ring, every connection record that refers to it: it is
- * written before the attempt is even in flight. Arguments are best effort (their page may be
- * absent); when the ring is full, the slot stays unset so that the next attempt tries again.
+ * image and cgroup lately. It precedes, in the ring, every connection record that refers to it:
+ * it is written before the attempt is even in flight. Arguments are best effort (their page may
+ * be absent). Returns false when the ring had no room for it: the caller then drops the attempt
+ * as lost to a full ring rather than let its record arrive without cgroup name or arguments,
+ * which would read as "not in a container"; the slot stays unset so the next attempt retries.
  */
-static __always_inline void announce(struct task_struct *task, struct tcp_event *e,
-				     const char *cgroup_name, struct tcp_counters *c, bool btf)
+static __always_inline bool announce(struct task_struct *task, struct tcp_event *e,
+				     const char *cgroup_name, bool btf)
 {
 	struct known_processes *known;
 	struct known_process *k;
@@ -238,19 +245,17 @@ static __always_inline void announce(struct task_struct *task, struct tcp_event 
 	e->exec_id = (__u64)mm;
 	known = bpf_map_lookup_elem(&lt_tcp_known, &zero);
 	if (!known)
-		return;
+		return true; /* cannot happen: a one-element array always has its element */
 	k = &known->slot[e->pid & (KNOWN_PROCESS_SLOTS - 1)];
 	if (mm && capture_argv)
 		start = READ(btf, mm, arg_start);
 	if (k->pid == e->pid && k->exec_id == (__u64)mm && k->arg_start == start &&
-	    k->cgroup_id == e->cgroup_id)
-		return;
+	    k->cgroup_id == e->cgroup_id && e->start_ns - k->announced_ns < ANNOUNCE_TTL_NS)
+		return true;
 
 	p = bpf_ringbuf_reserve(&lt_tcp_events, sizeof(*p), 0);
-	if (!p) {
-		c->process_lost++;
-		return;
-	}
+	if (!p)
+		return false;
 	p->kind = TCP_RECORD_PROCESS;
 	p->reserved = 0;
 	p->pid = e->pid;
@@ -277,6 +282,8 @@ static __always_inline void announce(struct task_struct *task, struct tcp_event 
 	k->exec_id = (__u64)mm;
 	k->arg_start = start;
 	k->cgroup_id = e->cgroup_id;
+	k->announced_ns = e->start_ns;
+	return true;
 }
 
 static __always_inline int on_syn_sent(struct sock *sk, bool btf)
@@ -322,7 +329,12 @@ static __always_inline int on_syn_sent(struct sock *sk, bool btf)
 	e->latency_ns = 0;
 	cgroup_name = read_task(task, e, btf);
 	read_addresses(sk, e, btf);
-	announce(task, e, cgroup_name, c, btf);
+	if (!announce(task, e, cgroup_name, btf)) {
+		c->ring_full++;
+		if (slot) /* give the claimed slot back: nobody else takes a slot being written */
+			__sync_val_compare_and_swap(&slot->socket, key + 1, 0);
+		return 0;
+	}
 
 	if (slot) {
 		/* Written: the end of the handshake and user space may take it now. A full barrier,
@@ -332,8 +344,11 @@ static __always_inline int on_syn_sent(struct sock *sk, bool btf)
 	}
 	err = bpf_map_update_elem(&lt_tcp_inflight, &key, e, BPF_NOEXIST);
 	if (err == -EEXIST) {
-		c->replaced++; /* as above, in the hash map */
-		err = bpf_map_update_elem(&lt_tcp_inflight, &key, e, BPF_ANY);
+		/* As above, in the hash map: whoever deletes the old entry counts it, this program
+		 * or user space's sweep. */
+		if (bpf_map_delete_elem(&lt_tcp_inflight, &key) == 0)
+			c->replaced++;
+		err = bpf_map_update_elem(&lt_tcp_inflight, &key, e, BPF_NOEXIST);
 	}
 	if (err)
 		c->inflight_full++;
@@ -373,14 +388,19 @@ static __always_inline int on_handshake_end(struct sock *sk, int newstate, bool 
 			c->unmatched++;
 			return 0;
 		}
+		/* The delete takes the entry: if it fails, user space's sweep took it as stale
+		 * meanwhile (and counted it), so this program must neither emit nor count it. */
 		e = bpf_ringbuf_reserve(&lt_tcp_events, sizeof(*e), 0);
 		if (!e) {
-			c->ring_full++;
-			bpf_map_delete_elem(&lt_tcp_inflight, &key);
+			if (bpf_map_delete_elem(&lt_tcp_inflight, &key) == 0)
+				c->ring_full++;
 			return 0;
 		}
 		__builtin_memcpy(e, start, sizeof(*e));
-		bpf_map_delete_elem(&lt_tcp_inflight, &key);
+		if (bpf_map_delete_elem(&lt_tcp_inflight, &key) != 0) {
+			bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+			return 0;
+		}
 	}
 
 	e->latency_ns = bpf_ktime_get_ns() - e->start_ns;

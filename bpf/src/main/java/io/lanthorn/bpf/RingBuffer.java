@@ -139,6 +139,8 @@ public final class RingBuffer implements AutoCloseable {
    */
   public int consume(RecordHandler handler) {
     long consumed = (long) POSITION.getAcquire(consumerPage, 0L);
+    long published = consumed;
+    long publishEvery = (mask + 1) >>> 4;
     int count = 0;
     boolean busy = false;
     long produced;
@@ -157,11 +159,18 @@ public final class RingBuffer implements AutoCloseable {
             count++;
           }
           consumed += (length + HEADER_SIZE + 7) & ~7L;
+          if (consumed - published >= publishEvery) {
+            // A long pass (or a handler that blocks) still hands space back as it goes.
+            POSITION.setRelease(consumerPage, 0L, consumed);
+            published = consumed;
+          }
         }
       } finally {
-        // Published once per pass rather than per record: each store takes the position's cache
-        // line away from the producers, which read it on every reservation.
+        // Published once per pass (or sixteenth of the ring) rather than per record: each store
+        // takes the position's cache line away from the producers, which read it on every
+        // reservation.
         POSITION.setRelease(consumerPage, 0L, consumed);
+        published = consumed;
       }
     }
     return count;

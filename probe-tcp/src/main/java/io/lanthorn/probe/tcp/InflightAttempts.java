@@ -32,9 +32,13 @@ final class InflightAttempts implements AutoCloseable {
   /**
    * Hands every attempt to {@code handler}, for when the program is detached. A slot a last run of
    * the program was still writing is waited for, until {@code deadlineNanos} ({@link
-   * System#nanoTime()}).
+   * System#nanoTime()}): a run takes microseconds, so one still being written then is a bug, and is
+   * skipped rather than read half-written.
+   *
+   * @return how many slots were skipped so
    */
-  void forEach(Consumer<MemorySegment> handler, long deadlineNanos) throws InterruptedException {
+  int forEach(Consumer<MemorySegment> handler, long deadlineNanos) throws InterruptedException {
+    int skipped = 0;
     MemorySegment all = slots.elements();
     for (int i = 0; i < slots.length(); i++) {
       long slot = i * slots.stride();
@@ -45,11 +49,14 @@ final class InflightAttempts implements AutoCloseable {
           && System.nanoTime() < deadlineNanos) {
         Thread.sleep(1);
       }
-      if (socket != 0) {
+      if ((socket & BEING_WRITTEN) != 0) {
+        skipped++;
+      } else if (socket != 0) {
         handler.accept(all.asSlice(slot + RecordLayout.SLOT_ATTEMPT, RecordLayout.SIZE));
       }
     }
     overflow.forEach((key, value) -> handler.accept(value));
+    return skipped;
   }
 
   /**

@@ -20,17 +20,15 @@ final class KernelCounters {
   private static final long MISSES_INTERVAL_NANOS = 1_000_000_000L;
   private static final int RING_FULL = RecordLayout.COUNTERS.indexOf("ring_full");
   private static final int INFLIGHT_FULL = RecordLayout.COUNTERS.indexOf("inflight_full");
-  private static final int PROCESS_LOST = RecordLayout.COUNTERS.indexOf("process_lost");
   private static final int REPLACED = RecordLayout.COUNTERS.indexOf("replaced");
 
   private static final String[] DESCRIPTIONS = {
     "TCP sockets the kernel program saw enter SYN_SENT",
     "connection records the kernel program wrote to the ring buffer",
-    "connection attempts lost because the ring buffer was full",
+    "connection attempts lost because the ring buffer was full (for their record, or for the"
+        + " process record they needed)",
     "connection attempts lost because the in-flight map was full",
     "handshake ends seen without their start (begun before the probe attached)",
-    "process records lost because the ring buffer was full: some events lack their command"
-        + " line and cgroup name",
     "connection attempts lost because the probe missed their end, found when their socket began"
         + " another attempt",
   };
@@ -44,7 +42,6 @@ final class KernelCounters {
   private long reportedInflightFull;
   private long reportedReplaced;
   private long reportedMisses;
-  private long loggedProcessLost;
   private long unloggedLost;
   private long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
   private long lastMissesNanos = System.nanoTime() - MISSES_INTERVAL_NANOS;
@@ -105,16 +102,14 @@ final class KernelCounters {
       programMisses = misses;
       lastMissesNanos = nowNanos;
     }
-    logLoss(ringFull + inflightFull, programMisses, now[PROCESS_LOST]);
+    logLoss(ringFull + inflightFull, programMisses);
   }
 
-  private void logLoss(long lost, long misses, long processLost) {
+  private void logLoss(long lost, long misses) {
     unloggedLost += lost;
     long nowNanos = System.nanoTime();
     boolean missesGrew = misses > reportedMisses;
-    boolean processLostGrew = processLost > loggedProcessLost;
-    if ((unloggedLost == 0 && !missesGrew && !processLostGrew)
-        || nowNanos - lastLogNanos < LOG_INTERVAL_NANOS) {
+    if ((unloggedLost == 0 && !missesGrew) || nowNanos - lastLogNanos < LOG_INTERVAL_NANOS) {
       return;
     }
     if (unloggedLost > 0) {
@@ -124,13 +119,6 @@ final class KernelCounters {
           unloggedLost,
           reportedRingFull,
           reportedInflightFull);
-    }
-    if (processLostGrew) {
-      log.warn(
-          "{} process records found the kernel ring buffer full: connections of those processes"
-              + " may lack their command line and cgroup name; raise probe-tcp.ring-size",
-          processLost - loggedProcessLost);
-      loggedProcessLost = processLost;
     }
     if (missesGrew) {
       // Most skipped runs are state changes the probe ignores anyway, hence info, not warn.

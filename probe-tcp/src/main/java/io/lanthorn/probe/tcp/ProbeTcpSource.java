@@ -40,6 +40,7 @@ public final class ProbeTcpSource implements EventSource {
   private static final int MAX_BATCH = 1024;
   private static final long CLOCK_RESYNC_NANOS = 1_000_000_000L;
   private static final long FINAL_DRAIN_NANOS = 1_000_000_000L;
+  private static final long UNKNOWN_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   private final RecordDecoder decoder = new RecordDecoder();
   private final List<ConnectionEvent> batch = new ArrayList<>(MAX_BATCH);
@@ -61,6 +62,8 @@ public final class ProbeTcpSource implements EventSource {
   private long wallClockOffset;
   private long lastClockSync;
   private boolean stopped;
+  private long loggedUnknownCgroups;
+  private long lastUnknownLog = System.nanoTime() - UNKNOWN_LOG_INTERVAL_NANOS;
 
   /** Does nothing: work begins in {@link #start}. */
   public ProbeTcpSource() {}
@@ -99,6 +102,18 @@ public final class ProbeTcpSource implements EventSource {
     context
         .metrics()
         .gauge("ring.pending_bytes", "bytes waiting in the kernel ring buffer", () -> pendingBytes);
+    context
+        .metrics()
+        .gauge(
+            "events.unknown_cgroup",
+            "events whose cgroup's name the reader no longer held: cgroupName is null",
+            decoder::unknownCgroups);
+    context
+        .metrics()
+        .gauge(
+            "events.unknown_process",
+            "events whose process image the reader no longer held: commandLine is null",
+            decoder::unknownProcesses);
     syncClock();
     running = true;
     reader = Thread.ofPlatform().name("probe-tcp-reader").daemon().start(this::readLoop);
@@ -138,6 +153,7 @@ public final class ProbeTcpSource implements EventSource {
           syncClock();
         }
         counters.refresh(emitter, false);
+        logUnknownCgroups();
         staleAttempts.sweepIfDue(emitter);
         pendingBytes = ring.pendingBytes();
       }
@@ -191,6 +207,24 @@ public final class ProbeTcpSource implements EventSource {
     }
   }
 
+  /**
+   * Warns (at most every 10 s) about events whose cgroup name was forgotten: an enricher may take
+   * them for host processes.
+   */
+  private void logUnknownCgroups() {
+    long unknown = decoder.unknownCgroups();
+    long now = System.nanoTime();
+    if (unknown > loggedUnknownCgroups && now - lastUnknownLog >= UNKNOWN_LOG_INTERVAL_NANOS) {
+      log.warn(
+          "{} connection events lack their cgroup name: the reader had forgotten it (more than {}"
+              + " cgroups in use within seconds); events.unknown_cgroup counts them",
+          unknown - loggedUnknownCgroups,
+          ProcessTable.CAPACITY);
+      loggedUnknownCgroups = unknown;
+      lastUnknownLog = now;
+    }
+  }
+
   private void syncClock() {
     wallClockOffset = WallClock.offsetNanos(clock);
     lastClockSync = System.nanoTime();
@@ -215,11 +249,19 @@ public final class ProbeTcpSource implements EventSource {
       ring.consume(handler);
     } while (ring.pendingBytes() > 0 && System.nanoTime() < deadline);
     flush();
-    inflight.forEach(
-        attempt -> onConnection(attempt, 0, (int) attempt.byteSize(), RecordLayout.KIND_CONNECTION),
-        deadline);
+    // Its own deadline: the drain may have used all of its own.
+    int unreadable =
+        inflight.forEach(
+            attempt ->
+                onConnection(attempt, 0, (int) attempt.byteSize(), RecordLayout.KIND_CONNECTION),
+            System.nanoTime() + FINAL_DRAIN_NANOS);
     flush();
+    if (unreadable > 0) {
+      log.error("{} in-flight attempts were still being written a second after detach", unreadable);
+      emitter.reportLost(LOST_DECODE_ERROR, unreadable);
+    }
     counters.refresh(emitter, true);
+    logUnknownCgroups();
     pendingBytes = ring.pendingBytes();
   }
 

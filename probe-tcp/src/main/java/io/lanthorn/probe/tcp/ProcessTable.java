@@ -9,13 +9,17 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What process records announced: the command line of each process image, by pid and exec id, and
  * the name of each cgroup, by cgroup id. Connection records refer to these instead of carrying
- * them. The kernel announces a process image before its first connection record on each CPU, so a
- * table that keeps entries far longer than the kernel remembers what it announced (256 processes
- * per CPU) always has them; the least recently used go first. Not thread-safe.
+ * them. The kernel announces a process image before its first connection record on each CPU, and
+ * again every few seconds while it connects; an attempt whose announcement found the ring full is
+ * dropped (counted lost) in the kernel. So an entry is missing here only if it was forgotten: the
+ * least recently used go first once {@link #CAPACITY} others were used since, and the kernel does
+ * not know that. Such lookups answer null and are counted ({@link #unknownProcesses}, {@link
+ * #unknownCgroups}), never guessed. Not thread-safe, except the two counts.
  */
 final class ProcessTable {
   static final int CAPACITY = 16_384;
@@ -25,7 +29,10 @@ final class ProcessTable {
   private final Map<ProcessKey, String> commandLines = lru();
   private final Map<Long, String> cgroupNames = lru();
 
-  // The previous answers: consecutive records mostly come from one process.
+  private final AtomicLong unknownProcesses = new AtomicLong();
+  private final AtomicLong unknownCgroups = new AtomicLong();
+
+  // The previous (known) answers: consecutive records mostly come from one process.
   private int lastPid;
   private long lastExecId;
   private String lastCommandLine;
@@ -64,29 +71,47 @@ final class ProcessTable {
     lastCgroupId = 0;
   }
 
-  /** The command line of the process image, or null when empty or never announced. */
+  /** The command line of the process image, or null when empty or not known (counted). */
   String commandLine(int pid, long execId) {
     if (execId != 0 && execId == lastExecId && pid == lastPid) {
       return lastCommandLine;
     }
     String commandLine = commandLines.get(new ProcessKey(pid, execId));
-    commandLine = commandLine == null || commandLine.isEmpty() ? null : commandLine;
+    if (commandLine == null) {
+      unknownProcesses.incrementAndGet();
+      return null;
+    }
+    commandLine = commandLine.isEmpty() ? null : commandLine;
     lastPid = pid;
     lastExecId = execId;
     lastCommandLine = commandLine;
     return commandLine;
   }
 
-  /** The name of the cgroup, or null for the root cgroup or one never announced. */
+  /** The name of the cgroup, or null for the root cgroup or one not known (counted). */
   String cgroupName(long cgroupId) {
     if (cgroupId != 0 && cgroupId == lastCgroupId) {
       return lastCgroupName;
     }
     String name = cgroupNames.get(cgroupId);
-    name = name == null || name.isEmpty() ? null : name;
+    if (name == null) {
+      unknownCgroups.incrementAndGet();
+      return null;
+    }
+    name = name.isEmpty() ? null : name;
     lastCgroupId = cgroupId;
     lastCgroupName = name;
     return name;
+  }
+
+  /** Lookups of a process image no process record announced, or that was forgotten. */
+  long unknownProcesses() {
+    return unknownProcesses.get();
+  }
+
+  /** Lookups of a cgroup no process record announced, or that was forgotten. */
+  long unknownCgroups() {
+    return unknownCgroups.get();
   }
 
   /** The length of the NUL-terminated string in a field of {@code capacity} bytes. */

@@ -48,6 +48,16 @@ final class RecordDecoder {
   private final AddressCache addresses = new AddressCache(1024);
   private final ProcessTable processes = new ProcessTable();
 
+  /** Connection records whose process image was not known: their command line is missing. */
+  long unknownProcesses() {
+    return processes.unknownProcesses();
+  }
+
+  /** Connection records whose cgroup was not known: their cgroup name is missing. */
+  long unknownCgroups() {
+    return processes.unknownCgroups();
+  }
+
   /** Learns the process image and cgroup of the {@code struct tcp_process} at {@code offset}. */
   void learnProcess(MemorySegment buffer, long offset) {
     processes.learn(buffer, offset);

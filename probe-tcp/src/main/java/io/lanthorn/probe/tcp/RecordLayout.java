@@ -96,14 +96,7 @@ final class RecordLayout {
 
   /** {@code struct tcp_counters}, all {@code __u64}, in this order. */
   static final List<String> COUNTERS =
-      List.of(
-          "started",
-          "emitted",
-          "ring_full",
-          "inflight_full",
-          "unmatched",
-          "process_lost",
-          "replaced");
+      List.of("started", "emitted", "ring_full", "inflight_full", "unmatched", "replaced");
 
   // TCP states (include/net/tcp_states.h).
   static final int TCP_ESTABLISHED = 1;

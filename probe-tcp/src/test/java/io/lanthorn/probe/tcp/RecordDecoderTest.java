@@ -130,16 +130,50 @@ class RecordDecoderTest {
 
     assertThat(e.cgroupName()).isNull();
     assertThat(e.commandLine()).isNull();
+    // Known to be empty (the root cgroup, a kernel thread) is not unknown.
+    assertThat(decoder.unknownCgroups()).isZero();
+    assertThat(decoder.unknownProcesses()).isZero();
   }
 
   @Test
-  void whatWasNeverAnnouncedIsAbsent() {
-    ConnectionEvent e = decoder.decode(record(2, new byte[4], new byte[4], 1, 0), OFFSET, 0);
+  void whatWasNeverAnnouncedIsAbsentAndCounted() {
+    MemorySegment b = record(2, new byte[4], new byte[4], 1, 0);
+    ConnectionEvent e = decoder.decode(b, OFFSET, 0);
 
     assertThat(e.cgroupName()).isNull();
     assertThat(e.commandLine()).isNull();
     assertThat(e.cgroupId()).isEqualTo(77L);
     assertThat(e.comm()).isEqualTo("curl");
+    assertThat(decoder.unknownCgroups()).isEqualTo(1);
+    assertThat(decoder.unknownProcesses()).isEqualTo(1);
+
+    // Every such event counts, not only the first.
+    decoder.decode(b, OFFSET, 0);
+    assertThat(decoder.unknownCgroups()).isEqualTo(2);
+    assertThat(decoder.unknownProcesses()).isEqualTo(2);
+
+    // Once announced, it is known.
+    announce();
+    assertThat(decoder.decode(b, OFFSET, 0).cgroupName()).isEqualTo("docker-abc.scope");
+    assertThat(decoder.unknownCgroups()).isEqualTo(2);
+  }
+
+  @Test
+  void whatWasForgottenIsCountedNotGuessed() {
+    announce();
+    MemorySegment b = record(2, new byte[4], new byte[4], 1, 0);
+    assertThat(decoder.decode(b, OFFSET, 0).cgroupName()).isEqualTo("docker-abc.scope");
+
+    // As many other processes and cgroups as the table holds push the first one out.
+    for (int i = 1; i <= ProcessTable.CAPACITY; i++) {
+      announce(100_000 + i, EXEC_ID, 1_000 + i, "c" + i, "x\0");
+    }
+    ConnectionEvent e = decoder.decode(b, OFFSET, 0);
+
+    assertThat(e.cgroupName()).isNull();
+    assertThat(e.commandLine()).isNull();
+    assertThat(decoder.unknownCgroups()).isEqualTo(1);
+    assertThat(decoder.unknownProcesses()).isEqualTo(1);
   }
 
   @Test
