@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Enricher;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.testkit.TestPluginContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class DockerAttributionTest {
 
   final String prefix = "lanthorn-it-" + UUID.randomUUID().toString().substring(0, 8);
   final List<String> containers = new ArrayList<>();
-  TestContext context;
+  TestPluginContext context;
   DockerEnricher enricher;
   CgroupDirWatcher cgroupDirs;
   String imageId;
@@ -42,7 +43,7 @@ class DockerAttributionTest {
   void start() throws Exception {
     DockerHost.ensureRunning();
     imageId = docker("image", "inspect", "-f", "{{.Id}}", IMAGE);
-    context = new TestContext("");
+    context = TestPluginContext.forPlugin(DockerEnricher.NAME);
     enricher = new DockerEnricher();
     enricher.start(context);
     await("Docker available").atMost(PATIENCE).until(enricher::available);
@@ -200,12 +201,12 @@ class DockerAttributionTest {
   @Test
   void aContainerDockerDoesNotKnowIsAskedAboutOnce() {
     String stranger = UUID.randomUUID().toString().replace("-", "").repeat(2);
-    long before = context.metrics().get("lookups");
+    long before = context.metrics().value("lookups");
 
     ConnectionEvent e = enrich(Events.connection(77, stranger, 0));
     assertThat(e.attribute(StandardAttributes.ATTRIBUTION_STATUS)).isEqualTo("unknown_container");
     assertThat(e.attribute(StandardAttributes.CONTAINER_ID)).isEqualTo(stranger);
-    assertThat(context.metrics().get("lookups")).isEqualTo(before + 1);
+    assertThat(context.metrics().value("lookups")).isEqualTo(before + 1);
 
     await("Docker's 404 remembered")
         .atMost(PATIENCE)
@@ -213,7 +214,7 @@ class DockerAttributionTest {
     ConnectionEvent again = enrich(Events.connection(77, stranger, 0));
     assertThat(again.attribute(StandardAttributes.ATTRIBUTION_STATUS))
         .isEqualTo("unknown_container");
-    assertThat(context.metrics().get("lookups")).isEqualTo(before + 1);
+    assertThat(context.metrics().value("lookups")).isEqualTo(before + 1);
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.testkit.TestPluginContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,7 +71,7 @@ class DockerOutageTest {
     return closeable;
   }
 
-  DockerEnricher startEnricher(TestContext context) throws Exception {
+  DockerEnricher startEnricher(TestPluginContext context) throws Exception {
     DockerEnricher enricher = closing(new DockerEnricher());
     enricher.start(context);
     return enricher;
@@ -129,7 +130,7 @@ class DockerOutageTest {
 
   @Test
   void dockerStoppedThenRestartedMidTest() throws Exception {
-    TestContext context = new TestContext(FAST);
+    TestPluginContext context = TestPluginContext.forPlugin(DockerEnricher.NAME).with(FAST);
     DockerEnricher enricher = startEnricher(context);
     await().atMost(PATIENCE).until(enricher::available);
     String id = runDetached("before");
@@ -162,14 +163,14 @@ class DockerOutageTest {
     assertThat(status(e)).isEqualTo("attributed");
     assertThat(e.attribute(StandardAttributes.CONTAINER_NAME)).isEqualTo(prefix + "-after");
     assertThat(e.attribute(StandardAttributes.CONTAINER_IMAGE_NAME)).isEqualTo(IMAGE);
-    assertThat(context.metrics().get("reconnects")).isPositive();
+    assertThat(context.metrics().value("reconnects")).isPositive();
   }
 
   @Test
   void noDockerAtStartThenItAppears() throws Exception {
     DockerHost.stopDaemon();
 
-    TestContext context = new TestContext(FAST);
+    TestPluginContext context = TestPluginContext.forPlugin(DockerEnricher.NAME).with(FAST);
     DockerEnricher enricher = startEnricher(context);
     assertThat(enricher.available()).isFalse();
     ConnectionEvent e = enrich(enricher, Events.connection(99, randomId(), 0));
@@ -189,7 +190,9 @@ class DockerOutageTest {
     FreezableSocketProxy proxy =
         closing(
             new FreezableSocketProxy(tmp.resolve("docker.sock"), Path.of("/var/run/docker.sock")));
-    TestContext context = new TestContext(FAST + "socket = \"" + proxy.socket() + "\"");
+    TestPluginContext context =
+        TestPluginContext.forPlugin(DockerEnricher.NAME)
+            .with(FAST + "socket = \"" + proxy.socket() + "\"");
     DockerEnricher enricher = startEnricher(context);
     await().atMost(PATIENCE).until(enricher::available);
     String id = runDetached("steady");
@@ -203,7 +206,7 @@ class DockerOutageTest {
     String stranger = randomId();
     assertThat(status(enrich(enricher, Events.connection(99, stranger, 0))))
         .isIn("unknown_container", "runtime_unavailable");
-    assertThat(context.metrics().get("batch.wait_timeouts")).isPositive();
+    assertThat(context.metrics().value("batch.wait_timeouts")).isPositive();
     await("hang noticed").atMost(PATIENCE).until(() -> !enricher.available());
     assertThat(status(enrich(enricher, steady.event(pid)))).isEqualTo("attributed");
     assertThat(status(enrich(enricher, Events.connection(99, randomId(), 0))))

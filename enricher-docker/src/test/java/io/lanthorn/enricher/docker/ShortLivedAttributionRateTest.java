@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.testkit.TestPluginContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,7 @@ class ShortLivedAttributionRateTest {
     Path parent = KernelView.ofProcess(DockerHost.pidOf(probe)).directory().getParent();
     DockerHost.removeQuietly(List.of(probe));
 
-    TestContext context = new TestContext("");
+    TestPluginContext context = TestPluginContext.forPlugin(DockerEnricher.NAME);
     AtomicInteger byName = new AtomicInteger();
     AtomicInteger byId = new AtomicInteger();
     AtomicInteger withImage = new AtomicInteger();
@@ -115,8 +116,8 @@ class ShortLivedAttributionRateTest {
         count,
         byId.get(),
         count,
-        context.metrics().get("lookups"),
-        context.metrics().get("batch.wait_timeouts"));
+        context.metrics().value("lookups"),
+        context.metrics().value("batch.wait_timeouts"));
 
     assertThat(cgroupSeen.get()).isEqualTo(count);
     // Names come from the create event, which precedes the container's first process by far, so

@@ -11,6 +11,7 @@ import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.testkit.TestPluginContext;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,8 +50,8 @@ class JsonlSinkTest {
         .build();
   }
 
-  private JsonlSink started(String config, TestContext[] context) throws Exception {
-    TestContext ctx = new TestContext(config);
+  private JsonlSink started(String config, TestPluginContext[] context) throws Exception {
+    TestPluginContext ctx = TestPluginContext.forPlugin("sink-jsonl").with(config);
     context[0] = ctx;
     JsonlSink sink = new JsonlSink();
     sink.start(ctx);
@@ -68,7 +69,7 @@ class JsonlSinkTest {
   @Test
   void writesEveryFieldAndTypedAttributesOneLinePerEvent() throws Exception {
     Path file = dir.resolve("out/events.jsonl");
-    TestContext[] ctx = new TestContext[1];
+    TestPluginContext[] ctx = new TestPluginContext[1];
     ConnectionEvent enriched =
         event(443).toBuilder()
             .attributes(
@@ -108,13 +109,13 @@ class JsonlSinkTest {
     assertThat(attributes.get("acme.score").isDouble()).isTrue();
     assertThat(attributes.get("acme.internal").isBoolean()).isTrue();
     assertThat(lines.get(1).get("attributes").isEmpty()).isTrue();
-    assertThat(ctx[0].counter("bytes")).isEqualTo(Files.size(file));
+    assertThat(ctx[0].metrics().value("bytes")).isEqualTo(Files.size(file));
   }
 
   @Test
   void theFileIsPrivateAndAppendedToAcrossRestarts() throws Exception {
     Path file = dir.resolve("events.jsonl");
-    TestContext[] ctx = new TestContext[1];
+    TestPluginContext[] ctx = new TestPluginContext[1];
     try (JsonlSink sink = started("path = \"" + file + "\"", ctx)) {
       sink.write(List.of(event(1)));
     }
@@ -135,7 +136,7 @@ class JsonlSinkTest {
     Files.createFile(
         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-    TestContext[] ctx = new TestContext[1];
+    TestPluginContext[] ctx = new TestPluginContext[1];
     try (JsonlSink sink = started("path = \"" + file + "\"", ctx)) {
       sink.write(List.of(event(1)));
     }
@@ -147,7 +148,7 @@ class JsonlSinkTest {
   @Test
   void anIncompleteLastLineLeftByACrashIsRemovedAtStart() throws Exception {
     Path file = dir.resolve("events.jsonl");
-    TestContext[] ctx = new TestContext[1];
+    TestPluginContext[] ctx = new TestPluginContext[1];
     try (JsonlSink sink = started("path = \"" + file + "\"", ctx)) {
       sink.write(List.of(event(1)));
     }
@@ -165,7 +166,7 @@ class JsonlSinkTest {
   @Test
   void rotatesBySizeKeepingMaxFilesAndLosingNoLineWithinThem() throws Exception {
     Path file = dir.resolve("events.jsonl");
-    TestContext[] ctx = new TestContext[1];
+    TestPluginContext[] ctx = new TestPluginContext[1];
     int lineLength;
     try (JsonlSink sink =
         started("path = \"" + file + "\"\nmax-file-size = 2K\nmax-files = 2", ctx)) {
@@ -177,7 +178,7 @@ class JsonlSinkTest {
     }
 
     int perFile = 2048 / lineLength;
-    assertThat(ctx[0].counter("rotations")).isGreaterThanOrEqualTo(2);
+    assertThat(ctx[0].metrics().value("rotations")).isGreaterThanOrEqualTo(2);
     assertThat(Files.exists(dir.resolve("events.jsonl.3"))).isFalse();
     List<Integer> ports = new ArrayList<>();
     for (String name : List.of("events.jsonl.2", "events.jsonl.1", "events.jsonl")) {
@@ -197,7 +198,9 @@ class JsonlSinkTest {
     assertThatThrownBy(
             () ->
                 new JsonlSink()
-                    .start(new TestContext("path = \"" + dir.resolve("x") + "\"\nmax-files = 0")))
+                    .start(
+                        TestPluginContext.forPlugin("sink-jsonl")
+                            .with("path = \"" + dir.resolve("x") + "\"\nmax-files = 0")))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining("sink-jsonl.max-files must be at least 1");
   }
@@ -206,7 +209,11 @@ class JsonlSinkTest {
   void anUnwritablePathFailsStartWithAClearMessage() throws Exception {
     Path blocker = Files.createFile(dir.resolve("not-a-dir"));
     String path = blocker.resolve("events.jsonl").toString();
-    assertThatThrownBy(() -> new JsonlSink().start(new TestContext("path = \"" + path + "\"")))
+    assertThatThrownBy(
+            () ->
+                new JsonlSink()
+                    .start(
+                        TestPluginContext.forPlugin("sink-jsonl").with("path = \"" + path + "\"")))
         .isInstanceOf(PluginException.class)
         .hasMessageStartingWith("sink-jsonl: cannot open " + path)
         .hasMessageEndingWith("choose a writable sink-jsonl.path");
