@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,5 +102,16 @@ class ProbeTcpLoadTest {
     long ours = emitter.count(ours(port));
     assertThat(ours).isLessThan(5_000);
     assertThat(ours + lost).isGreaterThanOrEqualTo(5_000);
+    // Process records compete for the same ring: an attempt whose process record found no room
+    // was lost as a whole (counted above), so every event delivered carries its process's data.
+    Path cgroup = Connections.cgroupPath().getFileName(); // the root cgroup's name is empty
+    assertThat(emitter.matching(ours(port)))
+        .allSatisfy(
+            e -> {
+              assertThat(e.commandLine()).contains("java");
+              assertThat(e.cgroupName()).isEqualTo(cgroup == null ? null : cgroup.toString());
+            });
+    assertThat(context.metric("events.unknown_cgroup")).isZero();
+    assertThat(context.metric("events.unknown_process")).isZero();
   }
 }

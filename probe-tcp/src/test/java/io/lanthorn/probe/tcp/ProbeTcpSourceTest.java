@@ -144,6 +144,50 @@ class ProbeTcpSourceTest {
     }
   }
 
+  /**
+   * A process that moves to another cgroup without exec'ing (as runc moves itself into a
+   * container's cgroup before it execs the container's program) is announced again: its next
+   * connection carries the new cgroup's id and name.
+   */
+  @Test
+  void aProcessMovedToAnotherCgroupIsNamedByItsNewCgroup() throws Exception {
+    source.start(new TestContext(), emitter);
+    Path cgroup = Connections.cgroupDirectory().resolve("lt-probe-test-" + PID);
+    try (ServerSocket server = new ServerSocket(0, 50, Connections.LOOPBACK_V4)) {
+      int port = server.getLocalPort();
+      Files.createDirectory(cgroup);
+      String connect = "exec 3<>/dev/tcp/127.0.0.1/" + port + "; exec 3<&-; ";
+      Process child =
+          new ProcessBuilder("bash", "-c", connect + "read line; " + connect)
+              .redirectErrorStream(true)
+              .start();
+      try {
+        Predicate<ConnectionEvent> childs =
+            e -> e.pid() == child.pid() && e.destinationPort() == port;
+        ConnectionEvent before = awaitOne(childs);
+        Path here = Connections.cgroupDirectory();
+        assertThat(before.cgroupId()).isEqualTo(Files.getAttribute(here, "unix:ino"));
+        Path ours = Connections.cgroupPath().getFileName(); // the root cgroup's name is empty
+        assertThat(before.cgroupName()).isEqualTo(ours == null ? null : ours.toString());
+
+        Files.writeString(cgroup.resolve("cgroup.procs"), Long.toString(child.pid()));
+        child.getOutputStream().write('\n');
+        child.getOutputStream().flush();
+        await().atMost(EVENT_WAIT).until(() -> emitter.count(childs) == 2);
+        assertThat(child.waitFor()).isZero();
+
+        ConnectionEvent after = emitter.matching(childs).getLast();
+        assertThat(after.cgroupId()).isEqualTo(Files.getAttribute(cgroup, "unix:ino"));
+        assertThat(after.cgroupName()).isEqualTo(cgroup.getFileName().toString());
+        assertThat(after.commandLine()).isEqualTo(before.commandLine()).startsWith("bash -c");
+        assertThat(after.outcome()).isEqualTo(Outcome.ESTABLISHED);
+      } finally {
+        child.destroyForcibly().waitFor();
+        Files.delete(cgroup); // empty once its process is gone
+      }
+    }
+  }
+
   @Test
   void classicTracepointWorksToo() throws Exception {
     source.start(new TestContext("attach = [tracepoint]"), emitter);
