@@ -2,6 +2,7 @@ package io.lanthorn.probe.tcp;
 
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.EventEmitter;
+import io.lanthorn.api.testkit.TestPluginContext;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -180,7 +181,7 @@ public final class ProbeTcpBench {
     ProbeTcpSource source = new ProbeTcpSource();
     CountingEmitter emitter = new CountingEmitter();
     try {
-      source.start(new TestContext(overrides), emitter);
+      source.start(TestPluginContext.forPlugin("probe-tcp").with(overrides), emitter);
       long cpuBefore = readerCpuNanos();
       Storm result = run(storm, attempts, threads);
       long readerCpu = readerCpuNanos() - cpuBefore;

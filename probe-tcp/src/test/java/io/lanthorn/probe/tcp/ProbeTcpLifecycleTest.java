@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
+import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.bpf.BpfLink;
 import io.lanthorn.bpf.BpfMap;
 import io.lanthorn.bpf.BpfProgram;
@@ -64,7 +65,7 @@ class ProbeTcpLifecycleTest {
 
   @Test
   void stopEmitsAttemptsStillInTheirHandshakeAsPending() throws Exception {
-    source.start(new TestContext(), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
     try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK_V4)) {
       connectToAFullListener(server, 6);
       await()
@@ -92,7 +93,7 @@ class ProbeTcpLifecycleTest {
 
   @Test
   void aFullInFlightMapIsCountedAsLoss() throws Exception {
-    source.start(new TestContext("inflight-entries = 2"), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp").with("inflight-entries = 2"), emitter);
     try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK_V4)) {
       connectToAFullListener(server, 12);
 
@@ -109,7 +110,8 @@ class ProbeTcpLifecycleTest {
 
   @Test
   void attemptsOlderThanTheTimeoutAreDroppedAndCounted() throws Exception {
-    source.start(new TestContext("inflight-timeout = 200ms"), emitter);
+    source.start(
+        TestPluginContext.forPlugin("probe-tcp").with("inflight-timeout = 200ms"), emitter);
     try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK_V4)) {
       connectToAFullListener(server, 6);
 
@@ -129,7 +131,7 @@ class ProbeTcpLifecycleTest {
 
   @Test
   void closeWithoutStopReleasesTheProgram() throws Exception {
-    source.start(new TestContext(), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
     int program = source.probe().programs().getFirst().id();
 
     source.close();
@@ -139,7 +141,7 @@ class ProbeTcpLifecycleTest {
 
   @Test
   void leavesNoProgramLinkOrMapBehind() throws Exception {
-    source.start(new TestContext(), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
     List<Integer> programs = source.probe().programs().stream().map(BpfProgram::id).toList();
     List<Integer> links = source.probe().links().stream().map(BpfLink::id).toList();
     List<Integer> maps = source.probe().object().maps().stream().map(BpfMap::id).toList();

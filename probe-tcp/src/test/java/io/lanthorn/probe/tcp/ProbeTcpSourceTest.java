@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
+import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.bpf.BpfSupport;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -61,7 +62,7 @@ class ProbeTcpSourceTest {
 
   @Test
   void establishedOverIpv4() throws Exception {
-    source.start(new TestContext(), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
     assertThat(source.probe().strategy()).isEqualTo("tp_btf");
     InetAddress loopback = Connections.LOOPBACK_V4;
     try (ServerSocket server = new ServerSocket(0, 50, loopback)) {
@@ -96,7 +97,7 @@ class ProbeTcpSourceTest {
 
   @Test
   void refusedOverIpv4() throws Exception {
-    source.start(new TestContext(), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
     InetAddress loopback = Connections.LOOPBACK_V4;
     int port = closedPort(loopback);
 
@@ -115,7 +116,7 @@ class ProbeTcpSourceTest {
 
   @Test
   void establishedAndRefusedOverIpv6() throws Exception {
-    source.start(new TestContext(), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
     InetAddress loopback = Connections.LOOPBACK_V6;
     int closed = closedPort(loopback);
     try (ServerSocket server = new ServerSocket(0, 50, loopback)) {
@@ -151,7 +152,7 @@ class ProbeTcpSourceTest {
    */
   @Test
   void aProcessMovedToAnotherCgroupIsNamedByItsNewCgroup() throws Exception {
-    source.start(new TestContext(), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
     Path cgroup = Connections.cgroupDirectory().resolve("lt-probe-test-" + PID);
     try (ServerSocket server = new ServerSocket(0, 50, Connections.LOOPBACK_V4)) {
       int port = server.getLocalPort();
@@ -190,7 +191,7 @@ class ProbeTcpSourceTest {
 
   @Test
   void classicTracepointWorksToo() throws Exception {
-    source.start(new TestContext("attach = [tracepoint]"), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp").with("attach = [tracepoint]"), emitter);
     assertThat(source.probe().strategy()).isEqualTo("tracepoint");
     InetAddress loopback = Connections.LOOPBACK_V4;
     try (ServerSocket server = new ServerSocket(0, 50, loopback)) {
