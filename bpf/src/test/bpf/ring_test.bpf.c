@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* A syscall program the bpf module's tests run on demand: it fills a ring buffer, a hash map and
- * per-CPU counters, so every reader can be checked against known contents. */
+/* A syscall program the bpf module's tests run on demand: it fills a ring buffer, a hash map, a
+ * mmapable array and per-CPU counters, so every reader can be checked against known contents. */
 #include <lanthorn/bpf_base.h>
 #include <bpf/bpf_helpers.h>
 
@@ -43,6 +43,21 @@ struct {
 	__type(value, struct sample);
 } table SEC(".maps");
 
+/* 20 bytes: the array's elements are 24 apart. */
+struct cell {
+	__u64 seq;
+	__u64 written;
+	__u32 marker;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 8);
+	__type(key, __u32);
+	__type(value, struct cell);
+} cells SEC(".maps");
+
 SEC("syscall")
 int produce(struct run_args *args)
 {
@@ -65,6 +80,14 @@ int produce(struct run_args *args)
 		s->marker = marker;
 		__builtin_memset(s->payload, (__u8)seq, sizeof(s->payload));
 		bpf_map_update_elem(&table, &seq, s, BPF_ANY);
+		__u32 index = seq % 8;
+		struct cell *cell = bpf_map_lookup_elem(&cells, &index);
+
+		if (cell) {
+			cell->seq = seq;
+			__sync_fetch_and_add(&cell->written, 1);
+			cell->marker = marker;
+		}
 		bpf_ringbuf_submit(s, BPF_RB_NO_WAKEUP);
 		t->records++;
 	}

@@ -26,6 +26,7 @@ typedef _Bool bool;
 
 enum bpf_map_type_used {
 	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_ARRAY = 2,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPF_MAP_TYPE_LRU_HASH = 9,
 	BPF_MAP_TYPE_RINGBUF = 27,
@@ -35,6 +36,13 @@ enum {
 	BPF_ANY = 0,
 	BPF_NOEXIST = 1,
 };
+
+/* Map flags. */
+enum {
+	BPF_F_MMAPABLE = 1U << 10, /* an array user space may mmap */
+};
+
+#define EEXIST 17
 
 /* bpf_ringbuf_submit() flags and bpf_ringbuf_query() selectors. */
 enum {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -107,6 +108,37 @@ class RingBufferTest {
       key.set(JAVA_LONG, 0, 105L);
       assertThat(object.map("table").delete(key)).isTrue();
       assertThat(object.map("table").delete(key)).isFalse();
+    }
+  }
+
+  @Test
+  void sharesMmapableArraysWithTheKernel() {
+    produce(12, 100); // cells 0..3 get 104..107; 4..7 get 100..103, then 108..111
+
+    try (MappedArray cells = MappedArray.open(object.map("cells"))) {
+      assertThat(cells.length()).isEqualTo(8);
+      assertThat(cells.stride()).isEqualTo(24);
+      MemorySegment all = cells.elements();
+      for (int i = 0; i < 8; i++) {
+        long seq = all.get(JAVA_LONG, i * cells.stride());
+        assertThat(seq % 8).isEqualTo(i);
+        assertThat(seq).isBetween(100L, 111L);
+        assertThat(all.get(JAVA_LONG, i * cells.stride() + 8)).isEqualTo(seq >= 108 ? 2 : 1);
+        assertThat(cells.element(i).get(JAVA_INT, 16)).isEqualTo(MARKER);
+      }
+
+      // What user space writes there, the kernel sees.
+      VarHandle written = JAVA_LONG.varHandle();
+      assertThat(written.compareAndSet(all, 3 * cells.stride() + 8, 1L, 40L)).isTrue();
+      produce(1, 3);
+      try (Arena arena = Arena.ofConfined()) {
+        MemorySegment key = arena.allocate(JAVA_INT);
+        MemorySegment value = arena.allocate(24, 8);
+        key.set(JAVA_INT, 0, 3);
+        assertThat(object.map("cells").lookup(key, value)).isTrue();
+        assertThat(value.get(JAVA_LONG, 0)).isEqualTo(3L);
+        assertThat(value.get(JAVA_LONG, 8)).isEqualTo(41L);
+      }
     }
   }
 

@@ -58,7 +58,17 @@ class BadInputsIT {
 
     Agent agent = run(Installation.shipped());
 
-    assertRefused(agent, 1, "sink sink-sqlite failed to start", db.toString(), "sink-sqlite.path");
+    // Every plugin starts at once, so the probe may have attached (and logged so) before the sink
+    // failed: the refusal is the last line, the only one of its kind and the only error.
+    assertThat(agent.awaitExit()).as(agent.stderr()).isEqualTo(1);
+    List<String> lines = agent.stderrLines();
+    assertThat(lines.getLast())
+        .startsWith("lanthorn: ")
+        .contains("sink sink-sqlite failed to start", db.toString(), "sink-sqlite.path");
+    assertThat(lines).as(agent.stderr()).filteredOn(l -> l.startsWith("lanthorn: ")).hasSize(1);
+    assertThat(lines).as(agent.stderr()).noneMatch(l -> l.contains(" ERROR "));
+    assertThat(agent.stdout()).isEmpty();
+    assertThat(db).doesNotExist();
     try (Stream<Path> files = Files.list(data)) {
       assertThat(files).containsExactly(blocker);
     }

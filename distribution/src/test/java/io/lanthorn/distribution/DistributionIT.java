@@ -105,6 +105,56 @@ class DistributionIT {
   }
 
   @Test
+  void anAotCacheIsUsedOnlyWhileItMatchesAndIsSafe() throws Exception {
+    Facilities.assumeProbe(); // the training run is a real one
+    Installation copy = Installation.copyTo(work.resolve("lanthorn"));
+    Path cache = copy.home().resolve("lib/lanthorn.aot");
+
+    Agent built = lanthorn(copy, "aot-cache");
+
+    assertThat(built.awaitExit()).as(built.stderr()).isZero();
+    assertThat(built.stderr()).contains("wrote " + cache);
+    assertThat(cache).isNotEmptyFile();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)))
+        .isEqualTo("rw-r--r--");
+    assertThat(launcherMainSource(copy)).isEqualTo("shared objects file");
+
+    // Group-writable: whoever could write it could run code as root, so it is not used.
+    Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rw-rw-r--"));
+    assertThat(launcherMainSource(copy)).startsWith("file:");
+    Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rw-r--r--"));
+
+    // Built for other jars (or JVM options, or another JDK): not used, with the fix.
+    Files.writeString(copy.home().resolve("lib/lanthorn.aot.key"), "0\n");
+    Agent stale = lanthorn(copy, "--version");
+    assertThat(stale.awaitExit()).isZero();
+    assertThat(stale.stderrLines())
+        .containsExactly(
+            "lanthorn: not using "
+                + cache
+                + ": it was built for other jars, JVM options or another JDK; rebuild it: sudo"
+                + " lanthorn aot-cache");
+  }
+
+  /** Where the JVM of {@code lanthorn --version} took the launcher's main class from. */
+  private String launcherMainSource(Installation installation) throws Exception {
+    Agent version =
+        Agent.of(installation)
+            .logsIn(work.resolve("logs"))
+            .env("LANTHORN_JAVA_OPTS", "-Xlog:class+load=info:stdout")
+            .run("--version");
+    assertThat(version.awaitExit()).as(version.stderr()).isZero();
+    String marker = " io.lanthorn.launcher.Main source: ";
+    return version
+        .stdout()
+        .lines()
+        .filter(line -> line.contains(marker))
+        .map(line -> line.substring(line.indexOf(marker) + marker.length()))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  @Test
   void theTarballHasSafeModesAndTheLayout() throws Exception {
     Process tar =
         new ProcessBuilder("tar", "-tvzf", System.getProperty("lanthorn.tarball"))

@@ -30,10 +30,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The running agent: the enabled plugin services wired into a {@link Pipeline}.
  *
- * <p>Start order is sinks, enrichers, pipeline, sources, so that nothing is emitted before it has
- * somewhere to go; stop order is the reverse. A service that fails to start is fatal: the user
- * asked for it, and running without it silently would be worse. Everything started so far is
- * stopped and closed, and the error names the service and how to run without it.
+ * <p>Every service starts at once, each on its own thread; the pipeline starts taking events once
+ * every sink and enricher has started, and sources emit into its bounded hand-off meanwhile. Stop
+ * order is sources, drain, then closing sources, enrichers, sinks. A service that fails to start is
+ * fatal: the user asked for it, and running without it silently would be worse. Once every start
+ * has ended, everything started is stopped and closed, and the error names the service and how to
+ * run without it.
  */
 public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -80,29 +82,55 @@ public final class Agent {
   /**
    * Starts every enabled service and the pipeline.
    *
+   * <p>Every service starts on its own thread, all at once: a sink's start (opening and migrating a
+   * database), an enricher's (connecting to Docker) and a source's (loading a kernel program) take
+   * long and depend on each other in nothing but the pipeline. Sources may emit before the sinks
+   * are ready: their events wait in the pipeline's bounded hand-off (with overflow {@code block}
+   * the source is made to wait when it is full), and the pipeline starts taking them once every
+   * sink and enricher has started, so no enricher or sink sees an event before its start returned.
+   *
    * @throws LauncherException with {@link ExitCodes#FAILURE} naming the service that failed to
-   *     start, after stopping and closing everything started before it
+   *     start (the first in the order sinks, enrichers, sources when several did), after every
+   *     start ended and everything started was stopped and closed
    */
   public void start() {
     List<PluginInstance<Enricher>> orderedEnrichers =
         EnricherOrder.sort(instances(enrichers, Enricher.class), settings.enricherOrder());
-    try {
-      for (DiscoveredService sink : sinks) {
-        start(sink, () -> sink.as(Sink.class).start(context(sink)));
-      }
-      for (DiscoveredService enricher : enrichers) {
-        start(enricher, () -> enricher.as(Enricher.class).start(context(enricher)));
-      }
-      pipeline = new Pipeline(settings, orderedEnrichers, instances(sinks, Sink.class), registry);
+    pipeline = new Pipeline(settings, orderedEnrichers, instances(sinks, Sink.class), registry);
+    List<ServiceStart> consumers = new ArrayList<>();
+    for (DiscoveredService sink : sinks) {
+      consumers.add(ServiceStart.begin(sink, () -> sink.as(Sink.class).start(context(sink))));
+    }
+    for (DiscoveredService enricher : enrichers) {
+      consumers.add(
+          ServiceStart.begin(enricher, () -> enricher.as(Enricher.class).start(context(enricher))));
+    }
+    Pipeline current = pipeline;
+    List<ServiceStart> producers = new ArrayList<>();
+    for (DiscoveredService source : sources) {
+      producers.add(
+          ServiceStart.begin(
+              source,
+              () -> source.as(EventSource.class).start(context(source), current.emitter())));
+    }
+    if (awaitAll(consumers)) {
       pipeline.start();
       status = new StatusReporter(pipeline, settings.statusInterval());
-      for (DiscoveredService source : sources) {
-        start(
-            source, () -> source.as(EventSource.class).start(context(source), pipeline.emitter()));
+    }
+    awaitAll(producers);
+    LauncherException failure = null;
+    for (ServiceStart start : concat(consumers, producers)) {
+      if (start.failure() == null) {
+        started.add(start.service());
+      } else if (failure == null) {
+        failure = startFailure(start.service(), start.failure());
+      } else {
+        log.error("{}", startFailure(start.service(), start.failure()).getMessage());
       }
-    } catch (LauncherException e) {
+    }
+    if (failure != null) {
       stop();
-      throw e;
+      throw failure;
     }
     running = true;
     log.info(
@@ -120,6 +148,12 @@ public final class Agent {
    * @return whether every accepted event reached every sink before the drain timeout
    */
   public boolean stop() {
+    boolean neverStarted = pipeline != null && !pipeline.isStarted();
+    if (neverStarted) {
+      // A sink or enricher failed to start, so nothing takes from the hand-off: close it before
+      // stopping the sources, which may be waiting for room in it.
+      pipeline.discard();
+    }
     Runnable stopSources =
         () -> {
           for (DiscoveredService source : started.reversed()) {
@@ -128,6 +162,15 @@ public final class Agent {
             }
           }
         };
+    if (neverStarted) {
+      stopSources.run();
+      if (pipeline.stats().totalDropped() > 0) {
+        log.warn(
+            "{} events captured while the agent was starting are not stored: it failed to start",
+            pipeline.stats().totalDropped());
+      }
+      stopSources = () -> {};
+    }
     boolean drained = true;
     if (pipeline != null) {
       try {
@@ -168,32 +211,55 @@ public final class Agent {
         : current.stats();
   }
 
-  private void start(DiscoveredService service, ContextClassLoader.PluginCall call) {
-    try {
-      ContextClassLoader.run(service.loader(), call);
-      started.add(service);
-    } catch (Exception | LinkageError e) {
-      log.debug("{} {} failed to start", service.kind().label(), service.name(), e);
-      // The API promises close() also after a failed start.
-      call(service, "close", () -> service.as(Plugin.class).close());
-      throw new LauncherException(
-          ExitCodes.FAILURE,
-          service.kind().label()
-              + " "
-              + service.name()
-              + " failed to start: "
-              + Failures.describe(e)
-              + " (to run without it: set "
-              + service.configSection()
-              + ".enabled = false, or remove "
-              + service.plugin().location().path()
-              + ")",
-          e);
+  /**
+   * Waits until every start ended, also when interrupted meanwhile (a start cannot be abandoned:
+   * what it started must be closed); the interrupt is kept.
+   *
+   * @return whether every one succeeded
+   */
+  private static boolean awaitAll(List<ServiceStart> starts) {
+    boolean interrupted = false;
+    boolean succeeded = true;
+    for (ServiceStart start : starts) {
+      while (true) {
+        try {
+          start.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      succeeded &= start.failure() == null;
     }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return succeeded;
   }
 
-  private static void call(
-      DiscoveredService service, String what, ContextClassLoader.PluginCall call) {
+  private static List<ServiceStart> concat(List<ServiceStart> first, List<ServiceStart> second) {
+    List<ServiceStart> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
+  }
+
+  private static LauncherException startFailure(DiscoveredService service, Throwable e) {
+    return new LauncherException(
+        ExitCodes.FAILURE,
+        service.kind().label()
+            + " "
+            + service.name()
+            + " failed to start: "
+            + Failures.describe(e)
+            + " (to run without it: set "
+            + service.configSection()
+            + ".enabled = false, or remove "
+            + service.plugin().location().path()
+            + ")",
+        e);
+  }
+
+  static void call(DiscoveredService service, String what, ContextClassLoader.PluginCall call) {
     try {
       ContextClassLoader.run(service.loader(), call);
     } catch (Exception | LinkageError e) {

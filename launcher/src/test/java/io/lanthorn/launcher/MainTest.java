@@ -232,6 +232,66 @@ class MainTest {
     assertThat(lines.subList(250, 257)).allMatch(line -> line.endsWith(" pending tagger"));
   }
 
+  @Test
+  void eventsASourceEmitsBeforeTheSinkAndEnricherHaveStartedAreAllDeliveredAndEnriched()
+      throws Exception {
+    TestPlugins.source(plugins, "probe-tcp");
+    TestPlugins.recordingSink(plugins, "sink-rec");
+    TestPlugins.taggingEnricher(plugins, "tagger");
+    // The sink's and the enricher's starts return only once the source has emitted everything.
+    Config env =
+        recording()
+            .withFallback(env("probe-tcp.count", "500"))
+            .withFallback(env("sink-rec.start-wait-received", "500"))
+            .withFallback(env("tagger.start-wait-received", "500"));
+
+    FutureTask<Integer> run = new FutureTask<>(() -> lanthorn(env));
+    Thread.ofPlatform().start(run);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Files.exists(recordFile()) && Files.readAllLines(recordFile()).size() == 500);
+    stop.request.countDown();
+
+    assertThat(result(run)).isZero();
+    List<String> lines = Files.readAllLines(recordFile());
+    assertThat(lines).hasSize(501).last().isEqualTo("closed");
+    assertThat(lines.subList(0, 500)).allMatch(line -> line.endsWith(" established tagger"));
+  }
+
+  @Test
+  void aSinkFailingWhileTheSourceWaitsOnAFullPipelineClosesEverythingAndIsNamed() throws Exception {
+    TestPlugins.source(plugins, "probe-tcp");
+    TestPlugins.recordingSink(plugins, "sink-rec");
+    TestPlugins.recordingSink(plugins, "sink-bad");
+    TestPlugins.taggingEnricher(plugins, "tagger");
+    Path lifecycle = work.resolve("source-lifecycle.txt");
+    // The source emits batches of 100 into a hand-off of 100: once 200 were received, it waits
+    // for room that only a started pipeline would make. Then sink-bad fails.
+    Config env =
+        recording()
+            .withFallback(env("lanthorn.pipeline.queue-capacity", "100"))
+            .withFallback(env("probe-tcp.count", "1000"))
+            .withFallback(env("probe-tcp.lifecycle", lifecycle.toString()))
+            .withFallback(env("sink-bad.start-wait-received", "200"))
+            .withFallback(env("sink-bad.fail", "database is locked"));
+
+    // Run apart, so that a stop waiting forever for the blocked source fails the test.
+    FutureTask<Integer> run = new FutureTask<>(() -> lanthorn(env, "run"));
+    Thread.ofPlatform().daemon().start(run);
+
+    assertThat(result(run)).isEqualTo(ExitCodes.FAILURE);
+    assertThat(err())
+        .endsWith(
+            "lanthorn: sink sink-bad failed to start: database is locked (to run without it: set"
+                + " sink-bad.enabled = false, or remove "
+                + plugins.resolve("sink-bad")
+                + ")\n");
+    assertThat(Files.readAllLines(lifecycle)).containsExactly("started", "stopped", "closed");
+    // The sink that started was closed without receiving anything.
+    assertThat(Files.readAllLines(recordFile())).containsExactly("closed");
+    assertThat(stop.stopped.getCount()).isZero();
+  }
+
   private static int result(Future<Integer> run) throws Exception {
     return run.get(60, java.util.concurrent.TimeUnit.SECONDS);
   }

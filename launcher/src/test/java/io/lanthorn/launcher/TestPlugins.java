@@ -27,7 +27,9 @@ public final class TestPlugins {
   /**
    * A source: at start it emits {@code count} events (ports 1…, outcome established) from its own
    * thread; at stop {@code pending} more (ports 10001…, outcome pending) and reports {@code lost}
-   * lost with reason {@code test_lost}. A non-empty {@code fail} makes start throw it.
+   * lost with reason {@code test_lost}. A non-empty {@code fail} makes start throw it. A non-empty
+   * {@code lifecycle} names a file it appends {@code started}, {@code stopped} and {@code closed}
+   * to.
    */
   public static Path source(Path plugins, String name) {
     return new TestPluginBuilder()
@@ -40,6 +42,10 @@ public final class TestPlugins {
 
                 import io.lanthorn.api.*;
                 import java.net.InetAddress;
+                import java.nio.charset.StandardCharsets;
+                import java.nio.file.Files;
+                import java.nio.file.Path;
+                import java.nio.file.StandardOpenOption;
                 import java.util.ArrayList;
                 import java.util.List;
 
@@ -57,6 +63,7 @@ public final class TestPlugins {
                     if (!fail.isEmpty()) {
                       throw new PluginException(fail);
                     }
+                    lifecycle("started");
                     int count = context.config().getInt("count");
                     thread = new Thread(() -> {
                       List<ConnectionEvent> batch = new ArrayList<>();
@@ -79,9 +86,22 @@ public final class TestPlugins {
                       emitter.emit(event(10_000 + i, Outcome.PENDING));
                     }
                     emitter.reportLost("test_lost", context.config().getInt("lost"));
+                    lifecycle("stopped");
                   }
 
-                  public void close() {}
+                  public void close() throws Exception {
+                    if (context != null) {
+                      lifecycle("closed");
+                    }
+                  }
+
+                  private void lifecycle(String what) throws Exception {
+                    String file = context.config().getString("lifecycle");
+                    if (!file.isEmpty()) {
+                      Files.writeString(Path.of(file), what + "\\n", StandardCharsets.UTF_8,
+                          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    }
+                  }
 
                   static ConnectionEvent event(int port, Outcome outcome) {
                     InetAddress loopback = InetAddress.getLoopbackAddress();
@@ -103,13 +123,15 @@ public final class TestPlugins {
         .service(EventSource.class, pkg(name) + ".TestSource")
         .resource(
             "reference.conf",
-            name + " {\n  count = 10\n  pending = 0\n  lost = 0\n  fail = \"\"\n}\n")
+            name
+                + " {\n  count = 10\n  pending = 0\n  lost = 0\n  fail = \"\"\n  lifecycle = \"\"\n}\n")
         .writeJar(plugins.resolve(name).resolve(name + ".jar"));
   }
 
   /**
    * A sink appending {@code <port> <outcome> <trail>} per event to the file in its {@code file}
-   * key, and {@code closed} when closed.
+   * key, and {@code closed} when closed. Its start first waits until the pipeline has received
+   * {@code start-wait-received} events (failing after 30 s), then throws a non-empty {@code fail}.
    */
   public static Path recordingSink(Path plugins, String name) {
     return recordingSink(plugins, name, "file = \"/dev/null\"");
@@ -140,6 +162,18 @@ public final class TestPlugins {
                   public void start(PluginContext context) throws Exception {
                     file = Path.of(context.config().getString("file"));
                     append("");
+                    long wait = context.config().getLong("start-wait-received");
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (context.pipelineStats().received() < wait) {
+                      if (System.nanoTime() > deadline) {
+                        throw new PluginException("no " + wait + " events received within 30 s");
+                      }
+                      Thread.sleep(5);
+                    }
+                    String fail = context.config().getString("fail");
+                    if (!fail.isEmpty()) {
+                      throw new PluginException(fail);
+                    }
                   }
 
                   public void write(List<ConnectionEvent> batch) throws Exception {
@@ -164,11 +198,16 @@ public final class TestPlugins {
                 }
                 """))
         .service(Sink.class, pkg(name) + ".RecordingSink")
-        .resource("reference.conf", name + " {\n" + referenceBody + "\n}\n")
+        .resource(
+            "reference.conf",
+            name + " {\n  start-wait-received = 0\n  fail = \"\"\n" + referenceBody + "\n}\n")
         .writeJar(plugins.resolve(name).resolve(name + ".jar"));
   }
 
-  /** An enricher appending its name to the {@value #TRAIL} attribute. */
+  /**
+   * An enricher appending its name to the {@value #TRAIL} attribute. Its start waits until the
+   * pipeline has received {@code start-wait-received} events (failing after 30 s).
+   */
   public static Path taggingEnricher(Path plugins, String name) {
     return new TestPluginBuilder()
         .source(
@@ -185,7 +224,16 @@ public final class TestPlugins {
 
                   public String name() { return "NAME"; }
 
-                  public void start(PluginContext context) {}
+                  public void start(PluginContext context) throws Exception {
+                    long wait = context.config().getLong("start-wait-received");
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (context.pipelineStats().received() < wait) {
+                      if (System.nanoTime() > deadline) {
+                        throw new PluginException("no " + wait + " events received within 30 s");
+                      }
+                      Thread.sleep(5);
+                    }
+                  }
 
                   public ConnectionEvent enrich(ConnectionEvent event) {
                     String trail = event.attribute(TRAIL);
@@ -196,6 +244,7 @@ public final class TestPlugins {
                 }
                 """))
         .service(Enricher.class, pkg(name) + ".TaggingEnricher")
+        .resource("reference.conf", name + " {\n  start-wait-received = 0\n}\n")
         .writeJar(plugins.resolve(name).resolve(name + ".jar"));
   }
 

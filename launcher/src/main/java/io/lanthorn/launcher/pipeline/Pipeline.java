@@ -35,6 +35,7 @@ public final class Pipeline {
   private final PipelineEmitter emitter;
   private final Thread enricherThread;
   private final List<Thread> sinkThreads = new ArrayList<>();
+  private volatile boolean started;
 
   /**
    * @param settings sizes, batching, overflow and retry policy
@@ -78,10 +79,50 @@ public final class Pipeline {
     return emitter;
   }
 
-  /** Starts the pipeline and sink threads. */
+  /**
+   * Starts the pipeline and sink threads: events emitted before wait in the hand-off. Call it once
+   * every enricher and sink has started.
+   */
   public void start() {
+    started = true;
     sinkThreads.forEach(Thread::start);
     enricherThread.start();
+  }
+
+  /** Whether {@link #start()} was called. */
+  public boolean isStarted() {
+    return started;
+  }
+
+  /**
+   * For a pipeline that will never start (a sink or enricher failed to start): refuses further
+   * events (counted as dropped, {@code after_stop}), so no source waits for room any more, and
+   * counts what the hand-off holds as dropped ({@code start_failed}).
+   *
+   * @return how many events the hand-off held
+   * @throws IllegalStateException when the pipeline was started
+   */
+  public long discard() {
+    if (started) {
+      throw new IllegalStateException("the pipeline was started: drain it");
+    }
+    handOff.close();
+    List<ConnectionEvent> left = new ArrayList<>();
+    // A closed buffer never makes take() wait; an interrupt pending here must not cut the count.
+    boolean interrupted = Thread.interrupted();
+    try {
+      while (handOff.take(left, Integer.MAX_VALUE, 0) > 0) {
+        // collects what was emitted while the services started
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    counters.dropped("start_failed", left.size());
+    return left.size();
   }
 
   /**
@@ -105,6 +146,10 @@ public final class Pipeline {
    * @return whether everything was delivered in time
    */
   public boolean drainAfter(Runnable stopSources) throws InterruptedException {
+    if (!started) {
+      stopSources.run();
+      return discard() == 0;
+    }
     long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
     Thread cutOff =
         Thread.ofPlatform()

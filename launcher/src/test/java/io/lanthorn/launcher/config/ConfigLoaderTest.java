@@ -77,7 +77,7 @@ class ConfigLoaderTest {
         "probe-tcp {\n  cout = 3\n}\n",
         NO_ENV,
         "configuration: unknown key probe-tcp.cout (FILE: 2); probe-tcp accepts: count, enabled,"
-            + " fail, lost, pending");
+            + " fail, lifecycle, lost, pending");
     assertRejected(
         "lanthorn.pipeline.queue-capacityy = 3",
         NO_ENV,
@@ -127,7 +127,7 @@ class ConfigLoaderTest {
         null,
         env("probe-tcp.cnt", "1"),
         "configuration: unknown key probe-tcp.cnt (an environment override); probe-tcp accepts:"
-            + " count, enabled, fail, lost, pending");
+            + " count, enabled, fail, lifecycle, lost, pending");
   }
 
   @Test

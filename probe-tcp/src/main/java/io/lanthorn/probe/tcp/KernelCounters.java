@@ -20,6 +20,18 @@ final class KernelCounters {
   private static final long MISSES_INTERVAL_NANOS = 1_000_000_000L;
   private static final int RING_FULL = RecordLayout.COUNTERS.indexOf("ring_full");
   private static final int INFLIGHT_FULL = RecordLayout.COUNTERS.indexOf("inflight_full");
+  private static final int REPLACED = RecordLayout.COUNTERS.indexOf("replaced");
+
+  private static final String[] DESCRIPTIONS = {
+    "TCP sockets the kernel program saw enter SYN_SENT",
+    "connection records the kernel program wrote to the ring buffer",
+    "connection attempts lost because the ring buffer was full (for their record, or for the"
+        + " process record they needed)",
+    "connection attempts lost because the in-flight map was full",
+    "handshake ends seen without their start (begun before the probe attached)",
+    "connection attempts lost because the probe missed their end, found when their socket began"
+        + " another attempt",
+  };
 
   private final PerCpuCounters counters;
   private final List<BpfProgram> programs;
@@ -28,13 +40,15 @@ final class KernelCounters {
   private volatile long programMisses;
   private long reportedRingFull;
   private long reportedInflightFull;
+  private long reportedReplaced;
   private long reportedMisses;
   private long unloggedLost;
   private long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
   private long lastMissesNanos = System.nanoTime() - MISSES_INTERVAL_NANOS;
 
   KernelCounters(PerCpuCounters counters, List<BpfProgram> programs, Logger log) {
-    if (counters.size() != RecordLayout.COUNTERS.size()) {
+    if (counters.size() != RecordLayout.COUNTERS.size()
+        || RecordLayout.COUNTERS.size() != DESCRIPTIONS.length) {
       throw new IllegalStateException("kernel counters do not match RecordLayout.COUNTERS");
     }
     this.counters = counters;
@@ -45,16 +59,9 @@ final class KernelCounters {
 
   /** Registers one gauge per kernel counter, named {@code kernel.<counter>}. */
   void register(Metrics metrics) {
-    String[] descriptions = {
-      "TCP sockets the kernel program saw enter SYN_SENT",
-      "connection records the kernel program wrote to the ring buffer",
-      "connection attempts lost because the ring buffer was full",
-      "connection attempts lost because the in-flight map was full",
-      "handshake ends seen without their start (begun before the probe attached)",
-    };
-    for (int i = 0; i < descriptions.length; i++) {
+    for (int i = 0; i < DESCRIPTIONS.length; i++) {
       int index = i;
-      metrics.gauge("kernel." + RecordLayout.COUNTERS.get(i), descriptions[i], () -> latest[index]);
+      metrics.gauge("kernel." + RecordLayout.COUNTERS.get(i), DESCRIPTIONS[i], () -> latest[index]);
     }
     metrics.gauge(
         "kernel.prog_misses",
@@ -79,6 +86,12 @@ final class KernelCounters {
     if (inflightFull > 0) {
       emitter.reportLost(LOST_INFLIGHT_FULL, inflightFull);
       reportedInflightFull = now[INFLIGHT_FULL];
+    }
+    // Its end went unseen, like an entry the sweep finds stale: the same reason.
+    long replaced = now[REPLACED] - reportedReplaced;
+    if (replaced > 0) {
+      emitter.reportLost(StaleAttempts.LOST_STALE, replaced);
+      reportedReplaced = now[REPLACED];
     }
     long nowNanos = System.nanoTime();
     if (last || nowNanos - lastMissesNanos >= MISSES_INTERVAL_NANOS) {

@@ -1,5 +1,7 @@
 package io.lanthorn.probe.tcp;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Counter;
 import io.lanthorn.api.EventEmitter;
@@ -8,6 +10,7 @@ import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.bpf.BpfException;
 import io.lanthorn.bpf.BpfObject;
+import io.lanthorn.bpf.MappedArray;
 import io.lanthorn.bpf.PerCpuCounters;
 import io.lanthorn.bpf.ProbeLoader;
 import io.lanthorn.bpf.ProbeLoader.AttachedProbe;
@@ -37,6 +40,7 @@ public final class ProbeTcpSource implements EventSource {
   private static final int MAX_BATCH = 1024;
   private static final long CLOCK_RESYNC_NANOS = 1_000_000_000L;
   private static final long FINAL_DRAIN_NANOS = 1_000_000_000L;
+  private static final long UNKNOWN_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   private final RecordDecoder decoder = new RecordDecoder();
   private final List<ConnectionEvent> batch = new ArrayList<>(MAX_BATCH);
@@ -50,6 +54,7 @@ public final class ProbeTcpSource implements EventSource {
   private AttachedProbe probe;
   private RingBuffer ring;
   private KernelCounters counters;
+  private InflightAttempts inflight;
   private StaleAttempts staleAttempts;
   private Thread reader;
   private volatile boolean running;
@@ -57,6 +62,8 @@ public final class ProbeTcpSource implements EventSource {
   private long wallClockOffset;
   private long lastClockSync;
   private boolean stopped;
+  private long loggedUnknownCgroups;
+  private long lastUnknownLog = System.nanoTime() - UNKNOWN_LOG_INTERVAL_NANOS;
 
   /** Does nothing: work begins in {@link #start}. */
   public ProbeTcpSource() {}
@@ -81,9 +88,11 @@ public final class ProbeTcpSource implements EventSource {
       counters =
           new KernelCounters(
               new PerCpuCounters(object.map("lt_tcp_counters")), probe.programs(), log);
+      inflight =
+          new InflightAttempts(
+              MappedArray.open(object.map("lt_tcp_slots")), object.map("lt_tcp_inflight"));
       staleAttempts =
-          new StaleAttempts(
-              object.map("lt_tcp_inflight"), config.inflightTimeout(), config.pollInterval(), log);
+          new StaleAttempts(inflight, config.inflightTimeout(), config.pollInterval(), log);
     } catch (BpfException e) {
       release(); // no reader runs yet
       throw new PluginException("probe-tcp cannot start: " + e.getMessage(), e);
@@ -93,6 +102,18 @@ public final class ProbeTcpSource implements EventSource {
     context
         .metrics()
         .gauge("ring.pending_bytes", "bytes waiting in the kernel ring buffer", () -> pendingBytes);
+    context
+        .metrics()
+        .gauge(
+            "events.unknown_cgroup",
+            "events whose cgroup's name the reader no longer held: cgroupName is null",
+            decoder::unknownCgroups);
+    context
+        .metrics()
+        .gauge(
+            "events.unknown_process",
+            "events whose process image the reader no longer held: commandLine is null",
+            decoder::unknownProcesses);
     syncClock();
     running = true;
     reader = Thread.ofPlatform().name("probe-tcp-reader").daemon().start(this::readLoop);
@@ -105,7 +126,9 @@ public final class ProbeTcpSource implements EventSource {
 
   private void configure(BpfObject object) {
     object.map("lt_tcp_events").setMaxEntries(config.ringSize());
+    object.map("lt_tcp_slots").setMaxEntries(config.inflightEntries());
     object.map("lt_tcp_inflight").setMaxEntries(config.inflightEntries());
+    object.setConstant("inflight_slots", config.inflightEntries());
     object.setConstant("wakeup_threshold", config.wakeupThreshold());
     object.setConstant("capture_argv", config.captureArgv() ? 1 : 0);
   }
@@ -130,6 +153,7 @@ public final class ProbeTcpSource implements EventSource {
           syncClock();
         }
         counters.refresh(emitter, false);
+        logUnknownCgroups();
         staleAttempts.sweepIfDue(emitter);
         pendingBytes = ring.pendingBytes();
       }
@@ -140,11 +164,30 @@ public final class ProbeTcpSource implements EventSource {
   }
 
   private void onRecord(MemorySegment buffer, long offset, int length) {
+    int kind = length > 0 ? Byte.toUnsignedInt(buffer.get(JAVA_BYTE, offset)) : 0;
+    if (kind == RecordLayout.KIND_PROCESS && length == RecordLayout.PROCESS_SIZE) {
+      try {
+        decoder.learnProcess(buffer, offset);
+      } catch (RuntimeException e) {
+        // Not an attempt: its connections lack a command line and cgroup name, nothing more.
+        log.error("cannot decode a process record", e);
+      }
+      return;
+    }
+    onConnection(buffer, offset, length, kind);
+  }
+
+  private void onConnection(MemorySegment buffer, long offset, int length, int kind) {
     try {
-      if (length != RecordLayout.SIZE) {
+      if (kind != RecordLayout.KIND_CONNECTION || length != RecordLayout.SIZE) {
         // Only a kernel program built from another tcp_event.h could write this.
         throw new IllegalStateException(
-            "record of " + length + " bytes, expected " + RecordLayout.SIZE);
+            "record of kind "
+                + kind
+                + " and "
+                + length
+                + " bytes, expected a connection record of "
+                + RecordLayout.SIZE);
       }
       batch.add(decoder.decode(buffer, offset, wallClockOffset));
     } catch (RuntimeException e) {
@@ -161,6 +204,24 @@ public final class ProbeTcpSource implements EventSource {
       emitter.emitAll(batch);
       emitted.add(batch.size());
       batch.clear();
+    }
+  }
+
+  /**
+   * Warns (at most every 10 s) about events whose cgroup name was forgotten: an enricher may take
+   * them for host processes.
+   */
+  private void logUnknownCgroups() {
+    long unknown = decoder.unknownCgroups();
+    long now = System.nanoTime();
+    if (unknown > loggedUnknownCgroups && now - lastUnknownLog >= UNKNOWN_LOG_INTERVAL_NANOS) {
+      log.warn(
+          "{} connection events lack their cgroup name: the reader had forgotten it (more than {}"
+              + " cgroups in use within seconds); events.unknown_cgroup counts them",
+          unknown - loggedUnknownCgroups,
+          ProcessTable.CAPACITY);
+      loggedUnknownCgroups = unknown;
+      lastUnknownLog = now;
     }
   }
 
@@ -188,12 +249,19 @@ public final class ProbeTcpSource implements EventSource {
       ring.consume(handler);
     } while (ring.pendingBytes() > 0 && System.nanoTime() < deadline);
     flush();
-    probe
-        .object()
-        .map("lt_tcp_inflight")
-        .forEach((key, value) -> onRecord(value, 0, (int) value.byteSize()));
+    // Its own deadline: the drain may have used all of its own.
+    int unreadable =
+        inflight.forEach(
+            attempt ->
+                onConnection(attempt, 0, (int) attempt.byteSize(), RecordLayout.KIND_CONNECTION),
+            System.nanoTime() + FINAL_DRAIN_NANOS);
     flush();
+    if (unreadable > 0) {
+      log.error("{} in-flight attempts were still being written a second after detach", unreadable);
+      emitter.reportLost(LOST_DECODE_ERROR, unreadable);
+    }
     counters.refresh(emitter, true);
+    logUnknownCgroups();
     pendingBytes = ring.pendingBytes();
   }
 
@@ -208,6 +276,10 @@ public final class ProbeTcpSource implements EventSource {
   }
 
   private void release() {
+    if (inflight != null) {
+      inflight.close();
+      inflight = null;
+    }
     if (ring != null) {
       ring.close();
       ring = null;

@@ -1,16 +1,11 @@
 package io.lanthorn.probe.tcp;
 
-import static io.lanthorn.probe.tcp.RecordLayout.ARGV;
-import static io.lanthorn.probe.tcp.RecordLayout.ARGV_LEN;
-import static io.lanthorn.probe.tcp.RecordLayout.ARGV_LEN_FIELD;
 import static io.lanthorn.probe.tcp.RecordLayout.CGROUP_ID;
-import static io.lanthorn.probe.tcp.RecordLayout.CGROUP_NAME;
-import static io.lanthorn.probe.tcp.RecordLayout.CGROUP_NAME_LEN;
 import static io.lanthorn.probe.tcp.RecordLayout.COMM;
-import static io.lanthorn.probe.tcp.RecordLayout.COMM_LEN;
 import static io.lanthorn.probe.tcp.RecordLayout.DADDR;
 import static io.lanthorn.probe.tcp.RecordLayout.DPORT;
 import static io.lanthorn.probe.tcp.RecordLayout.ERROR;
+import static io.lanthorn.probe.tcp.RecordLayout.EXEC_ID;
 import static io.lanthorn.probe.tcp.RecordLayout.FAMILY;
 import static io.lanthorn.probe.tcp.RecordLayout.GID;
 import static io.lanthorn.probe.tcp.RecordLayout.LATENCY_NS;
@@ -37,9 +32,10 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 
 /**
- * Decodes {@code struct tcp_event} records into {@link ConnectionEvent}s where they lie. Strings
- * and addresses come from caches, so a record of a known process costs one event allocation. Not
- * thread-safe: one decoder per reader.
+ * Decodes {@code struct tcp_event} records into {@link ConnectionEvent}s where they lie, with the
+ * command line and cgroup name that {@code struct tcp_process} records announced before them
+ * ({@link #learnProcess}). Strings and addresses come from caches, so a record of a known process
+ * costs one event allocation. Not thread-safe: one decoder per reader.
  */
 final class RecordDecoder {
   private static final int AF_INET6 = 10; // anything else is AF_INET: the program emits no other
@@ -48,10 +44,24 @@ final class RecordDecoder {
   private static final int ENETUNREACH = 101;
   private static final int EHOSTUNREACH = 113;
 
-  private final StringCache comms = new StringCache(512);
-  private final StringCache cgroupNames = new StringCache(512);
-  private final StringCache commandLines = new StringCache(512);
+  private final CommCache comms = new CommCache(512);
   private final AddressCache addresses = new AddressCache(1024);
+  private final ProcessTable processes = new ProcessTable();
+
+  /** Connection records whose process image was not known: their command line is missing. */
+  long unknownProcesses() {
+    return processes.unknownProcesses();
+  }
+
+  /** Connection records whose cgroup was not known: their cgroup name is missing. */
+  long unknownCgroups() {
+    return processes.unknownCgroups();
+  }
+
+  /** Learns the process image and cgroup of the {@code struct tcp_process} at {@code offset}. */
+  void learnProcess(MemorySegment buffer, long offset) {
+    processes.learn(buffer, offset);
+  }
 
   /**
    * Decodes the record at {@code offset}.
@@ -64,6 +74,8 @@ final class RecordDecoder {
     Outcome outcome = outcome(state, error);
     boolean v6 = Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + FAMILY)) == AF_INET6;
     long start = buffer.get(JAVA_LONG, offset + START_NS);
+    int pid = buffer.get(JAVA_INT, offset + PID);
+    long cgroupId = buffer.get(JAVA_LONG, offset + CGROUP_ID);
     return new ConnectionEvent(
         v6 ? AddressFamily.INET6 : AddressFamily.INET,
         Protocol.TCP,
@@ -73,15 +85,14 @@ final class RecordDecoder {
         Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + DPORT)),
         start + wallClockOffsetNanos,
         start,
-        buffer.get(JAVA_INT, offset + PID),
+        pid,
         buffer.get(JAVA_INT, offset + TID),
         buffer.get(JAVA_INT, offset + UID),
         buffer.get(JAVA_INT, offset + GID),
-        comms.get(
-            buffer, offset + COMM, StringCache.terminated(buffer, offset + COMM, COMM_LEN), false),
-        commandLine(buffer, offset),
-        buffer.get(JAVA_LONG, offset + CGROUP_ID),
-        cgroupName(buffer, offset),
+        comms.get(buffer, offset + COMM),
+        processes.commandLine(pid, buffer.get(JAVA_LONG, offset + EXEC_ID)),
+        cgroupId,
+        processes.cgroupName(cgroupId),
         outcome,
         outcome == Outcome.ESTABLISHED ? 0 : error,
         outcome == Outcome.PENDING ? -1 : buffer.get(JAVA_LONG, offset + LATENCY_NS),
@@ -106,20 +117,5 @@ final class RecordDecoder {
 
   private InetAddress address(MemorySegment buffer, long offset, boolean v6) {
     return v6 ? addresses.ipv6(buffer, offset) : addresses.ipv4(buffer, offset);
-  }
-
-  private String cgroupName(MemorySegment buffer, long offset) {
-    int length = StringCache.terminated(buffer, offset + CGROUP_NAME, CGROUP_NAME_LEN);
-    return length == 0 ? null : cgroupNames.get(buffer, offset + CGROUP_NAME, length, false);
-  }
-
-  private String commandLine(MemorySegment buffer, long offset) {
-    int length =
-        Math.min(Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + ARGV_LEN_FIELD)), ARGV_LEN);
-    // Arguments end in NUL; drop the trailing ones so no trailing space remains.
-    while (length > 0 && buffer.get(JAVA_BYTE, offset + ARGV + length - 1) == 0) {
-      length--;
-    }
-    return length == 0 ? null : commandLines.get(buffer, offset + ARGV, length, true);
   }
 }

@@ -11,61 +11,92 @@ import java.lang.foreign.StructLayout;
 import java.util.List;
 
 /**
- * The Java side of {@code struct tcp_event} and {@code struct tcp_counters} in {@code
- * src/main/bpf/tcp_event.h}. RecordLayoutTest checks both against the BTF of the compiled program.
+ * The Java side of {@code struct tcp_event}, {@code struct tcp_process} and {@code struct
+ * tcp_counters} in {@code src/main/bpf/tcp_event.h}. RecordLayoutTest checks them against the BTF
+ * of the compiled program.
  */
 final class RecordLayout {
   static final int COMM_LEN = 16;
   static final int CGROUP_NAME_LEN = 128;
   static final int ARGV_LEN = 128;
 
-  /** {@code struct tcp_event}: a ring-buffer record, and an in-flight map value. */
+  /** The first byte of every ring record: which struct it is ({@code enum tcp_record_kind}). */
+  static final long KIND = 0;
+
+  static final int KIND_CONNECTION = 1;
+  static final int KIND_PROCESS = 2;
+
+  /** {@code struct tcp_event}: a connection record, and an in-flight map value. */
   static final StructLayout EVENT =
       MemoryLayout.structLayout(
-          JAVA_LONG.withName("start_ns"),
-          JAVA_LONG.withName("latency_ns"),
-          JAVA_LONG.withName("cgroup_id"),
+          JAVA_BYTE.withName("kind"),
+          JAVA_BYTE.withName("state"),
+          JAVA_SHORT.withName("family"),
+          JAVA_SHORT.withName("sport"),
+          JAVA_SHORT.withName("dport"),
+          JAVA_INT.withName("error"),
           JAVA_INT.withName("pid"),
           JAVA_INT.withName("tid"),
           JAVA_INT.withName("uid"),
           JAVA_INT.withName("gid"),
-          JAVA_INT.withName("error"),
-          JAVA_SHORT.withName("family"),
-          JAVA_SHORT.withName("protocol"),
-          JAVA_SHORT.withName("sport"),
-          JAVA_SHORT.withName("dport"),
-          JAVA_BYTE.withName("state"),
-          JAVA_BYTE.withName("reserved"),
-          JAVA_SHORT.withName("argv_len"),
+          JAVA_INT.withName("reserved"),
+          JAVA_LONG.withName("start_ns"),
+          JAVA_LONG.withName("latency_ns"),
+          JAVA_LONG.withName("cgroup_id"),
+          JAVA_LONG.withName("exec_id"),
           MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("saddr"),
           MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("daddr"),
-          MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
+          MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"));
+
+  static final long SIZE = EVENT.byteSize();
+  static final long STATE = offset(EVENT, "state");
+  static final long FAMILY = offset(EVENT, "family");
+  static final long SPORT = offset(EVENT, "sport");
+  static final long DPORT = offset(EVENT, "dport");
+  static final long ERROR = offset(EVENT, "error");
+  static final long PID = offset(EVENT, "pid");
+  static final long TID = offset(EVENT, "tid");
+  static final long UID = offset(EVENT, "uid");
+  static final long GID = offset(EVENT, "gid");
+  static final long START_NS = offset(EVENT, "start_ns");
+  static final long LATENCY_NS = offset(EVENT, "latency_ns");
+  static final long CGROUP_ID = offset(EVENT, "cgroup_id");
+  static final long EXEC_ID = offset(EVENT, "exec_id");
+  static final long SADDR = offset(EVENT, "saddr");
+  static final long DADDR = offset(EVENT, "daddr");
+  static final long COMM = offset(EVENT, "comm");
+
+  /** {@code struct tcp_process}: a process image and its cgroup, announced once per CPU. */
+  static final StructLayout PROCESS =
+      MemoryLayout.structLayout(
+          JAVA_BYTE.withName("kind"),
+          JAVA_BYTE.withName("reserved"),
+          JAVA_SHORT.withName("argv_len"),
+          JAVA_INT.withName("pid"),
+          JAVA_LONG.withName("exec_id"),
+          JAVA_LONG.withName("cgroup_id"),
           MemoryLayout.sequenceLayout(CGROUP_NAME_LEN, JAVA_BYTE).withName("cgroup_name"),
           MemoryLayout.sequenceLayout(ARGV_LEN, JAVA_BYTE).withName("argv"));
 
-  static final long SIZE = EVENT.byteSize();
-  static final long START_NS = offset("start_ns");
-  static final long LATENCY_NS = offset("latency_ns");
-  static final long CGROUP_ID = offset("cgroup_id");
-  static final long PID = offset("pid");
-  static final long TID = offset("tid");
-  static final long UID = offset("uid");
-  static final long GID = offset("gid");
-  static final long ERROR = offset("error");
-  static final long FAMILY = offset("family");
-  static final long SPORT = offset("sport");
-  static final long DPORT = offset("dport");
-  static final long STATE = offset("state");
-  static final long ARGV_LEN_FIELD = offset("argv_len");
-  static final long SADDR = offset("saddr");
-  static final long DADDR = offset("daddr");
-  static final long COMM = offset("comm");
-  static final long CGROUP_NAME = offset("cgroup_name");
-  static final long ARGV = offset("argv");
+  static final long PROCESS_SIZE = PROCESS.byteSize();
+  static final long PROCESS_ARGV_LEN = offset(PROCESS, "argv_len");
+  static final long PROCESS_PID = offset(PROCESS, "pid");
+  static final long PROCESS_EXEC_ID = offset(PROCESS, "exec_id");
+  static final long PROCESS_CGROUP_ID = offset(PROCESS, "cgroup_id");
+  static final long PROCESS_CGROUP_NAME = offset(PROCESS, "cgroup_name");
+  static final long PROCESS_ARGV = offset(PROCESS, "argv");
+
+  /** {@code struct inflight_slot}: an element of the direct-mapped in-flight table. */
+  static final StructLayout SLOT =
+      MemoryLayout.structLayout(JAVA_LONG.withName("socket"), EVENT.withName("attempt"));
+
+  static final long SLOT_SIZE = SLOT.byteSize();
+  static final long SLOT_SOCKET = offset(SLOT, "socket");
+  static final long SLOT_ATTEMPT = offset(SLOT, "attempt");
 
   /** {@code struct tcp_counters}, all {@code __u64}, in this order. */
   static final List<String> COUNTERS =
-      List.of("started", "emitted", "ring_full", "inflight_full", "unmatched");
+      List.of("started", "emitted", "ring_full", "inflight_full", "unmatched", "replaced");
 
   // TCP states (include/net/tcp_states.h).
   static final int TCP_ESTABLISHED = 1;
@@ -73,7 +104,7 @@ final class RecordLayout {
 
   private RecordLayout() {}
 
-  private static long offset(String field) {
-    return EVENT.byteOffset(groupElement(field));
+  private static long offset(StructLayout layout, String field) {
+    return layout.byteOffset(groupElement(field));
   }
 }

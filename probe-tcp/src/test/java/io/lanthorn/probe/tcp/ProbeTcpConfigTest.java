@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lanthorn.api.PluginException;
+import io.lanthorn.api.testkit.TestPluginContext;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ class ProbeTcpConfigTest {
 
   @Test
   void readsTheDefaults() throws Exception {
-    ProbeTcpConfig config = ProbeTcpConfig.from(new TestContext().config());
+    ProbeTcpConfig config = ProbeTcpConfig.from(TestPluginContext.forPlugin("probe-tcp").config());
 
     assertThat(config.ringSize()).isEqualTo(8 << 20);
     assertThat(config.wakeupThreshold()).isEqualTo(2 << 20);
@@ -25,7 +26,10 @@ class ProbeTcpConfigTest {
 
   @Test
   void rejectsARingSizeThatIsNotAPowerOfTwo() {
-    assertThatThrownBy(() -> ProbeTcpConfig.from(new TestContext("ring-size = 3M").config()))
+    assertThatThrownBy(
+            () ->
+                ProbeTcpConfig.from(
+                    TestPluginContext.forPlugin("probe-tcp").with("ring-size = 3M").config()))
         .isInstanceOf(PluginException.class)
         .hasMessage(
             "probe-tcp.ring-size must be a power of two from 4K to 1G (e.g. 8M), not 3145728");
@@ -36,19 +40,27 @@ class ProbeTcpConfigTest {
     assertThatThrownBy(
             () ->
                 ProbeTcpConfig.from(
-                    new TestContext("ring-size = 1M, wakeup-threshold = 1M").config()))
+                    TestPluginContext.forPlugin("probe-tcp")
+                        .with("ring-size = 1M, wakeup-threshold = 1M")
+                        .config()))
         .hasMessageStartingWith("probe-tcp.wakeup-threshold must be at least 0 and less than");
   }
 
   @Test
   void rejectsUnknownStrategies() {
-    assertThatThrownBy(() -> ProbeTcpConfig.from(new TestContext("attach = [kprobe]").config()))
+    assertThatThrownBy(
+            () ->
+                ProbeTcpConfig.from(
+                    TestPluginContext.forPlugin("probe-tcp").with("attach = [kprobe]").config()))
         .hasMessage("probe-tcp.attach: unknown strategy kprobe; known: tp_btf, tracepoint");
   }
 
   @Test
   void rejectsWrongTypesWithTheKey() {
-    assertThatThrownBy(() -> ProbeTcpConfig.from(new TestContext("poll-interval = soon").config()))
+    assertThatThrownBy(
+            () ->
+                ProbeTcpConfig.from(
+                    TestPluginContext.forPlugin("probe-tcp").with("poll-interval = soon").config()))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining("poll-interval");
   }

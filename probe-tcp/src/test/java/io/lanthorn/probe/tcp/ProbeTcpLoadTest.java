@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.bpf.BpfSupport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -71,7 +73,7 @@ class ProbeTcpLoadTest {
 
   @Test
   void aHundredThousandConnectsLoseNothingWithDefaults() throws Exception {
-    TestContext context = new TestContext();
+    TestPluginContext context = TestPluginContext.forPlugin("probe-tcp");
     source.start(context, emitter);
 
     int port = connect(100_000);
@@ -79,15 +81,16 @@ class ProbeTcpLoadTest {
 
     assertThat(emitter.lostByReason()).isEmpty();
     assertThat(emitter.count(ours(port))).isEqualTo(100_000);
-    assertThat(emitter.total()).isEqualTo(context.metric("kernel.started"));
-    assertThat(context.metric("events")).isEqualTo(emitter.total());
+    assertThat(emitter.total()).isEqualTo(context.metrics().value("kernel.started"));
+    assertThat(context.metrics().value("events")).isEqualTo(emitter.total());
   }
 
   @Test
   void whatDoesNotFitIsCountedExactly() throws Exception {
     // Eleven records fit; the reader sleeps long, so most attempts cannot find room.
-    TestContext context =
-        new TestContext("ring-size = 4K, wakeup-threshold = 3K, poll-interval = 10s");
+    TestPluginContext context =
+        TestPluginContext.forPlugin("probe-tcp")
+            .with("ring-size = 4K, wakeup-threshold = 3K, poll-interval = 10s");
     source.start(context, emitter);
 
     int port = connect(5_000);
@@ -95,11 +98,22 @@ class ProbeTcpLoadTest {
 
     long lost = emitter.lost();
     assertThat(emitter.lostByReason()).containsOnlyKeys(KernelCounters.LOST_RING_FULL);
-    assertThat(lost).isPositive().isEqualTo(context.metric("kernel.ring_full"));
+    assertThat(lost).isPositive().isEqualTo(context.metrics().value("kernel.ring_full"));
     // Every attempt the kernel saw start is an event or a loss, exactly.
-    assertThat(emitter.total() + lost).isEqualTo(context.metric("kernel.started"));
+    assertThat(emitter.total() + lost).isEqualTo(context.metrics().value("kernel.started"));
     long ours = emitter.count(ours(port));
     assertThat(ours).isLessThan(5_000);
     assertThat(ours + lost).isGreaterThanOrEqualTo(5_000);
+    // Process records compete for the same ring: an attempt whose process record found no room
+    // was lost as a whole (counted above), so every event delivered carries its process's data.
+    Path cgroup = Connections.cgroupPath().getFileName(); // the root cgroup's name is empty
+    assertThat(emitter.matching(ours(port)))
+        .allSatisfy(
+            e -> {
+              assertThat(e.commandLine()).contains("java");
+              assertThat(e.cgroupName()).isEqualTo(cgroup == null ? null : cgroup.toString());
+            });
+    assertThat(context.metrics().value("events.unknown_cgroup")).isZero();
+    assertThat(context.metrics().value("events.unknown_process")).isZero();
   }
 }

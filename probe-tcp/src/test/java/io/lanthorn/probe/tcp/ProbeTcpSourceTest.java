@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
+import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.bpf.BpfSupport;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -61,7 +62,7 @@ class ProbeTcpSourceTest {
 
   @Test
   void establishedOverIpv4() throws Exception {
-    source.start(new TestContext(), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
     assertThat(source.probe().strategy()).isEqualTo("tp_btf");
     InetAddress loopback = Connections.LOOPBACK_V4;
     try (ServerSocket server = new ServerSocket(0, 50, loopback)) {
@@ -96,7 +97,7 @@ class ProbeTcpSourceTest {
 
   @Test
   void refusedOverIpv4() throws Exception {
-    source.start(new TestContext(), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
     InetAddress loopback = Connections.LOOPBACK_V4;
     int port = closedPort(loopback);
 
@@ -115,7 +116,7 @@ class ProbeTcpSourceTest {
 
   @Test
   void establishedAndRefusedOverIpv6() throws Exception {
-    source.start(new TestContext(), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
     InetAddress loopback = Connections.LOOPBACK_V6;
     int closed = closedPort(loopback);
     try (ServerSocket server = new ServerSocket(0, 50, loopback)) {
@@ -144,9 +145,53 @@ class ProbeTcpSourceTest {
     }
   }
 
+  /**
+   * A process that moves to another cgroup without exec'ing (as runc moves itself into a
+   * container's cgroup before it execs the container's program) is announced again: its next
+   * connection carries the new cgroup's id and name.
+   */
+  @Test
+  void aProcessMovedToAnotherCgroupIsNamedByItsNewCgroup() throws Exception {
+    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
+    Path cgroup = Connections.cgroupDirectory().resolve("lt-probe-test-" + PID);
+    try (ServerSocket server = new ServerSocket(0, 50, Connections.LOOPBACK_V4)) {
+      int port = server.getLocalPort();
+      Files.createDirectory(cgroup);
+      String connect = "exec 3<>/dev/tcp/127.0.0.1/" + port + "; exec 3<&-; ";
+      Process child =
+          new ProcessBuilder("bash", "-c", connect + "read line; " + connect)
+              .redirectErrorStream(true)
+              .start();
+      try {
+        Predicate<ConnectionEvent> childs =
+            e -> e.pid() == child.pid() && e.destinationPort() == port;
+        ConnectionEvent before = awaitOne(childs);
+        Path here = Connections.cgroupDirectory();
+        assertThat(before.cgroupId()).isEqualTo(Files.getAttribute(here, "unix:ino"));
+        Path ours = Connections.cgroupPath().getFileName(); // the root cgroup's name is empty
+        assertThat(before.cgroupName()).isEqualTo(ours == null ? null : ours.toString());
+
+        Files.writeString(cgroup.resolve("cgroup.procs"), Long.toString(child.pid()));
+        child.getOutputStream().write('\n');
+        child.getOutputStream().flush();
+        await().atMost(EVENT_WAIT).until(() -> emitter.count(childs) == 2);
+        assertThat(child.waitFor()).isZero();
+
+        ConnectionEvent after = emitter.matching(childs).getLast();
+        assertThat(after.cgroupId()).isEqualTo(Files.getAttribute(cgroup, "unix:ino"));
+        assertThat(after.cgroupName()).isEqualTo(cgroup.getFileName().toString());
+        assertThat(after.commandLine()).isEqualTo(before.commandLine()).startsWith("bash -c");
+        assertThat(after.outcome()).isEqualTo(Outcome.ESTABLISHED);
+      } finally {
+        child.destroyForcibly().waitFor();
+        Files.delete(cgroup); // empty once its process is gone
+      }
+    }
+  }
+
   @Test
   void classicTracepointWorksToo() throws Exception {
-    source.start(new TestContext("attach = [tracepoint]"), emitter);
+    source.start(TestPluginContext.forPlugin("probe-tcp").with("attach = [tracepoint]"), emitter);
     assertThat(source.probe().strategy()).isEqualTo("tracepoint");
     InetAddress loopback = Connections.LOOPBACK_V4;
     try (ServerSocket server = new ServerSocket(0, 50, loopback)) {

@@ -20,11 +20,15 @@ class RecordDecoderTest {
   private final Arena arena = Arena.ofAuto();
   private final RecordDecoder decoder = new RecordDecoder();
 
+  private static final long EXEC_ID = 0xffff_8881_0000_4000L;
+
   private MemorySegment record(int family, byte[] saddr, byte[] daddr, int state, int error) {
     MemorySegment b = arena.allocate(OFFSET + RecordLayout.SIZE, 8);
+    b.set(JAVA_BYTE, OFFSET + RecordLayout.KIND, (byte) RecordLayout.KIND_CONNECTION);
     b.set(JAVA_LONG, OFFSET + RecordLayout.START_NS, 1_000L);
     b.set(JAVA_LONG, OFFSET + RecordLayout.LATENCY_NS, 250L);
     b.set(JAVA_LONG, OFFSET + RecordLayout.CGROUP_ID, 77L);
+    b.set(JAVA_LONG, OFFSET + RecordLayout.EXEC_ID, EXEC_ID);
     b.set(JAVA_INT, OFFSET + RecordLayout.PID, 4242);
     b.set(JAVA_INT, OFFSET + RecordLayout.TID, 4243);
     b.set(JAVA_INT, OFFSET + RecordLayout.UID, 1000);
@@ -37,11 +41,25 @@ class RecordDecoderTest {
     MemorySegment.copy(saddr, 0, b, JAVA_BYTE, OFFSET + RecordLayout.SADDR, saddr.length);
     MemorySegment.copy(daddr, 0, b, JAVA_BYTE, OFFSET + RecordLayout.DADDR, daddr.length);
     put(b, RecordLayout.COMM, "curl");
-    put(b, RecordLayout.CGROUP_NAME, "docker-abc.scope");
-    byte[] argv = "curl\0-s\0https://example.org\0".getBytes(StandardCharsets.US_ASCII);
-    MemorySegment.copy(argv, 0, b, JAVA_BYTE, OFFSET + RecordLayout.ARGV, argv.length);
-    b.set(JAVA_SHORT, OFFSET + RecordLayout.ARGV_LEN_FIELD, (short) argv.length);
     return b;
+  }
+
+  /** Announces process 4242's image {@link #EXEC_ID} in cgroup 77. */
+  private void announce(int pid, long execId, long cgroupId, String cgroupName, String argv) {
+    MemorySegment b = arena.allocate(OFFSET + RecordLayout.PROCESS_SIZE, 8);
+    b.set(JAVA_BYTE, OFFSET + RecordLayout.KIND, (byte) RecordLayout.KIND_PROCESS);
+    b.set(JAVA_INT, OFFSET + RecordLayout.PROCESS_PID, pid);
+    b.set(JAVA_LONG, OFFSET + RecordLayout.PROCESS_EXEC_ID, execId);
+    b.set(JAVA_LONG, OFFSET + RecordLayout.PROCESS_CGROUP_ID, cgroupId);
+    put(b, RecordLayout.PROCESS_CGROUP_NAME, cgroupName);
+    byte[] bytes = argv.getBytes(StandardCharsets.US_ASCII);
+    MemorySegment.copy(bytes, 0, b, JAVA_BYTE, OFFSET + RecordLayout.PROCESS_ARGV, bytes.length);
+    b.set(JAVA_SHORT, OFFSET + RecordLayout.PROCESS_ARGV_LEN, (short) bytes.length);
+    decoder.learnProcess(b, OFFSET);
+  }
+
+  private void announce() {
+    announce(4242, EXEC_ID, 77L, "docker-abc.scope", "curl\0-s\0https://example.org\0");
   }
 
   private static void put(MemorySegment b, long field, String text) {
@@ -51,6 +69,7 @@ class RecordDecoderTest {
 
   @Test
   void decodesAnIpv4Record() throws Exception {
+    announce();
     MemorySegment b = record(2, new byte[] {10, 0, 0, 1}, new byte[] {93, (byte) 184, 0, 7}, 1, 0);
 
     ConnectionEvent e = decoder.decode(b, OFFSET, 5_000L);
@@ -77,6 +96,7 @@ class RecordDecoderTest {
 
   @Test
   void decodesAnIpv6RecordAndReusesStrings() throws Exception {
+    announce();
     byte[] v6 = InetAddress.getByName("2001:db8::1").getAddress();
     MemorySegment b = record(10, v6, v6, 7, 111);
 
@@ -104,14 +124,89 @@ class RecordDecoderTest {
 
   @Test
   void emptyStringsAreAbsent() {
-    MemorySegment b = record(2, new byte[4], new byte[4], 1, 0);
-    b.set(JAVA_BYTE, OFFSET + RecordLayout.CGROUP_NAME, (byte) 0);
-    b.set(JAVA_SHORT, OFFSET + RecordLayout.ARGV_LEN_FIELD, (short) 0);
+    announce(4242, EXEC_ID, 77L, "", "");
 
+    ConnectionEvent e = decoder.decode(record(2, new byte[4], new byte[4], 1, 0), OFFSET, 0);
+
+    assertThat(e.cgroupName()).isNull();
+    assertThat(e.commandLine()).isNull();
+    // Known to be empty (the root cgroup, a kernel thread) is not unknown.
+    assertThat(decoder.unknownCgroups()).isZero();
+    assertThat(decoder.unknownProcesses()).isZero();
+  }
+
+  @Test
+  void whatWasNeverAnnouncedIsAbsentAndCounted() {
+    MemorySegment b = record(2, new byte[4], new byte[4], 1, 0);
     ConnectionEvent e = decoder.decode(b, OFFSET, 0);
 
     assertThat(e.cgroupName()).isNull();
     assertThat(e.commandLine()).isNull();
+    assertThat(e.cgroupId()).isEqualTo(77L);
+    assertThat(e.comm()).isEqualTo("curl");
+    assertThat(decoder.unknownCgroups()).isEqualTo(1);
+    assertThat(decoder.unknownProcesses()).isEqualTo(1);
+
+    // Every such event counts, not only the first.
+    decoder.decode(b, OFFSET, 0);
+    assertThat(decoder.unknownCgroups()).isEqualTo(2);
+    assertThat(decoder.unknownProcesses()).isEqualTo(2);
+
+    // Once announced, it is known.
+    announce();
+    assertThat(decoder.decode(b, OFFSET, 0).cgroupName()).isEqualTo("docker-abc.scope");
+    assertThat(decoder.unknownCgroups()).isEqualTo(2);
+  }
+
+  @Test
+  void whatWasForgottenIsCountedNotGuessed() {
+    announce();
+    MemorySegment b = record(2, new byte[4], new byte[4], 1, 0);
+    assertThat(decoder.decode(b, OFFSET, 0).cgroupName()).isEqualTo("docker-abc.scope");
+
+    // As many other processes and cgroups as the table holds push the first one out.
+    for (int i = 1; i <= ProcessTable.CAPACITY; i++) {
+      announce(100_000 + i, EXEC_ID, 1_000 + i, "c" + i, "x\0");
+    }
+    ConnectionEvent e = decoder.decode(b, OFFSET, 0);
+
+    assertThat(e.cgroupName()).isNull();
+    assertThat(e.commandLine()).isNull();
+    assertThat(decoder.unknownCgroups()).isEqualTo(1);
+    assertThat(decoder.unknownProcesses()).isEqualTo(1);
+  }
+
+  @Test
+  void aNewAnnouncementReplacesTheOld() {
+    announce();
+    MemorySegment b = record(2, new byte[4], new byte[4], 1, 0);
+    assertThat(decoder.decode(b, OFFSET, 0).commandLine()).isEqualTo("curl -s https://example.org");
+
+    // The process moved to another cgroup; then it exec'd another program.
+    announce(4242, EXEC_ID, 78L, "other.scope", "curl\0-s\0https://example.org\0");
+    b.set(JAVA_LONG, OFFSET + RecordLayout.CGROUP_ID, 78L);
+    assertThat(decoder.decode(b, OFFSET, 0).cgroupName()).isEqualTo("other.scope");
+    announce(4242, EXEC_ID + 64, 78L, "other.scope", "wget\0-q\0");
+    b.set(JAVA_LONG, OFFSET + RecordLayout.EXEC_ID, EXEC_ID + 64);
+    assertThat(decoder.decode(b, OFFSET, 0).commandLine()).isEqualTo("wget -q");
+
+    // Records of the old image and the old cgroup, still in the ring, keep theirs.
+    b.set(JAVA_LONG, OFFSET + RecordLayout.EXEC_ID, EXEC_ID);
+    b.set(JAVA_LONG, OFFSET + RecordLayout.CGROUP_ID, 77L);
+    ConnectionEvent old = decoder.decode(b, OFFSET, 0);
+    assertThat(old.commandLine()).isEqualTo("curl -s https://example.org");
+    assertThat(old.cgroupName()).isEqualTo("docker-abc.scope");
+  }
+
+  @Test
+  void processesAreToldApartByPidAndImage() {
+    announce();
+    announce(4300, EXEC_ID, 77L, "docker-abc.scope", "sh\0");
+    MemorySegment b = record(2, new byte[4], new byte[4], 1, 0);
+
+    assertThat(decoder.decode(b, OFFSET, 0).commandLine()).isEqualTo("curl -s https://example.org");
+    b.set(JAVA_INT, OFFSET + RecordLayout.PID, 4300);
+    assertThat(decoder.decode(b, OFFSET, 0).commandLine()).isEqualTo("sh");
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.lanthorn.bpf.Btf;
 import java.io.InputStream;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.PaddingLayout;
+import java.lang.foreign.StructLayout;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -49,19 +50,43 @@ class RecordLayoutTest {
 
   @Test
   void eventMatchesTheKernelProgram() {
-    Btf.Struct event = btf.struct("tcp_event").orElseThrow();
+    assertMatches(RecordLayout.EVENT, "tcp_event");
+    assertThat(RecordLayout.SIZE).isEqualTo(RecordLayout.EVENT.byteSize());
+  }
 
+  @Test
+  void processMatchesTheKernelProgram() {
+    assertMatches(RecordLayout.PROCESS, "tcp_process");
+    assertThat(RecordLayout.PROCESS_SIZE).isEqualTo(RecordLayout.PROCESS.byteSize());
+  }
+
+  @Test
+  void inFlightSlotMatchesTheKernelProgram() {
+    assertMatches(RecordLayout.SLOT, "inflight_slot");
+  }
+
+  @Test
+  void everyRecordStartsWithItsKind() {
+    assertThat(btf.struct("tcp_event").orElseThrow().memberOffsets())
+        .containsEntry("kind", RecordLayout.KIND);
+    assertThat(btf.struct("tcp_process").orElseThrow().memberOffsets())
+        .containsEntry("kind", RecordLayout.KIND);
+    // Told apart by their first byte, and by their size as a second check.
+    assertThat(RecordLayout.SIZE).isNotEqualTo(RecordLayout.PROCESS_SIZE);
+  }
+
+  private void assertMatches(StructLayout layout, String struct) {
+    Btf.Struct kernel = btf.struct(struct).orElseThrow();
     Map<String, Long> javaOffsets = new LinkedHashMap<>();
-    for (MemoryLayout member : RecordLayout.EVENT.memberLayouts()) {
+    for (MemoryLayout member : layout.memberLayouts()) {
       if (!(member instanceof PaddingLayout)) {
         javaOffsets.put(
             member.name().orElseThrow(),
-            RecordLayout.EVENT.byteOffset(
-                MemoryLayout.PathElement.groupElement(member.name().orElseThrow())));
+            layout.byteOffset(MemoryLayout.PathElement.groupElement(member.name().orElseThrow())));
       }
     }
-    assertThat(javaOffsets).containsExactlyEntriesOf(event.memberOffsets());
-    assertThat(RecordLayout.SIZE).isEqualTo(event.size());
+    assertThat(javaOffsets).containsExactlyEntriesOf(kernel.memberOffsets());
+    assertThat(layout.byteSize()).isEqualTo(kernel.size());
   }
 
   @Test
@@ -76,5 +101,6 @@ class RecordLayoutTest {
   void constantsTheSourceSetsExist() {
     assertThat(btf.variable(".rodata", "wakeup_threshold").orElseThrow().size()).isEqualTo(8);
     assertThat(btf.variable(".rodata", "capture_argv").orElseThrow().size()).isEqualTo(1);
+    assertThat(btf.variable(".rodata", "inflight_slots").orElseThrow().size()).isEqualTo(4);
   }
 }

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Start-up time of `bin/lanthorn run` (default plugins, a fresh database each time): from exec to
+# the probe's "attached" line and to "pipeline running", for one or more unpacked distributions,
+# run in alternation so that the machine's changing load hits each alike. Needs root.
+#
+#   bench/agent/startup.sh [-n RUNS] DIST [DIST…]
+#   LANTHORN_JAVA_OPTS='-Xlog:…' bench/agent/startup.sh DIST       # extra JVM options, as bin/lanthorn
+# Prints one line per run and the median (min–max) per distribution, with the load average and the
+# CPU time the agent had used when its pipeline ran (steadier than wall time on a busy machine).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+. "$root/scripts/env.sh"
+lanthorn_require_root "bench/agent/startup.sh"
+
+runs=5
+if [ "${1:-}" = "-n" ]; then
+  runs=$2
+  shift 2
+fi
+[ $# -ge 1 ] || { echo "usage: bench/agent/startup.sh [-n RUNS] DIST [DIST…]" >&2; exit 2; }
+"$root/scripts/start-docker.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/lanthorn-startup.XXXXXX")
+pid=""
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" && wait "$pid" || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+results="$work/results"
+for run in $(seq "$runs"); do
+  for dist in "$@"; do
+    dist=${dist%/}
+    rm -rf "$work/db" && mkdir "$work/db"
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    t0=$(date +%s%N)
+    "$dist/bin/lanthorn" run --db-path "$work/db/lanthorn.db" 2>"$work/log" &
+    pid=$!
+    for _ in $(seq 1200); do
+      grep -q 'pipeline running' "$work/log" && break
+      kill -0 "$pid" 2>/dev/null || { echo "the agent exited:" >&2; tail -n 5 "$work/log" >&2; exit 1; }
+      sleep 0.02
+    done
+    # CPU (user + system, all threads) spent by then, read before anything else.
+    cpu=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    figures="$(python3 "$here/agentbench.py" startup "$work/log" "$t0") cpu_s=$(echo "$cpu $(getconf CLK_TCK)" | awk '{ printf "%.2f", $1 / $2 }')"
+    kill -TERM "$pid"
+    wait "$pid" || true
+    pid=""
+    echo "dist=$dist run=$run $figures load=$load" | tee -a "$results"
+  done
+done
+
+python3 - "$results" <<'EOF'
+import re, statistics, sys
+by = {}
+for line in open(sys.argv[1]):
+    rec = dict(m.groups() for m in re.finditer(r"(\w+)=(\S+)", line))
+    by.setdefault(rec["dist"], []).append(rec)
+for dist, recs in by.items():
+    def s(key):
+        v = [float(r[key]) for r in recs if r[key] != "nan"]
+        return f"{statistics.median(v):.2f} s ({min(v):.2f}–{max(v):.2f})" if v else "n/a"
+    loads = [float(r["load"]) for r in recs]
+    print(f"{dist}\n  attached: {s('attached_s')}  running: {s('running_s')}  CPU by then: {s('cpu_s')}  n={len(recs)}"
+          f"  load {min(loads):.2f}–{max(loads):.2f}")
+EOF
