@@ -12,7 +12,7 @@
 #   bench/sqlite/run.sh                  # 3 rounds, files in /tmp
 #   ROUNDS=5 bench/sqlite/run.sh
 #   TMPDIR=/dev/shm bench/sqlite/run.sh  # take the disk out of the measurement
-#   METHODS="plainJdbc sinkWrite" bench/sqlite/run.sh   # the order of the first round
+#   METHODS="sinkWrite plainJdbc" bench/sqlite/run.sh  # the methods to run (the ratio needs both)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # shellcheck source=../../scripts/env.sh
