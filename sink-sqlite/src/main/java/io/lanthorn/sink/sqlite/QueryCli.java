@@ -1,6 +1,7 @@
 package io.lanthorn.sink.sqlite;
 
 import com.typesafe.config.Config;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -36,6 +37,13 @@ final class QueryCli implements Callable<Integer> {
       usageHelp = true,
       description = "Show this help and exit.")
   boolean help;
+
+  // Also accepted before the question (lanthorn query --db-path x.db top), as users type it.
+  @CommandLine.Option(
+      names = "--db-path",
+      paramLabel = "FILE",
+      description = "The SQLite file, for every question (default: sink-sqlite.path).")
+  Path dbPath;
 
   /**
    * @param config the validated {@code sink-sqlite} section: its {@code path} is the default {@code

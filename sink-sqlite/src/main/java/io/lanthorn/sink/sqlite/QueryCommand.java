@@ -41,6 +41,17 @@ public final class QueryCommand implements PluginCommand {
     CommandLine commandLine = new CommandLine(new QueryCli(config));
     commandLine.setOut(output);
     commandLine.setErr(errors);
+    // A mistyped command line gets one line naming what is wrong and where help is, not the usage.
+    commandLine.setParameterExceptionHandler(
+        (exception, failedArgs) -> {
+          errors.println(
+              "lanthorn query: "
+                  + exception.getMessage()
+                  + " (see "
+                  + exception.getCommandLine().getCommandSpec().qualifiedName()
+                  + " --help)");
+          return CommandLine.ExitCode.USAGE;
+        });
     commandLine.setExecutionExceptionHandler(
         (exception, failed, parsed) -> {
           // A PluginException's message is the whole story; anything else is a bug to report.

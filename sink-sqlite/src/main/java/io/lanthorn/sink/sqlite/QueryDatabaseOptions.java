@@ -38,7 +38,8 @@ final class QueryDatabaseOptions {
   int answer(QueryQuestion question) throws PluginException, SQLException {
     QueryCli root = (QueryCli) mixee.root().userObject();
     SinkSettings settings = SinkSettings.from(root.config());
-    Path path = dbPath == null ? settings.path() : dbPath.toAbsolutePath();
+    Path chosen = dbPath != null ? dbPath : root.dbPath;
+    Path path = chosen == null ? settings.path() : chosen.toAbsolutePath();
     DatabaseFile file = DatabaseFile.forReading(path, settings.busyTimeout());
     new SchemaMigrator(file).requireCurrent();
     Result<?> answer;

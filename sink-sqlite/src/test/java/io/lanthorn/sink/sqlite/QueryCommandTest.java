@@ -198,10 +198,26 @@ class QueryCommandTest {
   }
 
   @Test
-  void badUsageIsStatusTwo() throws Exception {
-    assertThat(run("top", "--since", "yesterday-ish").status).isEqualTo(2);
-    assertThat(run("top", "--bogus").status).isEqualTo(2);
+  void badUsageIsStatusTwoAndOneLine() throws Exception {
+    Run badTime = run("top", "--since", "yesterday-ish");
+    assertThat(badTime.status).isEqualTo(2);
+    assertThat(badTime.err)
+        .startsWith("lanthorn query: Invalid value for option '--since': 'yesterday-ish'")
+        .endsWith(" (see lanthorn query top --help)\n")
+        .hasLineCount(1);
+    Run unknown = run("top", "--bogus");
+    assertThat(unknown.status).isEqualTo(2);
+    assertThat(unknown.err).contains("'--bogus'").hasLineCount(1);
     assertThat(run().status).isEqualTo(2);
+  }
+
+  @Test
+  void theFileMayBeNamedBeforeTheQuestion() throws Exception {
+    Run before = run("--db-path", file.toString(), "top", "--json");
+    Run after = run("top", "--json", "--db-path", file.toString());
+
+    assertThat(before.status).as(before.err).isZero();
+    assertThat(before.json()).isNotEmpty().isEqualTo(after.json());
   }
 
   private static Run run(String... args) throws Exception {
