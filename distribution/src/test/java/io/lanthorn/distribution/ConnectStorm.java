@@ -31,17 +31,7 @@ final class ConnectStorm implements AutoCloseable {
   /** Starts {@code threads} connecting threads. */
   ConnectStorm(int threads) throws IOException {
     listener.bind(new InetSocketAddress(HostTraffic.V4, 0), 4096);
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              while (!listener.isClosed()) {
-                try {
-                  listener.accept().close();
-                } catch (IOException closed) {
-                  return;
-                }
-              }
-            });
+    HostTraffic.acceptAndClose(listener);
     for (int i = 0; i < threads; i++) {
       Worker worker = new Worker();
       workers.add(worker);

@@ -122,19 +122,24 @@ final class HostTraffic implements AutoCloseable {
     ServerSocket listener = new ServerSocket(0, 1024, to);
     held.add(listener);
     if (acceptAndClose) {
-      Thread.ofVirtual()
-          .start(
-              () -> {
-                while (!listener.isClosed()) {
-                  try {
-                    listener.accept().close();
-                  } catch (IOException closed) {
-                    return;
-                  }
-                }
-              });
+      acceptAndClose(listener);
     }
     return listener;
+  }
+
+  /** Accepts and closes every connection to {@code listener} until it is closed. */
+  static void acceptAndClose(ServerSocket listener) {
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              while (!listener.isClosed()) {
+                try {
+                  listener.accept().close();
+                } catch (IOException closed) {
+                  return;
+                }
+              }
+            });
   }
 
   /** How the agent stores an address: IPv6 in its canonical short form. */
