@@ -9,7 +9,6 @@ import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Enricher;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.testkit.TestPluginContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -134,20 +133,7 @@ class DockerAttributionTest {
   void shortLivedRmContainerIsNamedAfterItIsGone(@TempDir Path tmp) throws Exception {
     String name = prefix + "-rm";
     Path cidFile = tmp.resolve("cid");
-    docker(
-        "run",
-        "--rm",
-        "--cidfile",
-        cidFile.toString(),
-        "--name",
-        name,
-        "--network",
-        "none",
-        IMAGE,
-        "sh",
-        "-c",
-        "nc 127.0.0.1 1; sleep 0.1");
-    String id = Files.readString(cidFile).strip();
+    String id = DockerHost.runShortLived(name, cidFile);
     await("container removed").atMost(PATIENCE).until(() -> !DockerHost.exists(id));
     KernelView cgroup = cgroupDirs.awaitContaining(id);
     assertThat(cgroup.directory()).doesNotExist();

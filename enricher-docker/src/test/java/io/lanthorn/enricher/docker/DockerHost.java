@@ -55,6 +55,29 @@ final class DockerHost {
     script("test-image.sh");
   }
 
+  /**
+   * Runs a {@code --rm} container named {@code name} without a network that connects once to its
+   * own loopback and exits about 100 ms later, like the short-lived containers users run.
+   *
+   * @return its id, read from {@code cidFile}
+   */
+  static String runShortLived(String name, Path cidFile) throws IOException {
+    docker(
+        "run",
+        "--rm",
+        "--cidfile",
+        cidFile.toString(),
+        "--name",
+        name,
+        "--network",
+        "none",
+        IMAGE,
+        "sh",
+        "-c",
+        "nc 127.0.0.1 1; sleep 0.1");
+    return Files.readString(cidFile).strip();
+  }
+
   /** Runs {@code docker args…} and returns its trimmed output; fails on a non-zero exit. */
   static String docker(String... args) {
     List<String> command = new ArrayList<>(List.of("docker"));

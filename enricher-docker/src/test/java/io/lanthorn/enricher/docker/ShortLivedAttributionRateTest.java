@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.testkit.TestPluginContext;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,20 +63,7 @@ class ShortLivedAttributionRateTest {
         runs.add(
             pool.submit(
                 () -> {
-                  docker(
-                      "run",
-                      "--rm",
-                      "--cidfile",
-                      cidFile.toString(),
-                      "--name",
-                      name,
-                      "--network",
-                      "none",
-                      IMAGE,
-                      "sh",
-                      "-c",
-                      "nc 127.0.0.1 1; sleep 0.1");
-                  String id = Files.readString(cidFile).strip();
+                  String id = DockerHost.runShortLived(name, cidFile);
                   await().atMost(Duration.ofSeconds(30)).until(() -> !DockerHost.exists(id));
                   KernelView cgroup = cgroupDirs.awaitContaining(id);
                   cgroupSeen.incrementAndGet();
