@@ -39,6 +39,13 @@ public final class RecordingEmitter implements EventEmitter {
     return events().stream().filter(filter).toList();
   }
 
+  /** How many of the events emitted so far match, without copying them. */
+  public long count(Predicate<ConnectionEvent> filter) {
+    synchronized (events) {
+      return events.stream().filter(filter).count();
+    }
+  }
+
   /** Losses reported so far, by reason. */
   public Map<String, Long> lost() {
     Map<String, Long> totals = new TreeMap<>();

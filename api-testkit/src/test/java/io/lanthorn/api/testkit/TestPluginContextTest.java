@@ -60,6 +60,8 @@ class TestPluginContextTest {
 
     assertThat(emitter.events()).containsExactly(event);
     assertThat(emitter.events(e -> e.destinationPort() == 81)).isEmpty();
+    assertThat(emitter.count(e -> e.destinationPort() == 81)).isZero();
+    assertThat(emitter.count(e -> true)).isEqualTo(1);
     assertThat(emitter.lost()).containsEntry("ring_full", 3L);
     assertThat(emitter.totalLost()).isEqualTo(3);
   }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
+import io.lanthorn.api.testkit.RecordingEmitter;
 import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.bpf.BpfLink;
 import io.lanthorn.bpf.BpfMap;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** Stopping: attempts still in their handshake, a full in-flight map, and what stays behind. */
 class ProbeTcpLifecycleTest {
   private final ProbeTcpSource source = new ProbeTcpSource();
-  private final CollectingEmitter emitter = new CollectingEmitter();
+  private final RecordingEmitter emitter = new RecordingEmitter();
   private final List<SocketChannel> channels = new ArrayList<>();
 
   @BeforeEach
@@ -75,7 +76,7 @@ class ProbeTcpLifecycleTest {
 
       source.stop();
 
-      List<ConnectionEvent> events = emitter.matching(ours(server));
+      List<ConnectionEvent> events = emitter.events(ours(server));
       List<ConnectionEvent> pending =
           events.stream().filter(e -> e.outcome() == Outcome.PENDING).toList();
       assertThat(events).hasSize(6);
@@ -87,7 +88,7 @@ class ProbeTcpLifecycleTest {
                 assertThat(e.destinationAddress()).isEqualTo(LOOPBACK_V4);
                 assertThat(e.comm()).isNotEmpty();
               });
-      assertThat(emitter.lost()).isZero();
+      assertThat(emitter.totalLost()).isZero();
     }
   }
 
@@ -103,7 +104,7 @@ class ProbeTcpLifecycleTest {
       // entries of the hash map); every other one is counted, none is silent.
       long ours = emitter.count(ours(server));
       assertThat(ours).isLessThanOrEqualTo(6); // 4 in flight, at most 2 completed before
-      assertThat(emitter.lostByReason().getOrDefault(KernelCounters.LOST_INFLIGHT_FULL, 0L))
+      assertThat(emitter.lost().getOrDefault(KernelCounters.LOST_INFLIGHT_FULL, 0L))
           .isGreaterThanOrEqualTo(12 - ours);
     }
   }
@@ -120,7 +121,7 @@ class ProbeTcpLifecycleTest {
           .atMost(Duration.ofSeconds(10))
           .until(
               () ->
-                  emitter.lostByReason().getOrDefault(StaleAttempts.LOST_STALE, 0L)
+                  emitter.lost().getOrDefault(StaleAttempts.LOST_STALE, 0L)
                           + emitter.count(ours(server).and(e -> e.outcome() == Outcome.ESTABLISHED))
                       >= 6);
       source.stop();

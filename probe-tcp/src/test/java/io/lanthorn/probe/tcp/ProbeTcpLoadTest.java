@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.testkit.RecordingEmitter;
 import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.bpf.BpfSupport;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class ProbeTcpLoadTest {
   private final ProbeTcpSource source = new ProbeTcpSource();
-  private final CollectingEmitter emitter = new CollectingEmitter();
+  private final RecordingEmitter emitter = new RecordingEmitter();
 
   @BeforeEach
   void assumeBpf() {
@@ -79,10 +80,10 @@ class ProbeTcpLoadTest {
     int port = connect(100_000);
     source.stop();
 
-    assertThat(emitter.lostByReason()).isEmpty();
+    assertThat(emitter.lost()).isEmpty();
     assertThat(emitter.count(ours(port))).isEqualTo(100_000);
-    assertThat(emitter.total()).isEqualTo(context.metrics().value("kernel.started"));
-    assertThat(context.metrics().value("events")).isEqualTo(emitter.total());
+    assertThat(emitter.events().size()).isEqualTo(context.metrics().value("kernel.started"));
+    assertThat(context.metrics().value("events")).isEqualTo(emitter.events().size());
   }
 
   @Test
@@ -96,18 +97,18 @@ class ProbeTcpLoadTest {
     int port = connect(5_000);
     source.stop();
 
-    long lost = emitter.lost();
-    assertThat(emitter.lostByReason()).containsOnlyKeys(KernelCounters.LOST_RING_FULL);
+    long lost = emitter.totalLost();
+    assertThat(emitter.lost()).containsOnlyKeys(KernelCounters.LOST_RING_FULL);
     assertThat(lost).isPositive().isEqualTo(context.metrics().value("kernel.ring_full"));
     // Every attempt the kernel saw start is an event or a loss, exactly.
-    assertThat(emitter.total() + lost).isEqualTo(context.metrics().value("kernel.started"));
+    assertThat(emitter.events().size() + lost).isEqualTo(context.metrics().value("kernel.started"));
     long ours = emitter.count(ours(port));
     assertThat(ours).isLessThan(5_000);
     assertThat(ours + lost).isGreaterThanOrEqualTo(5_000);
     // Process records compete for the same ring: an attempt whose process record found no room
     // was lost as a whole (counted above), so every event delivered carries its process's data.
     Path cgroup = Connections.cgroupPath().getFileName(); // the root cgroup's name is empty
-    assertThat(emitter.matching(ours(port)))
+    assertThat(emitter.events(ours(port)))
         .allSatisfy(
             e -> {
               assertThat(e.commandLine()).contains("java");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
+import io.lanthorn.api.testkit.RecordingEmitter;
 import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.bpf.BpfSupport;
 import java.net.ConnectException;
@@ -29,7 +30,7 @@ class ProbeTcpSourceTest {
   private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
 
   private final ProbeTcpSource source = new ProbeTcpSource();
-  private final CollectingEmitter emitter = new CollectingEmitter();
+  private final RecordingEmitter emitter = new RecordingEmitter();
 
   @BeforeEach
   void assumeBpf() {
@@ -45,7 +46,7 @@ class ProbeTcpSourceTest {
 
   private ConnectionEvent awaitOne(Predicate<ConnectionEvent> filter) {
     await().atMost(EVENT_WAIT).until(() -> emitter.count(filter) > 0);
-    List<ConnectionEvent> events = emitter.matching(filter);
+    List<ConnectionEvent> events = emitter.events(filter);
     assertThat(events).hasSize(1);
     return events.getFirst();
   }
@@ -177,7 +178,7 @@ class ProbeTcpSourceTest {
         await().atMost(EVENT_WAIT).until(() -> emitter.count(childs) == 2);
         assertThat(child.waitFor()).isZero();
 
-        ConnectionEvent after = emitter.matching(childs).getLast();
+        ConnectionEvent after = emitter.events(childs).getLast();
         assertThat(after.cgroupId()).isEqualTo(Files.getAttribute(cgroup, "unix:ino"));
         assertThat(after.cgroupName()).isEqualTo(cgroup.getFileName().toString());
         assertThat(after.commandLine()).isEqualTo(before.commandLine()).startsWith("bash -c");

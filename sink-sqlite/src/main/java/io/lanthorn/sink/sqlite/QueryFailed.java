@@ -4,7 +4,6 @@ import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
 
 import org.jooq.DSLContext;
 import org.jooq.ResultQuery;
-import org.jooq.impl.DSL;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,11 +17,7 @@ final class QueryFailed implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
 
-  @Option(
-      names = "--container",
-      paramLabel = "NAME",
-      description = "Only this container (- for processes outside containers).")
-  String container;
+  @Mixin QueryContainerFilter containerFilter;
 
   @Option(
       names = "--limit",
@@ -50,10 +45,7 @@ final class QueryFailed implements QueryQuestion {
         .from(EVENTS_VIEW)
         .where(period.events())
         .and(QuerySql.FAILED)
-        .and(
-            container == null
-                ? DSL.noCondition()
-                : QuerySql.containerIs(EVENTS_VIEW.CONTAINER_NAME, container))
+        .and(containerFilter.on(EVENTS_VIEW.CONTAINER_NAME))
         .orderBy(EVENTS_VIEW.TIMESTAMP_NS.desc())
         .limit(limit);
   }

@@ -4,7 +4,6 @@ import static io.lanthorn.sink.sqlite.schema.Tables.CONNECTION_AGGREGATIONS_VIEW
 
 import org.jooq.DSLContext;
 import org.jooq.ResultQuery;
-import org.jooq.impl.DSL;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -18,11 +17,7 @@ import picocli.CommandLine.Option;
 final class QuerySummary implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
 
-  @Option(
-      names = "--container",
-      paramLabel = "NAME",
-      description = "Only this container (- for processes outside containers).")
-  String container;
+  @Mixin QueryContainerFilter containerFilter;
 
   @Option(
       names = "--limit",
@@ -50,10 +45,7 @@ final class QuerySummary implements QueryQuestion {
             summary.FIRST_SEEN,
             summary.LAST_SEEN)
         .from(summary)
-        .where(
-            container == null
-                ? DSL.noCondition()
-                : QuerySql.containerIs(summary.CONTAINER_NAME, container))
+        .where(containerFilter.on(summary.CONTAINER_NAME))
         .orderBy(summary.CONNECTION_COUNT.desc(), summary.LAST_SEEN_NS.desc())
         .limit(limit);
   }

@@ -8,7 +8,6 @@ import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.min;
 import static org.jooq.impl.DSL.name;
-import static org.jooq.impl.DSL.noCondition;
 import static org.jooq.impl.DSL.partitionBy;
 import static org.jooq.impl.DSL.rowNumber;
 import static org.jooq.impl.DSL.sum;
@@ -37,11 +36,7 @@ final class QueryTop implements QueryQuestion {
       description = "Destinations shown per container (default: ${DEFAULT-VALUE}).")
   int perContainer;
 
-  @Option(
-      names = "--container",
-      paramLabel = "NAME",
-      description = "Only this container (- for processes outside containers).")
-  String container;
+  @Mixin QueryContainerFilter containerFilter;
 
   @Override
   public QueryDatabaseOptions database() {
@@ -70,10 +65,7 @@ final class QueryTop implements QueryQuestion {
                     .as("rank"))
             .from(EVENTS_VIEW)
             .where(period.events())
-            .and(
-                container == null
-                    ? noCondition()
-                    : QuerySql.containerIs(EVENTS_VIEW.CONTAINER_NAME, container))
+            .and(containerFilter.on(EVENTS_VIEW.CONTAINER_NAME))
             .groupBy(QuerySql.CONTAINER, EVENTS_VIEW.DST_ADDR, EVENTS_VIEW.DST_PORT)
             .asTable("ranked");
     Field<Integer> rank = field(name("ranked", "rank"), Integer.class);
