@@ -162,15 +162,6 @@ public final class Agent {
             }
           }
         };
-    if (neverStarted) {
-      stopSources.run();
-      if (pipeline.stats().totalDropped() > 0) {
-        log.warn(
-            "{} events captured while the agent was starting are not stored: it failed to start",
-            pipeline.stats().totalDropped());
-      }
-      stopSources = () -> {};
-    }
     boolean drained = true;
     if (pipeline != null) {
       try {
@@ -182,6 +173,11 @@ public final class Agent {
       }
     } else {
       stopSources.run();
+    }
+    if (neverStarted && pipeline.stats().totalDropped() > 0) {
+      log.warn(
+          "{} events captured while the agent was starting are not stored: it failed to start",
+          pipeline.stats().totalDropped());
     }
     // Sources first, sinks last: each service is closed after the last event reached it.
     for (ServiceKind kind : List.of(ServiceKind.SOURCE, ServiceKind.ENRICHER, ServiceKind.SINK)) {
