@@ -53,7 +53,19 @@ public final class TestPluginContext implements PluginContext {
    * @throws com.typesafe.config.ConfigException.Missing when there is no such section
    */
   public static TestPluginContext forPlugin(String pluginName) {
-    Config reference = ConfigFactory.parseResources("reference.conf").getConfig(pluginName);
+    return fromReference(pluginName, ConfigFactory.parseResources("reference.conf"));
+  }
+
+  /**
+   * The context for a plugin whose reference is this HOCON text (a {@code reference.conf} holding a
+   * section named {@code pluginName}), e.g. one a test builds or a README shows.
+   */
+  public static TestPluginContext forPlugin(String pluginName, String referenceConf) {
+    return fromReference(pluginName, ConfigFactory.parseString(referenceConf));
+  }
+
+  private static TestPluginContext fromReference(String pluginName, Config references) {
+    Config reference = references.getConfig(pluginName);
     return new TestPluginContext(
         pluginName,
         reference.withoutPath("enabled").resolve(),

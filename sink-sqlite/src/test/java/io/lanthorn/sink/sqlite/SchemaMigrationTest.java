@@ -80,6 +80,9 @@ class SchemaMigrationTest {
     assertThat(appliedVersions(file)).isEqualTo(knownVersions());
     assertThat(Db.count(file, "SELECT count(*) FROM events WHERE process_name = 'psql'"))
         .isEqualTo(2);
+    // The older agent's 'connect' is the Rust Lanthorn's 'tcp_connect' now, like the new row's.
+    assertThat(Db.rows(file, "SELECT DISTINCT event_type FROM events"))
+        .containsExactly(Map.of("event_type", "tcp_connect"));
     // A summary created by the upgrade includes what the older agent had written.
     assertThat(
             Db.rows(
@@ -146,7 +149,28 @@ class SchemaMigrationTest {
 
     try (SqliteSink sink =
         new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
-      assertThat(Db.rows(file, "SELECT * FROM events_view ORDER BY id")).isEqualTo(before);
+      // Every value kept; only event_type took upstream's name, and upstream's columns came last.
+      List<Map<String, Object>> expected =
+          before.stream()
+              .map(
+                  row -> {
+                    Map<String, Object> upgraded = new java.util.LinkedHashMap<>(row);
+                    upgraded.put("event_type", "tcp_connect");
+                    return upgraded;
+                  })
+              .toList();
+      assertThat(
+              Db.rows(file, "SELECT * FROM events_view ORDER BY id").stream()
+                  .map(
+                      row -> {
+                        Map<String, Object> old = new java.util.LinkedHashMap<>(row);
+                        old.keySet()
+                            .removeAll(
+                                List.of("timestamp", "domain_name", "is_threat", "threat_source"));
+                        return old;
+                      })
+                  .toList())
+          .isEqualTo(expected);
       assertThat(Db.count(file, "SELECT count(*) FROM containers")).isEqualTo(2);
       assertThat(Db.count(file, "SELECT count(*) FROM processes")).isEqualTo(2);
       assertThat(
