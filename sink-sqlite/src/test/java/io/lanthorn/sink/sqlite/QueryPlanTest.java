@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,9 +106,9 @@ class QueryPlanTest {
 
   private static QueryQuestion question(String... args) {
     CommandLine commandLine =
-        new CommandLine(
-            new QueryCli(
-                ConfigFactory.parseResources("reference.conf").getConfig(SqliteSink.NAME)));
+        QueryCommand.commandLine(
+            ConfigFactory.parseResources("reference.conf").getConfig(SqliteSink.NAME),
+            Clock.fixed(TestEvents.NOW, ZoneOffset.UTC));
     return commandLine.parseArgs(args).subcommand().commandSpec().commandLine().getCommand();
   }
 }
