@@ -25,7 +25,7 @@ public final class RingBuffer implements AutoCloseable {
   private static final int EPOLL_CLOEXEC = 0x80000;
   private static final int EPOLL_CTL_ADD = 1;
   private static final int EPOLLIN = 1;
-  private static final int EPOLL_EVENT_SIZE = 12; // packed struct epoll_event on x86-64
+  private static final EpollEventLayout EPOLL_EVENT = EpollEventLayout.current();
 
   private static final int BUSY_BIT = 1 << 31;
   private static final int DISCARD_BIT = 1 << 30;
@@ -58,7 +58,7 @@ public final class RingBuffer implements AutoCloseable {
     this.data = producerPages.asSlice(pageSize, 2 * size);
     this.mask = size - 1;
     this.epollFd = epollFd;
-    this.epollEvents = Arena.ofAuto().allocate(EPOLL_EVENT_SIZE, 8);
+    this.epollEvents = Arena.ofAuto().allocate(EPOLL_EVENT.size(), 8);
   }
 
   /** Maps a loaded ring-buffer map for reading and prepares to wait for its wake-ups. */
@@ -89,8 +89,8 @@ public final class RingBuffer implements AutoCloseable {
       throw BpfException.ofErrno("cannot create epoll for ring buffer " + map.name(), errno);
     }
     try (Arena arena = Arena.ofConfined()) {
-      MemorySegment event = arena.allocate(EPOLL_EVENT_SIZE, 8);
-      event.set(JAVA_INT, 0, EPOLLIN);
+      MemorySegment event = arena.allocate(EPOLL_EVENT.size(), 8);
+      event.set(JAVA_INT, EPOLL_EVENT.eventsOffset(), EPOLLIN);
       if (Libc.epollCtl(epollFd, EPOLL_CTL_ADD, fd, event) < 0) {
         int errno = Native.errno();
         Libc.close(epollFd);

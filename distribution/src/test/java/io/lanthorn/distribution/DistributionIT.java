@@ -46,7 +46,27 @@ class DistributionIT {
 
     Agent help = lanthorn("--help");
     assertThat(help.awaitExit()).isZero();
-    assertThat(help.stdout()).contains("Usage: lanthorn").contains("plugins");
+    assertThat(help.stdout())
+        .contains("Usage: lanthorn")
+        .contains("plugins")
+        .containsPattern("--db-path=PATH +SQLite database file\\. \\(sets sink-sqlite\\.path\\)")
+        .contains("--disable-tcp-mon", "--disable-docker-mon");
+  }
+
+  @Test
+  void helpListsDbPathOnlyWhileSinkSqliteIsInstalled() throws Exception {
+    Installation copy = Installation.copyTo(work.resolve("lanthorn"));
+    copy.removePlugin("sink-sqlite");
+
+    Agent help = lanthorn(copy, "--help");
+    assertThat(help.awaitExit()).isZero();
+    assertThat(help.stdout()).contains("--disable-tcp-mon").doesNotContain("--db-path");
+    assertThat(help.stdout()).doesNotContainPattern("query\\s+Answer");
+
+    Agent run = lanthorn(copy, "run", "--db-path", work.resolve("x.db").toString());
+    assertThat(run.awaitExit()).isEqualTo(2);
+    assertThat(run.stderrLines())
+        .containsExactly("lanthorn: Unknown option: '--db-path' (see lanthorn --help)");
   }
 
   @Test
@@ -55,6 +75,8 @@ class DistributionIT {
     assertThat(listed.awaitExit()).isZero();
     assertThat(listed.stdout())
         .containsPattern("source +probe-tcp +enabled .* " + DIST.resolve("plugins/probe-tcp"))
+        .contains("    flags: --db-path PATH (sets sink-sqlite.path)")
+        .contains("    commands: query")
         .containsPattern(
             "enricher +enricher-docker +enabled .* " + DIST.resolve("plugins/enricher-docker"))
         .containsPattern("sink +sink-sqlite +enabled .* " + DIST.resolve("plugins/sink-sqlite"))

@@ -22,6 +22,7 @@ import java.lang.foreign.MemorySegment;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 
 /**
@@ -97,6 +98,10 @@ public final class ProbeTcpSource implements EventSource {
    */
   static ProbeTcpSource start(ProbeTcpConfig config, PluginContext context) throws PluginException {
     Logger log = context.logger();
+    Optional<String> tooOld = KernelRelease.current().flatMap(KernelRelease::refusal);
+    if (tooOld.isPresent()) {
+      throw new PluginException(tooOld.get());
+    }
     AttachedProbe probe = null;
     RingBuffer ring = null;
     InflightAttempts inflight = null;

@@ -25,7 +25,7 @@ import org.sqlite.SQLiteOpenMode;
  * The SQLite file: created private to its owner before SQLite ever sees it, and opened with the
  * sink's pragmas.
  */
-final class DatabaseFile {
+public final class DatabaseFile {
   private static final Set<PosixFilePermission> OWNER_ONLY_FILE =
       PosixFilePermissions.fromString("rw-------");
   private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY =
@@ -57,7 +57,7 @@ final class DatabaseFile {
   }
 
   /** Prepares read-only connections to an existing file, e.g. for {@code lanthorn query}. */
-  static DatabaseFile forReading(Path path, Duration busyTimeout) throws PluginException {
+  public static DatabaseFile forReading(Path path, Duration busyTimeout) throws PluginException {
     requireNativeLibrary();
     if (!Files.isRegularFile(path)) {
       throw new PluginException(
@@ -70,7 +70,7 @@ final class DatabaseFile {
   }
 
   /** The file. */
-  Path path() {
+  public Path path() {
     return path;
   }
 
@@ -102,7 +102,7 @@ final class DatabaseFile {
    *
    * @throws PluginException naming the file and what to do when SQLite cannot open it
    */
-  Connection connect() throws PluginException {
+  public Connection connect() throws PluginException {
     try {
       return dataSource.getConnection();
     } catch (SQLException e) {

@@ -6,7 +6,7 @@ import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /** jOOQ contexts for SQLite connections, without jOOQ's start-up banner in the agent's log. */
-final class Jooq {
+public final class Jooq {
   static {
     // jOOQ logs an ASCII-art logo and "tips" on first use; they only read these properties.
     System.setProperty("org.jooq.no-logo", "true");
@@ -16,7 +16,7 @@ final class Jooq {
   private Jooq() {}
 
   /** A context executing on this connection; closing the connection stays the caller's job. */
-  static DSLContext using(Connection connection) {
+  public static DSLContext using(Connection connection) {
     return DSL.using(connection, SQLDialect.SQLITE);
   }
 }

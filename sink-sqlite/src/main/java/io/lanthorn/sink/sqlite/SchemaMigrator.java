@@ -14,14 +14,14 @@ import org.flywaydb.core.api.MigrationVersion;
  * Brings a database to the schema in {@code lanthorn-sql}'s migrations, the same ones the build
  * generated its table references from, and refuses one written by a newer Lanthorn.
  */
-final class SchemaMigrator {
+public final class SchemaMigrator {
   /** Where {@code lanthorn-sql} keeps its migrations on the class path. */
   static final String MIGRATIONS = "classpath:db/migration/lanthorn";
 
   private final DatabaseFile file;
   private final Flyway flyway;
 
-  SchemaMigrator(DatabaseFile file) {
+  public SchemaMigrator(DatabaseFile file) {
     this.file = file;
     this.flyway =
         Flyway.configure(SchemaMigrator.class.getClassLoader())
@@ -53,7 +53,7 @@ final class SchemaMigrator {
    * Checks, without changing anything, that the file holds exactly this build's schema, for readers
    * that cannot migrate.
    */
-  void requireCurrent() throws PluginException {
+  public void requireCurrent() throws PluginException {
     try {
       MigrationInfoService info = flyway.info();
       refuseNewer(info);

@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param healthInterval how often a {@code collection_health} row is written
  * @param busyTimeout how long a statement waits for another connection's lock
  */
-record SinkSettings(
+public record SinkSettings(
     Path path,
     Duration retention,
     Duration retentionInterval,
@@ -25,7 +25,7 @@ record SinkSettings(
     Duration busyTimeout) {
 
   /** Reads the section the launcher validated against {@code reference.conf}. */
-  static SinkSettings from(PluginConfig config) throws PluginException {
+  public static SinkSettings from(PluginConfig config) throws PluginException {
     SinkSettings settings =
         new SinkSettings(
             path(config.getString("path")),

@@ -8,7 +8,7 @@ import org.sqlite.SQLiteException;
 /**
  * Turns SQLite failures into the one line a user acts on: which file, what is wrong, what to do.
  */
-final class SqliteErrors {
+public final class SqliteErrors {
   private static final String CHOOSE_ANOTHER = "choose another sink-sqlite.path (--db-path)";
 
   private SqliteErrors() {}
@@ -19,7 +19,7 @@ final class SqliteErrors {
    *
    * @param doing what failed, e.g. {@code "write to"}
    */
-  static String explain(Path file, Throwable failure, String doing) {
+  public static String explain(Path file, Throwable failure, String doing) {
     Throwable reason = null;
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof SQLiteException sqlite) {

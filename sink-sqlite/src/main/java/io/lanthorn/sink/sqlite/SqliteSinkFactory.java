@@ -8,6 +8,7 @@ import io.lanthorn.api.PluginException;
 import io.lanthorn.api.PluginFactory;
 import io.lanthorn.api.PluginFlag;
 import io.lanthorn.api.PluginKind;
+import io.lanthorn.sink.sqlite.query.QueryCommand;
 import java.util.List;
 import java.util.Set;
 

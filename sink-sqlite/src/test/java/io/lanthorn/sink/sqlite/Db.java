@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Reads a database file with plain JDBC, independently of the sink's code. */
-final class Db {
+public final class Db {
   private Db() {}
 
   /** Every row of a query as column-name-to-value maps. */
-  static List<Map<String, Object>> rows(Path file, String sql) {
+  public static List<Map<String, Object>> rows(Path file, String sql) {
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement statement = connection.createStatement();
         ResultSet result = statement.executeQuery(sql)) {
@@ -40,12 +40,12 @@ final class Db {
   }
 
   /** The single value of a one-row, one-column query, as a long. */
-  static long count(Path file, String sql) {
+  public static long count(Path file, String sql) {
     return ((Number) rows(file, sql).getFirst().values().iterator().next()).longValue();
   }
 
   /** Runs statements, e.g. to prepare an old database. */
-  static void execute(Path file, String... sql) {
+  public static void execute(Path file, String... sql) {
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
         Statement statement = connection.createStatement()) {
       for (String each : sql) {

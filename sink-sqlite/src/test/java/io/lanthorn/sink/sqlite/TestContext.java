@@ -21,7 +21,7 @@ import org.slf4j.Logger;
  * sink runs (retention and health read them on their own schedule). The clock stands at {@link
  * TestEvents#NOW} until a test moves it: never the real clock, so tests pass on any date.
  */
-final class TestContext implements PluginContext {
+public final class TestContext implements PluginContext {
   private final AtomicReference<Instant> now = new AtomicReference<>(TestEvents.NOW);
   private final AtomicReference<PipelineStats> stats =
       new AtomicReference<>(new PipelineStats(0, Map.of(), Map.of(), Map.of(), Map.of()));
@@ -53,28 +53,28 @@ final class TestContext implements PluginContext {
   }
 
   /** The sink's reference.conf with {@code path} set and the given overrides. */
-  static TestContext forFile(Path file, Map<String, Object> overrides) {
+  public static TestContext forFile(Path file, Map<String, Object> overrides) {
     Map<String, Object> values = new HashMap<>(overrides);
     values.put("path", file.toString());
     return new TestContext(values);
   }
 
-  static TestContext forFile(Path file) {
+  public static TestContext forFile(Path file) {
     return forFile(file, Map.of());
   }
 
   /** Sets what {@link #clock()} returns. */
-  void setNow(Instant instant) {
+  public void setNow(Instant instant) {
     now.set(instant);
   }
 
   /** Sets what {@link #pipelineStats()} returns. */
-  void setStats(PipelineStats value) {
+  public void setStats(PipelineStats value) {
     stats.set(value);
   }
 
   /** A metric's value by its name without the plugin prefix, 0 when never registered. */
-  long metric(String name) {
+  public long metric(String name) {
     return context.metrics().snapshot().getOrDefault(name, 0L);
   }
 

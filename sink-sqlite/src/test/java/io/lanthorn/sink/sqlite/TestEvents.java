@@ -12,18 +12,18 @@ import java.util.List;
 import java.util.Map;
 
 /** Events for tests: realistic values, every one distinguishable. */
-final class TestEvents {
+public final class TestEvents {
   /**
    * The tests' "now": what {@link TestContext}'s clock says unless a test sets it (a Clock.fixed
    * instant, never the real clock), so that retention, health intervals and {@code --since} count
    * from it on any date. Events at or after it are never older than the default retention.
    */
-  static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+  public static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
 
   private TestEvents() {}
 
   /** A host process's established IPv4 connection to 127.0.0.1:port at the given time. */
-  static ConnectionEvent.Builder host(Instant at, int port) {
+  public static ConnectionEvent.Builder host(Instant at, int port) {
     return ConnectionEvent.builder()
         .family(AddressFamily.INET)
         .sourceAddress(address("127.0.0.1"))
@@ -45,7 +45,7 @@ final class TestEvents {
   }
 
   /** The same, from a process in a Docker container with that name. */
-  static ConnectionEvent.Builder inContainer(String container, Instant at, int port) {
+  public static ConnectionEvent.Builder inContainer(String container, Instant at, int port) {
     ConnectionEvent event = host(at, port).comm("wget").build();
     return event
         .withAttribute(StandardAttributes.CONTAINER_ID, "c0ffee" + container.hashCode())
@@ -58,7 +58,7 @@ final class TestEvents {
   }
 
   /** {@code count} host events one millisecond apart starting at {@code start}. */
-  static List<ConnectionEvent> hostBatch(Instant start, int count) {
+  public static List<ConnectionEvent> hostBatch(Instant start, int count) {
     List<ConnectionEvent> batch = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       batch.add(host(start.plusMillis(i), 8000 + i % 7).build());
@@ -66,7 +66,7 @@ final class TestEvents {
     return batch;
   }
 
-  static InetAddress address(String literal) {
+  public static InetAddress address(String literal) {
     try {
       return InetAddress.getByName(literal);
     } catch (UnknownHostException e) {

@@ -1,4 +1,4 @@
-package io.lanthorn.sink.sqlite;
+package io.lanthorn.sink.sqlite.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

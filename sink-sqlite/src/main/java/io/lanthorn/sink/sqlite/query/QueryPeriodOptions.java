@@ -1,7 +1,8 @@
-package io.lanthorn.sink.sqlite;
+package io.lanthorn.sink.sqlite.query;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
 
+import io.lanthorn.sink.sqlite.EpochNanos;
 import java.time.Instant;
 import org.jooq.Condition;
 import picocli.CommandLine.Option;

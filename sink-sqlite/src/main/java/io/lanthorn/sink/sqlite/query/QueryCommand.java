@@ -1,4 +1,4 @@
-package io.lanthorn.sink.sqlite;
+package io.lanthorn.sink.sqlite.query;
 
 import io.lanthorn.api.PluginCommand;
 import io.lanthorn.api.PluginConfig;
@@ -20,7 +20,7 @@ import picocli.CommandLine;
 public final class QueryCommand implements PluginCommand {
 
   /** Does nothing: the command is built when it runs. */
-  QueryCommand() {}
+  public QueryCommand() {}
 
   @Override
   public String name() {

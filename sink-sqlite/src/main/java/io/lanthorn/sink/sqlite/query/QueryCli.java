@@ -1,4 +1,4 @@
-package io.lanthorn.sink.sqlite;
+package io.lanthorn.sink.sqlite.query;
 
 import io.lanthorn.api.PluginConfig;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package io.lanthorn.sink.sqlite;
+package io.lanthorn.sink.sqlite.query;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
 

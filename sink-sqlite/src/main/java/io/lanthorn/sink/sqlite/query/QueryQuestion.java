@@ -1,4 +1,4 @@
-package io.lanthorn.sink.sqlite;
+package io.lanthorn.sink.sqlite.query;
 
 import java.util.concurrent.Callable;
 import org.jooq.DSLContext;

@@ -1,4 +1,4 @@
-package io.lanthorn.sink.sqlite;
+package io.lanthorn.sink.sqlite.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,10 @@ import io.lanthorn.api.Outcome;
 import io.lanthorn.api.PipelineStats;
 import io.lanthorn.api.PluginCommand;
 import io.lanthorn.api.testkit.TestPluginContext;
+import io.lanthorn.sink.sqlite.SqliteSink;
+import io.lanthorn.sink.sqlite.SqliteSinkFactory;
+import io.lanthorn.sink.sqlite.TestContext;
+import io.lanthorn.sink.sqlite.TestEvents;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
