@@ -28,6 +28,7 @@ public final class SqliteSink implements Sink {
   private Maintenance maintenance;
   private Counter written;
   private Counter failed;
+  private DatabaseLock lock;
 
   /** Does nothing: work starts in {@link #start}. */
   public SqliteSink() {}
@@ -46,9 +47,19 @@ public final class SqliteSink implements Sink {
             .metrics()
             .counter("events.failed", "events in batches that failed to commit (not written)");
     DatabaseFile file = DatabaseFile.forWriting(settings.path(), settings.busyTimeout());
-    MigrationVersion version = new SchemaMigrator(file).migrate();
-    file.useWal();
-    writer = open(file);
+    // Before anything is written, migrations included: a second agent changes nothing.
+    lock = DatabaseLock.acquire(file.path());
+    MigrationVersion version;
+    try {
+      version = new SchemaMigrator(file).migrate();
+      file.useWal();
+      writer = open(file);
+    } catch (PluginException | SQLException | RuntimeException e) {
+      // Refused or failed: the file is free again for whoever fixes the cause.
+      lock.close();
+      lock = null;
+      throw e;
+    }
     maintenance = new Maintenance(file.connect(), settings, context, written);
     maintenance.start();
     context
@@ -79,7 +90,9 @@ public final class SqliteSink implements Sink {
 
   @Override
   public void close() throws Exception {
-    try (BatchWriter closingWriter = writer) {
+    // The lock goes last: until everything is written and closed, the file is still this agent's.
+    try (DatabaseLock closingLock = lock;
+        BatchWriter closingWriter = writer) {
       if (maintenance != null) {
         maintenance.close();
       }
