@@ -14,3 +14,7 @@ lanthorn_find_jdk
 
 cd "$root"
 ./mvnw -B -ntp verify "$@"
+# The whole build made the .deb: install, upgrade and purge it on this machine (leaving it as found).
+if [ $# -eq 0 ]; then
+  "$root/scripts/test-deb.sh"
+fi
