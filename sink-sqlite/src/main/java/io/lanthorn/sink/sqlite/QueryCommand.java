@@ -6,6 +6,8 @@ import io.lanthorn.api.PluginException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -16,8 +18,17 @@ import picocli.CommandLine;
  */
 public final class QueryCommand implements PluginCommand {
 
-  /** Does nothing: the command is built when it runs. */
-  public QueryCommand() {}
+  private final Clock clock;
+
+  /** Does nothing: the command is built when it runs. Ages count back from the system clock. */
+  public QueryCommand() {
+    this(Clock.systemUTC());
+  }
+
+  /** With the clock that {@code --since 1h} and {@code --until now} count from. */
+  QueryCommand(Clock clock) {
+    this.clock = clock;
+  }
 
   @Override
   public String name() {
@@ -39,6 +50,7 @@ public final class QueryCommand implements PluginCommand {
     PrintWriter output = new PrintWriter(out, true, StandardCharsets.UTF_8);
     PrintWriter errors = new PrintWriter(err, true, StandardCharsets.UTF_8);
     CommandLine commandLine = new CommandLine(new QueryCli(config));
+    commandLine.registerConverter(Instant.class, new QueryTimeConverter(clock));
     commandLine.setOut(output);
     commandLine.setErr(errors);
     // A mistyped command line gets one line naming what is wrong and where help is, not the usage.

@@ -14,9 +14,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ class QueryCommandTest {
 
   @BeforeAll
   static void fill() throws Exception {
-    now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    now = TestEvents.NOW;
     file = dir.resolve("lanthorn.db");
     List<ConnectionEvent> events = new ArrayList<>();
     Instant recent = now.minus(Duration.ofMinutes(30));
@@ -65,11 +66,14 @@ class QueryCommandTest {
     events.add(TestEvents.inContainer("web", now.minus(Duration.ofDays(2)), 25).build());
 
     TestContext context = TestContext.forFile(file, Map.of("retention", "0"));
+    // The sink's health interval ends a second before the queries' now, within the last hour.
+    context.setNow(now.minusSeconds(60));
     try (SqliteSink sink = new SqliteSink()) {
       sink.start(context);
       sink.write(events);
       context.setStats(
           new PipelineStats(13, Map.of("kernel_ring_full", 1L), Map.of(), Map.of(), Map.of()));
+      context.setNow(now.minusSeconds(1));
     }
   }
 
@@ -228,7 +232,7 @@ class QueryCommandTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
-        new QueryCommand()
+        new QueryCommand(Clock.fixed(now, ZoneOffset.UTC))
             .run(
                 config,
                 List.of(args),

@@ -76,7 +76,7 @@ class SchemaMigrationTest {
     try (SqliteSink sink = new SqliteSink()) {
       // Retention off: the old agent's row is older than the default three days.
       sink.start(TestContext.forFile(file, Map.of("retention", "0")));
-      sink.write(List.of(TestEvents.inContainer("db", Instant.now(), 5432).comm("psql").build()));
+      sink.write(List.of(TestEvents.inContainer("db", TestEvents.NOW, 5432).comm("psql").build()));
     }
 
     assertThat(appliedVersions(file)).isEqualTo(knownVersions());
@@ -101,7 +101,7 @@ class SchemaMigrationTest {
     Path file = dir.resolve("lanthorn.db");
     // Version 3: events is a table holding every fact in every row, as the first agents wrote it.
     flyway(file, SchemaMigrator.MIGRATIONS).target("3").load().migrate();
-    Instant t0 = Instant.now().minusSeconds(600);
+    Instant t0 = TestEvents.NOW.minusSeconds(600);
     String columns =
         "INSERT INTO events (id, timestamp_ns, kernel_time_ns, event_type, protocol,"
             + " address_family, src_addr, src_port, dst_addr, dst_port, outcome, errno,"

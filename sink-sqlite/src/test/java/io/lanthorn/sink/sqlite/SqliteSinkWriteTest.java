@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteSinkWriteTest {
-  private static final Instant T0 = Instant.parse("2026-11-25T14:03:07.123456789Z");
+  private static final Instant T0 =
+      TestEvents.NOW.plusSeconds(2 * 3600 + 3 * 60 + 7).plusNanos(123_456_789);
 
   @TempDir Path dir;
 
