@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Tests the Debian package on this machine, for real: dpkg -i the .deb the build left in
+# Tests the Debian package on this machine, for real: takes over an earlier (tarball) Lanthorn's
+# history at schema 4, dpkg -i the .deb the build left in
 # packaging-deb/target/, runs the agent exactly as lanthorn.service would (its user, groups,
 # capabilities, environment file and umask, read from the installed unit, through setpriv: PID 1
 # is not always systemd), captures a host and a container connection, reads them with
@@ -148,11 +149,24 @@ nothing_in_flight() { ! grep -qE '"in_flight": *[1-9]' <<<"$1"; }
 
 echo "test-deb: $deb"
 
+# --- an earlier Lanthorn's history -----------------------------------------------------------
+# The tarball's agent, run by root, keeps its history at the same default path. Here one at schema
+# 4 (an earlier release), written with the migrations the plugin ships: the package must take it
+# over and the agent migrate it.
+mkdir -p "$work/dist" /var/lib/lanthorn
+tar -xzf "$tarball" -C "$work/dist" --strip-components=1
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$work/dist/plugins/sink-sqlite/*" \
+  "$root/packaging-deb/src/test/OldDatabase.java" /var/lib/lanthorn/lanthorn.db 4 >"$work/old-db.log" 2>&1
+latest=$(find "$root/sql/src/main/resources/db/migration/lanthorn" -name 'V*__*.sql' | sed 's/.*\/V\([0-9]*\)__.*/\1/' | sort -n | tail -n 1)
+check "an earlier Lanthorn's history at schema 4, owned by root" \
+  bash -c "[ \"\$(sqlite3 /var/lib/lanthorn/lanthorn.db 'SELECT version FROM flyway_schema_history ORDER BY installed_rank DESC LIMIT 1')\" = 4 ] && [ \"\$(stat -c %U /var/lib/lanthorn/lanthorn.db)\" = root ]"
+
 # --- install --------------------------------------------------------------------------------
 check "dpkg -i installs $version" dpkg -i "$deb" >"$work/dpkg.log" 2>&1
 check "the system user lanthorn exists, with no login shell" \
   bash -c '[ "$(getent passwd lanthorn | cut -d: -f7)" = /usr/sbin/nologin ]'
 check "/var/lib/lanthorn is lanthorn's, 0700" only_user /var/lib/lanthorn 700
+check "the earlier history is now lanthorn's" bash -c '[ "$(stat -c %U /var/lib/lanthorn/lanthorn.db)" = lanthorn ]'
 check "/etc/lanthorn/lanthorn.conf is a conffile, readable by lanthorn only" \
   bash -c 'dpkg-query -W -f="\${Conffiles}" lanthorn | grep -q /etc/lanthorn/lanthorn.conf &&
     [ "$(stat -c "%U:%G %a" /etc/lanthorn/lanthorn.conf)" = root:lanthorn\ 640 ]'
@@ -188,6 +202,7 @@ check "lanthorn query reads the host's connection while the agent runs" \
 check "and the container's, by the container's name" \
   await 30 has_port container "$container_port" "$container" --since 1h
 check "the database is lanthorn's, 0600" only_user /var/lib/lanthorn/lanthorn.db 600
+check "the agent migrated it from schema 4 to $latest" bash -c "[ \"\$(sqlite3 /var/lib/lanthorn/lanthorn.db 'SELECT version FROM flyway_schema_history ORDER BY installed_rank DESC LIMIT 1')\" = '$latest' ]"
 
 (as_unit) >"$work/agent2.log" 2>&1 &
 second=$!
