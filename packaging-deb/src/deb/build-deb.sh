@@ -38,5 +38,6 @@ done
 find "$work" -exec touch -h -d "${SOURCE_DATE_EPOCH:+@$SOURCE_DATE_EPOCH}${SOURCE_DATE_EPOCH:-2026-11-25T00:00:00Z}" {} +
 
 deb="$outdir/lanthorn_${version}_${arch}.deb"
-dpkg-deb --root-owner-group -Zxz --build "$work" "$deb" >/dev/null
+# gzip: the jars inside are compressed already; xz saved 4 % for 20 times the time.
+dpkg-deb --root-owner-group -Zgzip --build "$work" "$deb" >/dev/null
 echo "$deb"
