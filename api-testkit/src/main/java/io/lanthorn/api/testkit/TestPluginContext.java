@@ -4,6 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.lanthorn.api.PipelineStats;
 import io.lanthorn.api.PluginContext;
+import io.lanthorn.launcher.LauncherException;
+import io.lanthorn.launcher.config.ConfigValidator;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +23,7 @@ public final class TestPluginContext implements PluginContext {
       new PipelineStats(0, Map.of(), Map.of(), Map.of(), Map.of());
 
   private final String pluginName;
+  private final Config reference;
   private final Config config;
   private final TestMetrics metrics;
   private final Clock clock;
@@ -28,11 +31,13 @@ public final class TestPluginContext implements PluginContext {
 
   private TestPluginContext(
       String pluginName,
+      Config reference,
       Config config,
       TestMetrics metrics,
       Clock clock,
       Supplier<PipelineStats> stats) {
     this.pluginName = pluginName;
+    this.reference = reference;
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
@@ -46,40 +51,55 @@ public final class TestPluginContext implements PluginContext {
    * @throws com.typesafe.config.ConfigException.Missing when there is no such section
    */
   public static TestPluginContext forPlugin(String pluginName) {
-    Config reference = ConfigFactory.parseResources("reference.conf").getConfig(pluginName);
+    Config reference =
+        ConfigFactory.parseResources("reference.conf")
+            .getConfig(pluginName)
+            .withoutPath("enabled")
+            .resolve();
     return new TestPluginContext(
-        pluginName,
-        reference.withoutPath("enabled").resolve(),
-        new TestMetrics(),
-        Clock.systemUTC(),
-        () -> NO_STATS);
+        pluginName, reference, reference, new TestMetrics(), Clock.systemUTC(), () -> NO_STATS);
   }
 
-  /** This context with HOCON overrides for keys inside the section, e.g. {@code ring-size = 4K}. */
+  /**
+   * This context with HOCON overrides for keys inside the section, e.g. {@code ring-size = 4K}.
+   *
+   * @throws IllegalArgumentException for an unknown key or a value of the wrong type, with the
+   *     message the agent gives for it, so a misspelt override cannot silently test the default
+   */
   public TestPluginContext with(String hocon) {
     return withConfig(ConfigFactory.parseString(hocon));
   }
 
-  /** This context with overrides for keys inside the section, keyed by path. */
+  /**
+   * This context with overrides for keys inside the section, keyed by path.
+   *
+   * @throws IllegalArgumentException for an unknown key or a value of the wrong type, as {@link
+   *     #with(String)}
+   */
   public TestPluginContext with(Map<String, ?> overrides) {
     return withConfig(ConfigFactory.parseMap(overrides));
   }
 
   private TestPluginContext withConfig(Config overrides) {
-    return new TestPluginContext(
-        pluginName, overrides.withFallback(config).resolve(), metrics, clock, stats);
+    Config merged = overrides.withFallback(config).resolve();
+    try {
+      ConfigValidator.validate(pluginName, reference.root(), merged.root());
+    } catch (LauncherException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return new TestPluginContext(pluginName, reference, merged, metrics, clock, stats);
   }
 
   /** This context with another clock. */
   public TestPluginContext withClock(Clock newClock) {
     return new TestPluginContext(
-        pluginName, config, metrics, Objects.requireNonNull(newClock), stats);
+        pluginName, reference, config, metrics, Objects.requireNonNull(newClock), stats);
   }
 
   /** This context reporting these pipeline totals to the plugin. */
   public TestPluginContext withPipelineStats(Supplier<PipelineStats> newStats) {
     return new TestPluginContext(
-        pluginName, config, metrics, clock, Objects.requireNonNull(newStats));
+        pluginName, reference, config, metrics, clock, Objects.requireNonNull(newStats));
   }
 
   @Override

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  *   <li>a {@code null} in the reference accepts anything.
  * </ul>
  */
-final class ConfigValidator {
+public final class ConfigValidator {
   private static final Pattern NUMBER_WITH_UNIT = Pattern.compile("\\s*[0-9.]+\\s*[a-zA-Z]+\\s*");
   private static final Set<String> BOOLEAN_WORDS =
       Set.of("true", "false", "yes", "no", "on", "off");
@@ -44,9 +44,10 @@ final class ConfigValidator {
    * Checks {@code actual} against {@code reference}.
    *
    * @param path the section's path, e.g. {@code sink-jsonl}
-   * @throws LauncherException naming the first bad key, with its full path and origin
+   * @throws LauncherException naming the first bad key, with its full path and origin; the
+   *     api-testkit calls this too, so a test's overrides are refused exactly as the agent would
    */
-  static void validate(String path, ConfigObject reference, ConfigObject actual) {
+  public static void validate(String path, ConfigObject reference, ConfigObject actual) {
     checkObject(path, reference, actual);
   }
 

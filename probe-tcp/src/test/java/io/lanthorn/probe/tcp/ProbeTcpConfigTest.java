@@ -3,6 +3,8 @@ package io.lanthorn.probe.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.time.Duration;
@@ -57,10 +59,12 @@ class ProbeTcpConfigTest {
 
   @Test
   void rejectsWrongTypesWithTheKey() {
-    assertThatThrownBy(
-            () ->
-                ProbeTcpConfig.from(
-                    TestPluginContext.forPlugin("probe-tcp").with("poll-interval = soon").config()))
+    // The agent (and TestPluginContext.with) refuses this before the plugin starts; the plugin
+    // still reads defensively, so the override goes straight into its configuration here.
+    Config unchecked =
+        ConfigFactory.parseString("poll-interval = soon")
+            .withFallback(TestPluginContext.forPlugin("probe-tcp").config());
+    assertThatThrownBy(() -> ProbeTcpConfig.from(unchecked))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining("poll-interval");
   }

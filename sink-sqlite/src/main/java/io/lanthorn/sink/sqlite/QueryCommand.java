@@ -45,12 +45,18 @@ public final class QueryCommand implements PluginCommand {
     return SqliteSink.NAME;
   }
 
+  /** The command line of {@code query}, its times read with the given clock. */
+  static CommandLine commandLine(Config config, Clock clock) {
+    CommandLine commandLine = new CommandLine(new QueryCli(config));
+    commandLine.registerConverter(Instant.class, new QueryTimeConverter(clock));
+    return commandLine;
+  }
+
   @Override
   public int run(Config config, List<String> args, PrintStream out, PrintStream err) {
     PrintWriter output = new PrintWriter(out, true, StandardCharsets.UTF_8);
     PrintWriter errors = new PrintWriter(err, true, StandardCharsets.UTF_8);
-    CommandLine commandLine = new CommandLine(new QueryCli(config));
-    commandLine.registerConverter(Instant.class, new QueryTimeConverter(clock));
+    CommandLine commandLine = commandLine(config, clock);
     commandLine.setOut(output);
     commandLine.setErr(errors);
     // A mistyped command line gets one line naming what is wrong and where help is, not the usage.

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,12 +106,9 @@ class QueryPlanTest {
 
   private static QueryQuestion question(String... args) {
     CommandLine commandLine =
-        new CommandLine(
-            new QueryCli(
-                ConfigFactory.parseResources("reference.conf").getConfig(SqliteSink.NAME)));
-    // As QueryCommand does: ages (--since 24h) count back from a clock, here the tests' fixed one.
-    commandLine.registerConverter(
-        Instant.class, new QueryTimeConverter(Clock.fixed(TestEvents.NOW, ZoneOffset.UTC)));
+        QueryCommand.commandLine(
+            ConfigFactory.parseResources("reference.conf").getConfig(SqliteSink.NAME),
+            Clock.fixed(TestEvents.NOW, ZoneOffset.UTC));
     return commandLine.parseArgs(args).subcommand().commandSpec().commandLine().getCommand();
   }
 }
