@@ -9,6 +9,8 @@ lanthorn_require_root "scripts/install-deps.sh"
 
 packages=(clang llvm libbpf-dev bpftool libbpf1 sqlite3 curl ca-certificates)
 [ "${1:-}" = "--with-docker" ] && packages+=(docker.io busybox-static faketime)
+# scripts/test-deb.sh: the package's dependencies (dpkg -i installs none), setpriv's capsh, systemd-analyze.
+[ "${1:-}" = "--with-docker" ] && packages+=(adduser init-system-helpers libcap2-bin systemd)
 
 missing=()
 for p in "${packages[@]}"; do

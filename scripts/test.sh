@@ -29,3 +29,8 @@ if [ $# -eq 0 ]; then
     ./mvnw -B -ntp -o -Dlanthorn.requireAll=true test \
     -pl api,api-testkit,sink-sqlite,sink-jsonl,launcher -am
 fi
+
+# The whole build made the .deb: install, upgrade and purge it on this machine (leaving it as found).
+if [ $# -eq 0 ]; then
+  "$root/scripts/test-deb.sh"
+fi

@@ -138,6 +138,11 @@ final class Agent implements AutoCloseable {
     process.destroy();
   }
 
+  /** The agent's process id: bin/lanthorn execs the JVM, so this is the JVM's. */
+  long pid() {
+    return process.pid();
+  }
+
   /** Kills the agent outright (SIGKILL): no drain, no final line. */
   void kill() {
     process.destroyForcibly();

@@ -9,7 +9,8 @@ import org.jooq.DSLContext;
 
 /**
  * Writes one {@code collection_health} row per interval: what the pipeline received, lost and
- * dropped, and what this sink committed, as deltas since the previous row.
+ * dropped, and what this sink committed, as deltas since the previous row, and what was still in
+ * flight (queued) at its end, so that an event on its way is never mistaken for a lost one.
  *
  * <p>A row is written even when nothing happened: a quiet interval with the agent running differs
  * from one with the agent down, which leaves no row.
@@ -25,7 +26,15 @@ final class HealthRecorder {
 
   /** Running totals at one moment. */
   private record Totals(
-      long received, long written, long lostAtSource, long dropped, long sinkFailed) {}
+      long received, long written, long lostAtSource, long dropped, long sinkFailed) {
+    /**
+     * Received but not yet written, dropped or failed: still queued. The counters are read one
+     * after the other while events move, so the difference can be briefly negative; never below 0.
+     */
+    long inFlight() {
+      return Math.max(0, received - written - dropped - sinkFailed);
+    }
+  }
 
   /**
    * @param sinkName the sink's name in {@link PipelineStats#failedBySink()}
@@ -64,6 +73,7 @@ final class HealthRecorder {
         .set(COLLECTION_HEALTH.LOST_AT_SOURCE, now.lostAtSource - previous.lostAtSource)
         .set(COLLECTION_HEALTH.DROPPED, now.dropped - previous.dropped)
         .set(COLLECTION_HEALTH.SINK_FAILED, now.sinkFailed - previous.sinkFailed)
+        .set(COLLECTION_HEALTH.IN_FLIGHT, now.inFlight())
         .execute();
     previous = now;
     intervalStartNs = nowNs;

@@ -30,18 +30,21 @@ public final class SqliteSink implements Sink {
   private final Maintenance maintenance;
   private final Counter written;
   private final Counter failed;
+  private final DatabaseLock lock;
 
   private SqliteSink(
       SinkSettings settings,
       BatchWriter writer,
       Maintenance maintenance,
       Counter written,
-      Counter failed) {
+      Counter failed,
+      DatabaseLock lock) {
     this.settings = settings;
     this.writer = writer;
     this.maintenance = maintenance;
     this.written = written;
     this.failed = failed;
+    this.lock = lock;
   }
 
   /** Opens (creating and migrating) the file and starts maintenance. */
@@ -53,15 +56,25 @@ public final class SqliteSink implements Sink {
             .metrics()
             .counter("events.failed", "events in batches that failed to commit (not written)");
     DatabaseFile file = DatabaseFile.forWriting(settings.path(), settings.busyTimeout());
-    MigrationVersion version = new SchemaMigrator(file).migrate();
-    file.useWal();
-    BatchWriter writer = open(file);
+    // Before anything is written, migrations included: a second agent changes nothing.
+    DatabaseLock lock = DatabaseLock.acquire(file.path());
+    BatchWriter writer;
     Maintenance maintenance;
+    MigrationVersion version;
     try {
-      maintenance = new Maintenance(file.connect(), settings, context, written);
-      maintenance.start();
+      version = new SchemaMigrator(file).migrate();
+      file.useWal();
+      writer = open(file);
+      try {
+        maintenance = new Maintenance(file.connect(), settings, context, written);
+        maintenance.start();
+      } catch (Exception | Error e) {
+        writer.close();
+        throw e;
+      }
     } catch (Exception | Error e) {
-      writer.close();
+      // Refused or failed: the file is free again for whoever fixes the cause.
+      lock.close();
       throw e;
     }
     context
@@ -71,7 +84,7 @@ public final class SqliteSink implements Sink {
             file.path(),
             version,
             settings.retentionEnabled() ? context.config().getString("retention") : "off");
-    return new SqliteSink(settings, writer, maintenance, written, failed);
+    return new SqliteSink(settings, writer, maintenance, written, failed, lock);
   }
 
   /** Connection attempts: the {@code events} table holds them. */
@@ -96,7 +109,9 @@ public final class SqliteSink implements Sink {
 
   @Override
   public void close() throws Exception {
-    try (BatchWriter closingWriter = writer) {
+    // The lock goes last: until everything is written and closed, the file is still this agent's.
+    try (DatabaseLock closingLock = lock;
+        BatchWriter closingWriter = writer) {
       maintenance.close();
     }
   }

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * The {@code sink-sqlite} plugin: a sink, the {@code --db-path} flag (the Rust Lanthorn's) and the
- * {@code query} command, which reads the same file.
+ * {@code query} and {@code backup} commands, which read the same file.
  */
 public final class SqliteSinkFactory implements PluginFactory {
 
@@ -48,7 +48,7 @@ public final class SqliteSinkFactory implements PluginFactory {
 
   @Override
   public List<PluginCommand> commands() {
-    return List.of(new QueryCommand());
+    return List.of(new QueryCommand(), new BackupCommand());
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.api.StandardAttributes;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -207,24 +208,30 @@ class FactTablesTest {
   }
 
   @Test
-  void aSecondAgentOnTheSameFileFailsABatchRatherThanMixUpFactsAndThenCarriesOn() throws Exception {
+  void aSecondWriterBypassingTheLockFailsABatchRatherThanMixUpFactsAndThenCarriesOn()
+      throws Exception {
     Path file = dir.resolve("lanthorn.db");
     Map<String, Object> noRetention = Map.of("retention", "0");
-    // Both start on an empty file, so both would number their first container facts 1.
-    try (SqliteSink first = new SqliteSinkFactory().create(TestContext.forFile(file, noRetention));
-        SqliteSink second =
-            new SqliteSinkFactory().create(TestContext.forFile(file, noRetention))) {
-      first.write(List.of(TestEvents.inContainer("web", T0, 443).build()));
+    // Both start on an empty file, so both would number their first container facts 1. The lock
+    // (DatabaseLockTest) keeps a second agent out; a writer that ignores it, such as an older
+    // Lanthorn, is played by deleting the first one's lock file.
+    try (SqliteSink first =
+        new SqliteSinkFactory().create(TestContext.forFile(file, noRetention))) {
+      Files.delete(DatabaseLock.lockFileOf(file));
+      try (SqliteSink second =
+          new SqliteSinkFactory().create(TestContext.forFile(file, noRetention))) {
+        first.write(List.of(TestEvents.inContainer("web", T0, 443).build()));
 
-      ConnectionEvent db = TestEvents.inContainer("db", T0.plusSeconds(1), 5432).build();
-      assertThatThrownBy(() -> second.write(List.of(db)))
-          .isInstanceOf(PluginException.class)
-          .hasMessageContaining(file.toString())
-          .hasMessageContaining("is a second Lanthorn agent writing this file?")
-          .hasMessageNotContaining("\n");
-      // Retried, as the pipeline does: numbered after the other agent's rows this time.
-      second.write(List.of(db));
-      first.write(List.of(TestEvents.inContainer("web", T0.plusSeconds(2), 443).build()));
+        ConnectionEvent db = TestEvents.inContainer("db", T0.plusSeconds(1), 5432).build();
+        assertThatThrownBy(() -> second.write(List.of(db)))
+            .isInstanceOf(PluginException.class)
+            .hasMessageContaining(file.toString())
+            .hasMessageContaining("is a second Lanthorn agent writing this file?")
+            .hasMessageNotContaining("\n");
+        // Retried, as the pipeline does: numbered after the other agent's rows this time.
+        second.write(List.of(db));
+        first.write(List.of(TestEvents.inContainer("web", T0.plusSeconds(2), 443).build()));
+      }
     }
 
     assertThat(

@@ -54,10 +54,71 @@ class HealthTest {
                 "hour", "2026-11-25T10:00Z",
                 "received", 11L,
                 "written", 10L,
+                "in_flight", 0L,
                 "lost_at_source", 3L,
                 "dropped", 1L,
                 "sink_failed", 0L,
+                "lost", 4L,
+                // 14 events, 4 of them lost.
                 "complete_pct", 71.43));
+  }
+
+  @Test
+  void anEventStillQueuedIsInFlightNotLost() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    TestContext context = TestContext.forFile(file, Map.of("health-interval", "1h"));
+    context.setNow(START);
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
+      // The drill's hour: 7 received, 6 written, the 7th still queued when the row is written.
+      sink.write(TestEvents.hostBatch(START, 6));
+      context.setStats(
+          new PipelineStats(
+              7, Map.of(), Map.of(), Map.of(SqliteSink.NAME, 6L), Map.of(SqliteSink.NAME, 0L)));
+      context.setNow(START.plusSeconds(30));
+    }
+
+    assertThat(Db.rows(file, "SELECT in_flight FROM collection_health"))
+        .containsExactly(Map.of("in_flight", 1L));
+    assertThat(Db.rows(file, "SELECT in_flight, lost, complete_pct FROM collection_health_hourly"))
+        .containsExactly(Map.of("in_flight", 1L, "lost", 0L, "complete_pct", 100.0));
+  }
+
+  @Test
+  void theHoursInFlightIsItsLastRowsAndWhatWasWrittenLaterCountsFully() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {}
+    long hour = EpochNanos.of(START.minusSeconds(15 * 60));
+    long minute = 60_000_000_000L;
+    Db.execute(
+        file,
+        "DELETE FROM collection_health",
+        // 10:00-10:01 receives 5 and writes 2 (3 queued); 10:01-10:02 writes those 3.
+        insert(hour, hour + minute, 5, 2, 3),
+        insert(hour + minute, hour + 2 * minute, 0, 3, 0));
+
+    assertThat(
+            Db.rows(
+                file,
+                "SELECT received, written, in_flight, lost, complete_pct"
+                    + " FROM collection_health_hourly"))
+        .containsExactly(
+            Map.of(
+                "received", 5L, "written", 5L, "in_flight", 0L, "lost", 0L, "complete_pct", 100.0));
+  }
+
+  private static String insert(long start, long end, long received, long written, long inFlight) {
+    return "INSERT INTO collection_health (interval_start_ns, interval_end_ns, received, written,"
+        + " lost_at_source, dropped, sink_failed, in_flight) VALUES ("
+        + start
+        + ", "
+        + end
+        + ", "
+        + received
+        + ", "
+        + written
+        + ", 0, 0, 0, "
+        + inFlight
+        + ")";
   }
 
   @Test

@@ -15,8 +15,10 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "health",
     description =
-        "Per hour: events received, written, lost at the source, dropped, and complete_pct ="
-            + " written / (received + lost_at_source). Hours without a row: the agent was not"
+        "Per hour: events received, written, still in flight at the hour's end, lost at the"
+            + " source, dropped, failed in the sink, lost (the sum of those three), and"
+            + " complete_pct = 100 * (received - dropped - sink_failed) / (received +"
+            + " lost_at_source): 100 when nothing was lost. Hours without a row: the agent was not"
             + " running.")
 final class QueryHealth implements QueryQuestion {
   // The view's "hour" column, e.g. 2026-11-25T14:00Z: fixed width, so text order is time order.

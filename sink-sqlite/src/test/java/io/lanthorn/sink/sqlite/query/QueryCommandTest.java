@@ -220,7 +220,9 @@ class QueryCommandTest {
   void theFactoryDeclaresQueryAndTheDbPathFlagItReads() {
     SqliteSinkFactory factory = new SqliteSinkFactory();
 
-    assertThat(factory.commands()).extracting(PluginCommand::name).containsExactly("query");
+    assertThat(factory.commands())
+        .extracting(PluginCommand::name)
+        .containsExactly("query", "backup");
     assertThat(factory.flags())
         .singleElement()
         .satisfies(
