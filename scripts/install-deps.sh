@@ -8,6 +8,8 @@ lanthorn_require_root "scripts/install-deps.sh"
 
 packages=(clang llvm libbpf-dev bpftool libbpf1 sqlite3 curl ca-certificates)
 [ "${1:-}" = "--with-docker" ] && packages+=(docker.io busybox-static)
+# probe-dns tests run their own DNS server; its benchmark measures loopback TCP with iperf3.
+[ "${1:-}" = "--with-docker" ] && packages+=(dnsmasq-base iperf3)
 
 missing=()
 for p in "${packages[@]}"; do
