@@ -25,12 +25,12 @@ class DnsParserFuzzTest {
     seeds.add(
         DnsPackets.response(1, 0, "www.lanthorn.test", 1, 3)
             .cname("www.lanthorn.test", 60, "edge.cdn.test")
-            .address("edge.cdn.test", 20, InetAddress.getByName("10.0.0.1"))
-            .address("edge.cdn.test", 20, InetAddress.getByName("10.0.0.2"))
+            .address("edge.cdn.test", 20, InetAddress.ofLiteral("10.0.0.1"))
+            .address("edge.cdn.test", 20, InetAddress.ofLiteral("10.0.0.2"))
             .bytes());
     seeds.add(
         DnsPackets.response(2, 0, "v6.lanthorn.test", 28, 1)
-            .address("v6.lanthorn.test", 5, InetAddress.getByName("2001:db8::1"))
+            .address("v6.lanthorn.test", 5, InetAddress.ofLiteral("2001:db8::1"))
             .bytes());
     seeds.add(DnsPackets.response(3, 3, "nx.lanthorn.test", 1, 0).bytes());
     seeds.add(

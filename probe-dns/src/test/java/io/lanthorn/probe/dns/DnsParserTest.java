@@ -21,7 +21,7 @@ class DnsParserTest {
   void readsACompressedAAnswer() throws Exception {
     byte[] packet =
         DnsPackets.response(7, 0, "Api.Lanthorn.TEST", 1, 1)
-            .address("Api.Lanthorn.TEST", 300, InetAddress.getByName("10.1.2.3"))
+            .address("Api.Lanthorn.TEST", 300, InetAddress.ofLiteral("10.1.2.3"))
             .bytes();
 
     DnsMessage m = parsed(DnsParser.parseUdp(packet));
@@ -32,17 +32,17 @@ class DnsParserTest {
     assertThat(m.responseCodeName()).isEqualTo("NOERROR");
     assertThat(m.complete()).isTrue();
     assertThat(m.resolutions())
-        .containsExactly(new DnsMessage.Resolution(InetAddress.getByName("10.1.2.3"), 300));
+        .containsExactly(new DnsMessage.Resolution(InetAddress.ofLiteral("10.1.2.3"), 300));
   }
 
   @Test
   void followsACnameChainInAnyOrder() throws Exception {
     byte[] packet =
         DnsPackets.response(1, 0, "www.lanthorn.test", 28, 4)
-            .address("edge.cdn.test", 20, InetAddress.getByName("2001:db8::7"))
+            .address("edge.cdn.test", 20, InetAddress.ofLiteral("2001:db8::7"))
             .cname("alias.cdn.test", 60, "edge.cdn.test")
             .cname("www.lanthorn.test", 3600, "alias.cdn.test")
-            .address("unrelated.test", 20, InetAddress.getByName("2001:db8::9"))
+            .address("unrelated.test", 20, InetAddress.ofLiteral("2001:db8::9"))
             .bytes();
 
     DnsMessage m = parsed(DnsParser.parseUdp(packet));
@@ -50,7 +50,7 @@ class DnsParserTest {
     assertThat(m.answers()).hasSize(4);
     assertThat(m.answers().get(1).target()).isEqualTo("edge.cdn.test");
     assertThat(m.resolutions())
-        .containsExactly(new DnsMessage.Resolution(InetAddress.getByName("2001:db8::7"), 20));
+        .containsExactly(new DnsMessage.Resolution(InetAddress.ofLiteral("2001:db8::7"), 20));
   }
 
   @Test
@@ -59,7 +59,7 @@ class DnsParserTest {
         DnsPackets.response(1, 0, "a.test", 1, 3)
             .cname("a.test", 60, "b.test")
             .cname("b.test", 60, "a.test")
-            .address("b.test", 60, InetAddress.getByName("10.0.0.2"))
+            .address("b.test", 60, InetAddress.ofLiteral("10.0.0.2"))
             .bytes();
 
     assertThat(parsed(DnsParser.parseUdp(packet)).resolutions()).hasSize(1);
@@ -80,8 +80,8 @@ class DnsParserTest {
   void keepsTheAnswersBeforeACut() throws Exception {
     byte[] packet =
         DnsPackets.response(4, 0, "many.test", 1, 2)
-            .address("many.test", 60, InetAddress.getByName("10.0.0.1"))
-            .address("many.test", 60, InetAddress.getByName("10.0.0.2"))
+            .address("many.test", 60, InetAddress.ofLiteral("10.0.0.1"))
+            .address("many.test", 60, InetAddress.ofLiteral("10.0.0.2"))
             .bytes();
 
     DnsMessage m = parsed(DnsParser.parseUdp(Arrays.copyOf(packet, packet.length - 2)));
@@ -126,7 +126,7 @@ class DnsParserTest {
   void readsTheFirstTcpSegmentAndRefusesContinuations() throws Exception {
     byte[] message =
         DnsPackets.response(9, 0, "tcp.test", 1, 1)
-            .address("tcp.test", 60, InetAddress.getByName("10.9.9.9"))
+            .address("tcp.test", 60, InetAddress.ofLiteral("10.9.9.9"))
             .bytes();
     byte[] framed = new byte[message.length + 2];
     framed[0] = (byte) (message.length >> 8);
