@@ -41,6 +41,11 @@ final class LauncherOptions {
   boolean disableDockerMon;
 
   @Option(
+      names = "--disable-dns-mon",
+      description = "Do not name connections from DNS responses (sets probe-dns.enabled = false).")
+  boolean disableDnsMon;
+
+  @Option(
       names = "--db-path",
       paramLabel = "PATH",
       description = "SQLite database file (sets sink-sqlite.path).")
@@ -54,6 +59,7 @@ final class LauncherOptions {
     merged.logLevel = logLevel != null ? logLevel : outer.logLevel;
     merged.disableTcpMon = disableTcpMon || outer.disableTcpMon;
     merged.disableDockerMon = disableDockerMon || outer.disableDockerMon;
+    merged.disableDnsMon = disableDnsMon || outer.disableDnsMon;
     merged.dbPath = dbPath != null ? dbPath : outer.dbPath;
     return merged;
   }
@@ -66,6 +72,9 @@ final class LauncherOptions {
     }
     if (disableDockerMon) {
       flags.add(new FlagOverride("enricher-docker.enabled", false, "--disable-docker-mon"));
+    }
+    if (disableDnsMon) {
+      flags.add(new FlagOverride("probe-dns.enabled", false, "--disable-dns-mon"));
     }
     if (dbPath != null) {
       flags.add(new FlagOverride("sink-sqlite.path", dbPath, "--db-path"));
