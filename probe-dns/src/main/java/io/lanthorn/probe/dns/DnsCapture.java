@@ -14,6 +14,7 @@ import io.lanthorn.bpf.RingBuffer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,6 +105,12 @@ public final class DnsCapture implements AutoCloseable {
   }
 
   private void attach() {
+    if (!Files.exists(settings.cgroupRoot().resolve("cgroup.controllers"))) {
+      throw new BpfException(
+          settings.cgroupRoot()
+              + " is not the root of a cgroup v2 hierarchy (no cgroup.controllers): set"
+              + " probe-dns.cgroup-root = auto, or to where cgroup2 is mounted");
+    }
     warnAboutLeftovers(settings.cgroupRoot(), log);
     probe =
         new ProbeLoader(OBJECT_NAME, programImage(), log)
