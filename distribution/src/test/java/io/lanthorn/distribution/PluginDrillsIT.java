@@ -36,7 +36,8 @@ class PluginDrillsIT {
             Agent.of(installation).logsIn(work).start("run", "--db-path", db.toString())) {
       agent.awaitRunning();
       assertThat(agent.stderr())
-          .contains("pipeline running: sources [probe-tcp], enrichers [], sinks [sink-sqlite]");
+          .contains(
+              "pipeline running: sources [probe-tcp], enrichers [probe-dns], sinks [sink-sqlite]");
 
       List<Attempt> attempts = Mission.makeAttempts(host, new ContainerTraffic(docker), work);
       Mission.awaitStored(db, attempts);

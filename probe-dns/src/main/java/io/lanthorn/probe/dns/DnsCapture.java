@@ -69,7 +69,7 @@ public final class DnsCapture implements AutoCloseable {
   private final AtomicLong undecodable = new AtomicLong();
   private AttachedProbe probe;
   private RingBuffer ring;
-  private PerCpuCounters kernelCounters;
+  private volatile PerCpuCounters kernelCounters;
   private Thread reader;
   private volatile boolean running;
   private volatile long wallClockOffset;
@@ -203,7 +203,7 @@ public final class DnsCapture implements AutoCloseable {
         if (System.nanoTime() - lastClockSync > CLOCK_RESYNC_NANOS) {
           syncClock();
         }
-        lastCounters = kernelCounters.read();
+        refreshCounters();
       }
     } catch (RuntimeException e) {
       log.error("probe-dns reader failed; DNS responses are no longer read", e);
@@ -255,8 +255,9 @@ public final class DnsCapture implements AutoCloseable {
 
   /** Reads the kernel's counters now. */
   public void refreshCounters() {
-    if (kernelCounters != null) {
-      lastCounters = kernelCounters.read();
+    PerCpuCounters counters = kernelCounters;
+    if (counters != null) {
+      lastCounters = counters.read();
     }
   }
 
@@ -307,6 +308,7 @@ public final class DnsCapture implements AutoCloseable {
     } finally {
       consumeLock.unlock();
     }
+    kernelCounters = null; // its map goes with the object: the last counters read stay
     if (probe != null) {
       probe.close();
       probe = null;

@@ -120,16 +120,21 @@ public final class ProbeDnsEnricher implements Enricher {
     return capture;
   }
 
+  DnsResponseHandler handler() {
+    return handler;
+  }
+
   DnsNameCache cache() {
     return cache;
   }
 
   @Override
   public void close() throws InterruptedException {
-    if (capture != null) {
-      capture.stop();
-      capture.close();
-      capture = null;
+    DnsCapture c = capture;
+    if (c != null) {
+      // Stopped and closed, but kept: its last counters stay readable.
+      c.stop();
+      c.close();
     }
   }
 }
