@@ -1,0 +1,144 @@
+package io.lanthorn.sink.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dns_events}: written by {@link DnsEventWriter}, read by SQL and {@code query dns}. */
+class DnsEventsTest {
+  @TempDir Path dir;
+  private Path file;
+  private Instant now;
+
+  @BeforeEach
+  void migrate() throws Exception {
+    now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    file = dir.resolve("lanthorn.db");
+    try (SqliteSink sink = new SqliteSink()) {
+      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    }
+  }
+
+  private DnsRow row(Instant at, String container, String domain, String rcode, String ip) {
+    return new DnsRow(
+        EpochNanos.of(at),
+        domain,
+        "A",
+        rcode,
+        ip,
+        ip == null ? List.of() : List.of(domain + " 60 A " + ip),
+        "172.17.0.1",
+        "udp",
+        4242,
+        4243,
+        "curl",
+        77,
+        container == null ? null : "c0ffee",
+        container,
+        container == null ? null : "alpine:3",
+        container == null ? "not_in_container" : "attributed");
+  }
+
+  private void write(DnsRow... rows) throws Exception {
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      DSLContext dsl = Jooq.using(connection);
+      try (DnsEventWriter writer = new DnsEventWriter(connection, dsl)) {
+        dsl.transaction(t -> writer.write(List.of(rows)));
+      }
+    }
+  }
+
+  @Test
+  void storesTheUpstreamColumnsAndEveryAnswer() throws Exception {
+    write(
+        row(now.minusSeconds(5), "web", "api.lanthorn.test", "NOERROR", "10.0.0.1"),
+        row(now.minusSeconds(4), null, "nx.lanthorn.test", "NXDOMAIN", null));
+
+    List<Map<String, Object>> rows =
+        Db.rows(
+            file,
+            "SELECT timestamp, domain, resolved_ip, pid, cgroup_id, container_id, container_name,"
+                + " image_name, query_type, response_code, answers FROM dns_events ORDER BY id");
+    assertThat(rows).hasSize(2);
+    assertThat(rows.getFirst())
+        .containsEntry("domain", "api.lanthorn.test")
+        .containsEntry("resolved_ip", "10.0.0.1")
+        .containsEntry("pid", 4242L)
+        .containsEntry("cgroup_id", 77L)
+        .containsEntry("container_name", "web")
+        .containsEntry("image_name", "alpine:3")
+        .containsEntry("query_type", "A")
+        .containsEntry("answers", "[\"api.lanthorn.test 60 A 10.0.0.1\"]");
+    assertThat((String) rows.getFirst().get("timestamp")).endsWith("Z").hasSize(24);
+    assertThat(rows.get(1))
+        .containsEntry("response_code", "NXDOMAIN")
+        .containsEntry("resolved_ip", null)
+        .containsEntry("answers", "[]");
+  }
+
+  @Test
+  void queryDnsNarrowsToAContainerAndAPeriod() throws Exception {
+    write(
+        row(now.minus(Duration.ofMinutes(10)), "web", "api.lanthorn.test", "NOERROR", "10.0.0.1"),
+        row(now.minus(Duration.ofMinutes(5)), "worker", "q.lanthorn.test", "NOERROR", "10.0.0.2"),
+        row(now.minus(Duration.ofHours(3)), "web", "old.lanthorn.test", "NOERROR", "10.0.0.3"));
+
+    List<Map<String, Object>> web = query("dns", "--container", "web", "--since", "1h", "--json");
+
+    assertThat(web).extracting(r -> r.get("domain")).containsExactly("api.lanthorn.test");
+    assertThat(web.getFirst()).containsEntry("container", "web").containsEntry("pid", 4242);
+    assertThat(query("dns", "--since", "1d", "--json"))
+        .extracting(r -> r.get("domain"))
+        .containsExactly("q.lanthorn.test", "api.lanthorn.test", "old.lanthorn.test");
+  }
+
+  @Test
+  void retentionTakesOldAnswersWithOldEvents() throws Exception {
+    write(
+        row(now.minus(Duration.ofDays(4)), "web", "old.lanthorn.test", "NOERROR", "10.0.0.3"),
+        row(now.minusSeconds(1), "web", "new.lanthorn.test", "NOERROR", "10.0.0.4"));
+
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      new Retention(Jooq.using(connection), 100)
+          .deleteOlderThan(EpochNanos.of(now.minus(Duration.ofDays(3))), () -> true);
+    }
+
+    assertThat(Db.rows(file, "SELECT domain FROM dns_events"))
+        .extracting(r -> r.get("domain"))
+        .containsExactly("new.lanthorn.test");
+  }
+
+  private List<Map<String, Object>> query(String... args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> withDb = new java.util.ArrayList<>(List.of(args));
+    withDb.addAll(List.of("--db-path", file.toString()));
+    int status =
+        new QueryCommand()
+            .run(
+                ConfigFactory.parseResources("reference.conf").getConfig(SqliteSink.NAME),
+                withDb,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    return new ObjectMapper()
+        .readValue(out.toString(StandardCharsets.UTF_8), new TypeReference<>() {});
+  }
+}
