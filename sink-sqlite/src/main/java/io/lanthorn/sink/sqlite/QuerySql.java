@@ -2,6 +2,7 @@ package io.lanthorn.sink.sqlite;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
 import static org.jooq.impl.DSL.coalesce;
+import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.nullif;
 import static org.jooq.impl.DSL.round;
@@ -27,6 +28,16 @@ final class QuerySql {
   /** The handshake in milliseconds, to the microsecond. */
   static final Field<Double> HANDSHAKE_MS =
       round(EVENTS_VIEW.HANDSHAKE_NS.cast(Double.class).div(inline(1_000_000.0)), 3);
+
+  /**
+   * The domain the connection's process resolved for its destination (probe-dns), or {@code NULL}.
+   * The {@code server.address} attribute, kept in the attributes JSON until the schema has a column
+   * for it.
+   */
+  static final Field<String> DOMAIN =
+      field(
+          "json_extract({0}, {1})",
+          String.class, EVENTS_VIEW.ATTRIBUTES, inline("$.\"server.address\""));
 
   private QuerySql() {}
 

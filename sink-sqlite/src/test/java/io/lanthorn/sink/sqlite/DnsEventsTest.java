@@ -125,6 +125,33 @@ class DnsEventsTest {
         .containsExactly("new.lanthorn.test");
   }
 
+  @Test
+  void theSummaryUsesTheDomainAsDestinationWhenKnown() throws Exception {
+    TestContext context = TestContext.forFile(file, Map.of("retention", "0"));
+    try (SqliteSink sink = new SqliteSink()) {
+      sink.start(context);
+      sink.write(
+          List.of(
+              TestEvents.inContainer("web", now.minusSeconds(3), 443)
+                  .build()
+                  .withAttribute(Summaries.DOMAIN, "api.lanthorn.test"),
+              TestEvents.inContainer("web", now.minusSeconds(2), 443)
+                  .build()
+                  .withAttribute(Summaries.DOMAIN, "api.lanthorn.test"),
+              TestEvents.inContainer("web", now.minusSeconds(1), 443).build()));
+    }
+
+    assertThat(
+            Db.rows(
+                file,
+                "SELECT dst_addr, connection_count FROM connection_aggregations ORDER BY dst_addr"))
+        .extracting(r -> r.get("dst_addr") + "=" + r.get("connection_count"))
+        .containsExactly("127.0.0.1=1", "api.lanthorn.test=2");
+    assertThat(query("top", "--json"))
+        .extracting(r -> r.get("domain") + "/" + r.get("dst_addr"))
+        .containsExactly("api.lanthorn.test/127.0.0.1");
+  }
+
   private List<Map<String, Object>> query(String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
