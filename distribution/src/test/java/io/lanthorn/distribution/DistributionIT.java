@@ -70,10 +70,11 @@ class DistributionIT {
   }
 
   @Test
-  void runWithTheProbeDisabledSaysNothingCanBeMonitored() throws Exception {
+  void runWithTheProbesDisabledSaysNothingCanBeMonitored() throws Exception {
     Path db = work.resolve("data/lanthorn.db");
 
-    Agent run = lanthorn("run", "--disable-tcp-mon", "--db-path", db.toString());
+    Agent run =
+        lanthorn("run", "--disable-tcp-mon", "--disable-dns-mon", "--db-path", db.toString());
 
     assertThat(run.awaitExit()).isEqualTo(5);
     assertThat(run.stderrLines())
@@ -81,7 +82,8 @@ class DistributionIT {
             "lanthorn: no event source is installed or enabled: nothing can be monitored (plugins"
                 + " dir: "
                 + DIST.resolve("plugins")
-                + "; installed but disabled: probe-tcp (disabled by --disable-tcp-mon))");
+                + "; installed but disabled: probe-dns (disabled by --disable-dns-mon), probe-tcp"
+                + " (disabled by --disable-tcp-mon))");
     assertThat(work.resolve("data")).doesNotExist();
   }
 
@@ -223,13 +225,13 @@ class DistributionIT {
       }
       assertThat(lines).hasSize(1005);
       assertThat(lines.subList(0, 1000))
-          .allMatch(n -> n.get("outcome").asText().equals("established"));
+          .allMatch(n -> n.get("lanthorn.connect.outcome").asText().equals("established"));
       assertThat(lines.subList(1000, 1005))
-          .allMatch(n -> n.get("outcome").asText().equals("pending"));
+          .allMatch(n -> n.get("lanthorn.connect.outcome").asText().equals("pending"));
       JsonNode first = lines.getFirst();
-      assertThat(first.get("destination_address").asText()).isEqualTo("127.0.0.1");
-      assertThat(first.get("destination_port").asInt()).isEqualTo(1);
-      assertThat(first.get("comm").asText()).isEqualTo("test");
+      assertThat(first.get("server.address").asText()).isEqualTo("127.0.0.1");
+      assertThat(first.get("server.port").asInt()).isEqualTo(1);
+      assertThat(first.get("process.executable.name").asText()).isEqualTo("test");
       assertThat(first.get("attributes").isObject()).isTrue();
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(events)))
           .isEqualTo("rw-------");
