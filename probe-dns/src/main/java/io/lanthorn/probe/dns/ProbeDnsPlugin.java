@@ -17,6 +17,7 @@ import io.lanthorn.api.Protocol;
 import io.lanthorn.api.Vocabulary;
 import io.lanthorn.bpf.BpfException;
 import io.lanthorn.bpf.Cgroup2;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -90,18 +91,22 @@ public final class ProbeDnsPlugin implements EventSource, Enricher {
     DnsNameCache cache = new DnsNameCache(config.cacheEntries(), config.ttlFloor());
     Queue<DnsEvent> pending = new ConcurrentLinkedQueue<>();
     String host = context.hostName();
-    DnsResponseHandler handler =
-        new DnsResponseHandler(
-            cache,
-            observation -> {
-              pending.add(event(observation, host));
-              observer.accept(observation);
-            });
     DnsCapture capture = null;
+    DnsResponseHandler handler = new DnsResponseHandler(cache, observation -> {});
     try {
+      Path root = config.cgroupRoot().orElseGet(() -> Cgroup2.root(Cgroup2.MOUNTINFO));
+      CgroupNames cgroups = new CgroupNames(root);
+      handler =
+          new DnsResponseHandler(
+              cache,
+              observation -> {
+                pending.add(
+                    event(observation, host, cgroups.nameOf(observation.record().cgroupId())));
+                observer.accept(observation);
+              });
       DnsCapture.Settings settings =
           new DnsCapture.Settings(
-              config.cgroupRoot().orElseGet(() -> Cgroup2.root(Cgroup2.MOUNTINFO)),
+              root,
               config.ringSize(),
               config.wakeupThreshold(),
               config.ownerEntries(),
@@ -123,7 +128,8 @@ public final class ProbeDnsPlugin implements EventSource, Enricher {
   }
 
   /** The API's DNS event for a parsed response. */
-  static DnsEvent event(DnsResponseHandler.DnsObservation observation, String hostName) {
+  static DnsEvent event(
+      DnsResponseHandler.DnsObservation observation, String hostName, String cgroupName) {
     DnsResponseRecord r = observation.record();
     DnsMessage m = observation.message();
     List<DnsAnswer> answers = new ArrayList<>(m.answers().size());
@@ -138,6 +144,7 @@ public final class ProbeDnsPlugin implements EventSource, Enricher {
             .tid(r.tid())
             .comm(r.comm())
             .cgroupId(r.cgroupId())
+            .cgroupName(cgroupName)
             .hostName(hostName)
             .build();
     return new DnsEvent(

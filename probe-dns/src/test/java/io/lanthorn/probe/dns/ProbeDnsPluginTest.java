@@ -11,6 +11,8 @@ import io.lanthorn.api.Outcome;
 import io.lanthorn.api.testkit.RecordingEmitter;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,10 +169,13 @@ class ProbeDnsPluginTest {
 
   @Test
   void aContainerGoneWithinMillisecondsIsStillAttributed() throws Exception {
+    Path cidFile = Files.createTempDirectory("probe-dns-test").resolve("cid");
     Docker.Result run =
         Docker.docker(
             "run",
             "--rm",
+            "--cidfile",
+            cidFile.toString(),
             "--dns",
             gateway.getHostAddress(),
             Docker.IMAGE,
@@ -195,5 +200,18 @@ class ProbeDnsPluginTest {
     assertThat(seen.record().pid()).isPositive();
     assertThat(seen.record().comm()).isEqualTo("busybox");
     assertThat(enriched(seen.record().cgroupId(), SHARED)).isEqualTo("one.lanthorn.test");
+    // Its DNS event names the cgroup, read while the container lived: the container id is in it.
+    String containerId = Files.readString(cidFile).strip();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                emitted.events().stream()
+                    .anyMatch(
+                        e ->
+                            e instanceof DnsEvent d
+                                && d.questionName().equals("one.lanthorn.test")
+                                && d.header().cgroupName() != null
+                                && d.header().cgroupName().contains(containerId)));
   }
 }
