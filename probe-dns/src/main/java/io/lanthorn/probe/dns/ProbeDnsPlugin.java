@@ -48,6 +48,9 @@ public final class ProbeDnsPlugin implements EventSource, Enricher {
 
   private static final int DNS_PORT = 53;
 
+  /** The loss reason of answers the kernel ring had no room for. */
+  static final String LOST_RING_FULL = "dns_ring_full";
+
   private final DnsCapture capture;
   private final DnsNameCache cache;
   private final DnsResponseHandler handler;
@@ -55,6 +58,7 @@ public final class ProbeDnsPlugin implements EventSource, Enricher {
   private final EventEmitter emitter;
   private final Thread emitterThread;
   private volatile boolean running = true;
+  private long reportedRingFull;
 
   private ProbeDnsPlugin(
       DnsCapture capture,
@@ -198,7 +202,14 @@ public final class ProbeDnsPlugin implements EventSource, Enricher {
     }
   }
 
-  private void emitPending() {
+  // The emitter thread, then stop() after joining it: one at a time.
+  private synchronized void emitPending() {
+    // Lost answers count as the source's loss: the status line and collection_health show them.
+    long ringFull = kernel("ring_full");
+    if (ringFull > reportedRingFull) {
+      emitter.reportLost(LOST_RING_FULL, ringFull - reportedRingFull);
+      reportedRingFull = ringFull;
+    }
     List<Event> batch = new ArrayList<>();
     DnsEvent event;
     while ((event = pending.poll()) != null) {
