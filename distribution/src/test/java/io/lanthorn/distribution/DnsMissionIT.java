@@ -1,8 +1,8 @@
 package io.lanthorn.distribution;
 
+import static io.lanthorn.api.testkit.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -30,14 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
  * stored connection carries the name its own process resolved.
  */
 class DnsMissionIT {
-  private static final String DOMAIN_SQL = "json_extract(attributes, '$.\"server.address\"')";
+  private static final String DOMAIN_SQL = "domain_name";
 
   @TempDir Path work;
 
   @Test
   void everyConnectionCarriesTheNameItsOwnContainerResolved() throws Exception {
     Facilities.assumeDocker();
-    assumeTrue(Facilities.onPath("dnsmasq"), "dnsmasq is not installed (dnsmasq-base): skipped");
+    require(Facilities.onPath("dnsmasq"), "dnsmasq (scripts/install-deps.sh --with-docker)");
     InetAddress gateway = bridgeGateway();
     Path db = work.resolve("data/lanthorn.db");
 

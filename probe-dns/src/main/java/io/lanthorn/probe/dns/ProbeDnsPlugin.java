@@ -14,7 +14,6 @@ import io.lanthorn.api.EventSource;
 import io.lanthorn.api.Metrics;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.Protocol;
-import io.lanthorn.api.Vocabulary;
 import io.lanthorn.bpf.BpfException;
 import io.lanthorn.bpf.Cgroup2;
 import java.nio.file.Path;
@@ -40,11 +39,12 @@ import org.slf4j.Logger;
  */
 public final class ProbeDnsPlugin implements EventSource, Enricher {
   /**
-   * The domain the connection's process resolved for its destination: OpenTelemetry's {@code
-   * server.address}, "domain name if available without reverse DNS lookup".
+   * The domain the connection's process resolved for its destination (the Rust Lanthorn's {@code
+   * domain_name}). Not {@code server.address}: the vocabulary gives that name to the destination
+   * address itself.
    */
   public static final AttributeKey<String> DOMAIN_NAME =
-      AttributeKey.stringKey(Vocabulary.SERVER_ADDRESS);
+      AttributeKey.stringKey("lanthorn.domain_name");
 
   private static final int DNS_PORT = 53;
 
