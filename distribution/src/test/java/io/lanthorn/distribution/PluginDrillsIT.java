@@ -36,7 +36,9 @@ class PluginDrillsIT {
             Agent.of(installation).logsIn(work).start("run", "--db-path", db.toString())) {
       agent.awaitRunning();
       assertThat(agent.stderr())
-          .contains("pipeline running: sources [probe-tcp], enrichers [], sinks [sink-sqlite]");
+          .contains(
+              "pipeline running: sources [probe-dns, probe-tcp], enrichers [probe-dns], sinks"
+                  + " [sink-sqlite]");
 
       List<Attempt> attempts = Mission.makeAttempts(host, new ContainerTraffic(docker), work);
       Mission.awaitStored(db, attempts);
@@ -108,9 +110,10 @@ class PluginDrillsIT {
   }
 
   @Test
-  void withoutTheProbeNothingCanBeMonitored() throws Exception {
+  void withoutTheProbesNothingCanBeMonitored() throws Exception {
     Installation installation = Installation.copyTo(work.resolve("lanthorn"));
     installation.removePlugin("probe-tcp");
+    installation.removePlugin("probe-dns");
     Path db = work.resolve("data/lanthorn.db");
 
     try (Agent agent =
