@@ -61,4 +61,12 @@ public final class StandardAttributes {
   /** The process's executable path, when an enricher could read it. */
   public static final AttributeKey<String> PROCESS_EXECUTABLE_PATH =
       AttributeKey.stringKey("process.executable.path");
+
+  /**
+   * The domain the connection's own process (or, failing that, the host) resolved for its
+   * destination, from observed DNS answers (the Rust Lanthorn's {@code events.domain_name}). Not
+   * {@code server.address}: the vocabulary gives that name to the destination address itself.
+   */
+  public static final AttributeKey<String> DOMAIN_NAME =
+      AttributeKey.stringKey("lanthorn.domain_name");
 }

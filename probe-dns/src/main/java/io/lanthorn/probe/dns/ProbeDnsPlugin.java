@@ -14,6 +14,7 @@ import io.lanthorn.api.EventSource;
 import io.lanthorn.api.Metrics;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.Protocol;
+import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.bpf.BpfException;
 import io.lanthorn.bpf.Cgroup2;
 import java.nio.file.Path;
@@ -38,13 +39,8 @@ import org.slf4j.Logger;
  * thread emits, so that the enricher never blocks on the pipeline it is part of.
  */
 public final class ProbeDnsPlugin implements EventSource, Enricher {
-  /**
-   * The domain the connection's process resolved for its destination (the Rust Lanthorn's {@code
-   * domain_name}). Not {@code server.address}: the vocabulary gives that name to the destination
-   * address itself.
-   */
-  public static final AttributeKey<String> DOMAIN_NAME =
-      AttributeKey.stringKey("lanthorn.domain_name");
+  /** The api's domain attribute, set on each connection this plugin names. */
+  public static final AttributeKey<String> DOMAIN_NAME = StandardAttributes.DOMAIN_NAME;
 
   private static final int DNS_PORT = 53;
 

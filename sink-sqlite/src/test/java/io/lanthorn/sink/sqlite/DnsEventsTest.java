@@ -195,10 +195,10 @@ class DnsEventsTest {
           List.of(
               TestEvents.inContainer("web", now.minusSeconds(3), 443)
                   .build()
-                  .withAttribute(Summaries.DOMAIN, "api.lanthorn.test"),
+                  .withAttribute(StandardAttributes.DOMAIN_NAME, "api.lanthorn.test"),
               TestEvents.inContainer("web", now.minusSeconds(2), 443)
                   .build()
-                  .withAttribute(Summaries.DOMAIN, "api.lanthorn.test"),
+                  .withAttribute(StandardAttributes.DOMAIN_NAME, "api.lanthorn.test"),
               TestEvents.inContainer("web", now.minusSeconds(1), 443).build()));
     }
 

@@ -8,6 +8,7 @@ import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.PipelineStats;
 import io.lanthorn.api.PluginCommand;
+import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.sink.sqlite.SqliteSink;
 import io.lanthorn.sink.sqlite.SqliteSinkFactory;
@@ -54,7 +55,7 @@ class QueryCommandTest {
       events.add(
           TestEvents.inContainer("web", recent.plusSeconds(i), 5432)
               .build()
-              .withAttribute(Summaries.DOMAIN, "db.lanthorn.test"));
+              .withAttribute(StandardAttributes.DOMAIN_NAME, "db.lanthorn.test"));
     }
     for (int i = 0; i < 3; i++) {
       events.add(TestEvents.inContainer("web", recent.plusSeconds(10 + i), 6379).build());

@@ -1,7 +1,8 @@
-package io.lanthorn.sink.sqlite;
+package io.lanthorn.sink.sqlite.query;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.DNS_EVENTS;
 
+import io.lanthorn.sink.sqlite.EpochNanos;
 import org.jooq.DSLContext;
 import org.jooq.ResultQuery;
 import picocli.CommandLine.Command;
