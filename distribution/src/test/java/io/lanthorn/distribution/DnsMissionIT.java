@@ -120,16 +120,21 @@ class DnsMissionIT {
               domainOf(
                   db, "pid = ? AND dst_port = ?", ProcessHandle.current().pid(), v6.getLocalPort()))
           .containsExactly("v6.lanthorn.test");
-      // The answers themselves, with the container the Docker enricher named.
+      // The answers themselves, each under the cgroup of the container that asked.
       assertThat(
               EventsDb.texts(
                   db,
                   "SELECT domain || ' ' || query_type || ' ' || response_code || ' ' || resolved_ip"
-                      + " FROM dns_events WHERE container_name = ?",
+                      + " FROM dns_events WHERE cgroup_id ="
+                      + " (SELECT cgroup_id FROM events WHERE container_name = ? LIMIT 1)",
                   one))
           .containsExactly("one.lanthorn.test A NOERROR " + gateway.getHostAddress());
       assertThat(
-              EventsDb.texts(db, "SELECT domain FROM dns_events WHERE container_name = ?", brief))
+              EventsDb.texts(
+                  db,
+                  "SELECT domain FROM dns_events WHERE cgroup_id ="
+                      + " (SELECT cgroup_id FROM events WHERE container_name = ? LIMIT 1)",
+                  brief))
           .containsExactly("api.lanthorn.test");
       assertThat(
               EventsDb.texts(

@@ -57,6 +57,8 @@ class SchemaMigrationTest {
         Db.count(
                 file, "SELECT count(*) FROM sqlite_master WHERE name = 'events' AND type = 'table'")
             == 1;
+    // Agents before version 5 wrote 'connect'; from version 5 on, the Rust Lanthorn's value.
+    String eventType = Integer.parseInt(version) < 5 ? "connect" : "tcp_connect";
     Db.execute(
         file,
         "INSERT INTO "
@@ -65,8 +67,7 @@ class SchemaMigrationTest {
             + " src_addr, src_port, dst_addr, dst_port, outcome, errno, pid, tid, uid, gid,"
             + " process_name, cgroup_id, container_name)"
             + " VALUES (1764079387000000000, 1, '"
-            // An agent before V5 wrote 'connect'; from V5 on, the Rust Lanthorn's 'tcp_connect'.
-            + (Integer.parseInt(version) < 5 ? "connect" : "tcp_connect")
+            + eventType
             + "', 'tcp', 'ipv4', '127.0.0.1', 40000,"
             + " '127.0.0.1', 5432, 'refused', 111, 7, 7, 0, 0, 'psql', 9, 'db')");
     // Without a summary table yet, the upgrade creates one from the events already there.
