@@ -136,7 +136,7 @@ public final class WebServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
+    try {
       Headers headers = exchange.getResponseHeaders();
       headers.set("Content-Security-Policy", policy);
       headers.set("X-Content-Type-Options", "nosniff");
@@ -161,6 +161,8 @@ public final class WebServer implements AutoCloseable {
     } catch (RuntimeException e) {
       logger.warn("web request {} failed", exchange.getRequestURI(), e);
       text(exchange, 500, "internal error: see the agent's log");
+    } finally {
+      exchange.close();
     }
   }
 
