@@ -221,7 +221,8 @@ function drawGraph(name, destinations) {
     userZoomingEnabled: false,
     style: [
       {selector: 'node', style: {'label': 'data(label)', 'text-wrap': 'wrap', 'font-size': 11,
-        'text-valign': 'bottom', 'text-margin-y': 4, 'background-color': '#455a64', 'width': 18, 'height': 18}},
+        'text-valign': 'bottom', 'text-margin-y': 4,
+        'text-background-color': '#fff', 'text-background-opacity': 0.85, 'text-background-padding': 2, 'background-color': '#455a64', 'width': 18, 'height': 18}},
       {selector: 'node[kind = "container"]', style: {'background-color': '#1565c0', 'width': 30, 'height': 30, 'font-weight': 'bold'}},
       {selector: 'edge', style: {'width': 'data(width)', 'line-color': 'data(colour)', 'curve-style': 'straight',
         'target-arrow-shape': 'triangle', 'target-arrow-color': 'data(colour)'}}
