@@ -38,7 +38,7 @@ class PrometheusScrapeTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir static Path dir;
-  private static WebPlugin plugin;
+  private static WebSink plugin;
   private static Process prometheus;
   private static int prometheusPort;
   private static List<ConnectionEvent> events;
@@ -58,8 +58,7 @@ class PrometheusScrapeTest {
     context.metrics().counter("lanthorn.sink.sink-sqlite.written", "").add(events.size());
     context.metrics().counter("lanthorn.lost_at_source.probe-tcp", "").add(7);
     context.metrics().gauge("probe-tcp.kernel.ring_full", "", () -> 3);
-    plugin = new WebPlugin();
-    plugin.start(context);
+    plugin = new WebFactory().create(context);
     plugin.write(events);
 
     prometheusPort = freePort();

@@ -6,6 +6,7 @@ import io.lanthorn.api.Outcome;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.sink.sqlite.SqliteSink;
+import io.lanthorn.sink.sqlite.SqliteSinkFactory;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -58,15 +59,13 @@ final class TestHistory {
     events.add(event(null, ago(Duration.ofMinutes(3)), "127.0.0.1", 9090, Outcome.ESTABLISHED));
     events.sort((a, b) -> Long.compare(a.timestampNanos(), b.timestampNanos()));
 
-    SqliteSink sink = new SqliteSink();
-    try {
-      sink.start(
-          TestPluginContext.forPlugin("sink-sqlite")
-              .with(Map.of("path", file.toString(), "retention", "0"))
-              .withClock(CLOCK));
+    try (SqliteSink sink =
+        new SqliteSinkFactory()
+            .create(
+                TestPluginContext.forPlugin("sink-sqlite")
+                    .with(Map.of("path", file.toString(), "retention", "0"))
+                    .withClock(CLOCK))) {
       sink.write(events);
-    } finally {
-      sink.close();
     }
     return events;
   }

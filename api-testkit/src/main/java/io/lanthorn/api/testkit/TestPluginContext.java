@@ -2,8 +2,11 @@ package io.lanthorn.api.testkit;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.lanthorn.api.EventEmitter;
 import io.lanthorn.api.PipelineStats;
+import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginContext;
+import io.lanthorn.config.HoconPluginConfig;
 import io.lanthorn.launcher.LauncherException;
 import io.lanthorn.launcher.config.ConfigValidator;
 import java.time.Clock;
@@ -16,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link PluginContext} built the way the agent builds one: the plugin's section of the {@code
  * reference.conf} on the class path, with overrides on top. Immutable: each {@code with…} returns a
- * new context (sharing the metrics of the one it came from).
+ * new context (sharing the metrics of the one it came from). Its {@link #config()} reads the HOCON
+ * the same way the agent's does.
  */
 public final class TestPluginContext implements PluginContext {
   private static final PipelineStats NO_STATS =
@@ -28,6 +32,7 @@ public final class TestPluginContext implements PluginContext {
   private final TestMetrics metrics;
   private final Clock clock;
   private final Supplier<PipelineStats> stats;
+  private final EventEmitter emitter;
 
   private TestPluginContext(
       String pluginName,
@@ -35,13 +40,15 @@ public final class TestPluginContext implements PluginContext {
       Config config,
       TestMetrics metrics,
       Clock clock,
-      Supplier<PipelineStats> stats) {
+      Supplier<PipelineStats> stats,
+      EventEmitter emitter) {
     this.pluginName = pluginName;
     this.reference = reference;
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
     this.stats = stats;
+    this.emitter = emitter;
   }
 
   /**
@@ -51,13 +58,27 @@ public final class TestPluginContext implements PluginContext {
    * @throws com.typesafe.config.ConfigException.Missing when there is no such section
    */
   public static TestPluginContext forPlugin(String pluginName) {
-    Config reference =
-        ConfigFactory.parseResources("reference.conf")
-            .getConfig(pluginName)
-            .withoutPath("enabled")
-            .resolve();
+    return fromReference(pluginName, ConfigFactory.parseResources("reference.conf"));
+  }
+
+  /**
+   * The context for a plugin whose reference is this HOCON text (a {@code reference.conf} holding a
+   * section named {@code pluginName}), e.g. one a test builds or a README shows.
+   */
+  public static TestPluginContext forPlugin(String pluginName, String referenceConf) {
+    return fromReference(pluginName, ConfigFactory.parseString(referenceConf));
+  }
+
+  private static TestPluginContext fromReference(String pluginName, Config references) {
+    Config reference = references.getConfig(pluginName).withoutPath("enabled").resolve();
     return new TestPluginContext(
-        pluginName, reference, reference, new TestMetrics(), Clock.systemUTC(), () -> NO_STATS);
+        pluginName,
+        reference,
+        reference,
+        new TestMetrics(),
+        Clock.systemUTC(),
+        () -> NO_STATS,
+        null);
   }
 
   /**
@@ -87,19 +108,25 @@ public final class TestPluginContext implements PluginContext {
     } catch (LauncherException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    return new TestPluginContext(pluginName, reference, merged, metrics, clock, stats);
+    return new TestPluginContext(pluginName, reference, merged, metrics, clock, stats, emitter);
   }
 
   /** This context with another clock. */
   public TestPluginContext withClock(Clock newClock) {
     return new TestPluginContext(
-        pluginName, reference, config, metrics, Objects.requireNonNull(newClock), stats);
+        pluginName, reference, config, metrics, Objects.requireNonNull(newClock), stats, emitter);
   }
 
   /** This context reporting these pipeline totals to the plugin. */
   public TestPluginContext withPipelineStats(Supplier<PipelineStats> newStats) {
     return new TestPluginContext(
-        pluginName, reference, config, metrics, clock, Objects.requireNonNull(newStats));
+        pluginName, reference, config, metrics, clock, Objects.requireNonNull(newStats), emitter);
+  }
+
+  /** This context handing a source's events to this emitter, e.g. a {@link RecordingEmitter}. */
+  public TestPluginContext withEmitter(EventEmitter newEmitter) {
+    return new TestPluginContext(
+        pluginName, reference, config, metrics, clock, stats, Objects.requireNonNull(newEmitter));
   }
 
   @Override
@@ -108,8 +135,8 @@ public final class TestPluginContext implements PluginContext {
   }
 
   @Override
-  public Config config() {
-    return config;
+  public PluginConfig config() {
+    return new HoconPluginConfig(pluginName, config);
   }
 
   @Override
@@ -131,5 +158,26 @@ public final class TestPluginContext implements PluginContext {
   @Override
   public PipelineStats pipelineStats() {
     return stats.get();
+  }
+
+  /** {@code test-host}, so that tests do not depend on the machine's name. */
+  @Override
+  public String hostName() {
+    return "test-host";
+  }
+
+  /**
+   * The emitter set with {@link #withEmitter}.
+   *
+   * @throws IllegalStateException when none was set, as the agent does for a plugin that is not a
+   *     source
+   */
+  @Override
+  public EventEmitter emitter() {
+    if (emitter == null) {
+      throw new IllegalStateException(
+          pluginName + ": no emitter in this context: use withEmitter(new RecordingEmitter())");
+    }
+    return emitter;
   }
 }

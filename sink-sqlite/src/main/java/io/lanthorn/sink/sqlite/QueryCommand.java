@@ -1,7 +1,8 @@
 package io.lanthorn.sink.sqlite;
 
-import com.typesafe.config.Config;
 import io.lanthorn.api.PluginCommand;
+import io.lanthorn.api.PluginConfig;
+import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.PluginException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -18,17 +19,8 @@ import picocli.CommandLine;
  */
 public final class QueryCommand implements PluginCommand {
 
-  private final Clock clock;
-
-  /** Does nothing: the command is built when it runs. Ages count back from the system clock. */
-  public QueryCommand() {
-    this(Clock.systemUTC());
-  }
-
-  /** With the clock that {@code --since 1h} and {@code --until now} count from. */
-  QueryCommand(Clock clock) {
-    this.clock = clock;
-  }
+  /** Does nothing: the command is built when it runs. */
+  QueryCommand() {}
 
   @Override
   public String name() {
@@ -40,23 +32,19 @@ public final class QueryCommand implements PluginCommand {
     return "Answer questions from the SQLite history (top destinations, failures, one container)";
   }
 
-  @Override
-  public String configSection() {
-    return SqliteSink.NAME;
-  }
-
   /** The command line of {@code query}, its times read with the given clock. */
-  static CommandLine commandLine(Config config, Clock clock) {
+  static CommandLine commandLine(PluginConfig config, Clock clock) {
     CommandLine commandLine = new CommandLine(new QueryCli(config));
     commandLine.registerConverter(Instant.class, new QueryTimeConverter(clock));
     return commandLine;
   }
 
   @Override
-  public int run(Config config, List<String> args, PrintStream out, PrintStream err) {
+  public int run(PluginContext context, List<String> args, PrintStream out, PrintStream err) {
     PrintWriter output = new PrintWriter(out, true, StandardCharsets.UTF_8);
     PrintWriter errors = new PrintWriter(err, true, StandardCharsets.UTF_8);
-    CommandLine commandLine = commandLine(config, clock);
+    // --since 1h and --until now count back from the context's clock (a fixed one in tests).
+    CommandLine commandLine = commandLine(context.config(), context.clock());
     commandLine.setOut(output);
     commandLine.setErr(errors);
     // A mistyped command line gets one line naming what is wrong and where help is, not the usage.

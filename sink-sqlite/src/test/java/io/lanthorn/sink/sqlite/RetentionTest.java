@@ -22,8 +22,8 @@ class RetentionTest {
   @Test
   void startingDeletesEventsOlderThanTheRetentionAndKeepsSummaries() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       sink.write(TestEvents.hostBatch(NOW.minus(Duration.ofHours(3)), 25));
       sink.write(TestEvents.hostBatch(NOW.minus(Duration.ofMinutes(10)), 5));
     }
@@ -31,8 +31,7 @@ class RetentionTest {
     TestContext context =
         TestContext.forFile(file, Map.of("retention", "1h", "retention-chunk", 4));
     context.setNow(NOW);
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(context);
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> Db.count(file, "SELECT count(*) FROM events") == 5);
@@ -51,8 +50,7 @@ class RetentionTest {
     TestContext context =
         TestContext.forFile(file, Map.of("retention", "1h", "retention-interval", "50ms"));
     context.setNow(NOW);
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(context);
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
       sink.write(TestEvents.hostBatch(NOW.minus(Duration.ofMinutes(30)), 10));
       // Time passes: those events are now older than the retention.
       context.setNow(NOW.plus(Duration.ofHours(1)));
@@ -70,8 +68,7 @@ class RetentionTest {
     TestContext context =
         TestContext.forFile(file, Map.of("retention", "0", "health-interval", "20ms"));
     context.setNow(NOW);
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(context);
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
       sink.write(TestEvents.hostBatch(Instant.EPOCH, 10));
       // Maintenance has run several times by then.
       await().until(() -> Db.count(file, "SELECT count(*) FROM collection_health") >= 3);
@@ -84,8 +81,8 @@ class RetentionTest {
   @Test
   void deletesChunkByChunkAndStopsWhenAsked() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       sink.write(TestEvents.hostBatch(NOW.minus(Duration.ofDays(10)), 10));
       sink.write(TestEvents.hostBatch(NOW, 2));
     }
@@ -107,8 +104,8 @@ class RetentionTest {
     Instant old = NOW.minus(Duration.ofDays(10));
     long cutoff = EpochNanos.of(NOW.minus(Duration.ofDays(1)));
     DatabaseFile database = DatabaseFile.forWriting(file, Duration.ofSeconds(30));
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       AtomicBoolean writing = new AtomicBoolean(true);
       AtomicLong passes = new AtomicLong();
       Thread retention =

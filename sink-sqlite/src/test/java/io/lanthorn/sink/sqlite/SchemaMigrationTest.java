@@ -25,9 +25,7 @@ class SchemaMigrationTest {
   @Test
   void migratesAnEmptyFileToTheLatestVersion() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
-    }
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {}
 
     assertThat(appliedVersions(file)).isEqualTo(knownVersions());
     assertThat(Db.rows(file, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"))
@@ -73,15 +71,18 @@ class SchemaMigrationTest {
         Db.count(file, "SELECT count(*) FROM sqlite_master WHERE name = 'connection_aggregations'")
             == 0;
 
-    try (SqliteSink sink = new SqliteSink()) {
-      // Retention off: the old agent's row is older than the default three days.
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    // Retention off: the old agent's row is older than the default three days.
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       sink.write(List.of(TestEvents.inContainer("db", TestEvents.NOW, 5432).comm("psql").build()));
     }
 
     assertThat(appliedVersions(file)).isEqualTo(knownVersions());
     assertThat(Db.count(file, "SELECT count(*) FROM events WHERE process_name = 'psql'"))
         .isEqualTo(2);
+    // The older agent's 'connect' is the Rust Lanthorn's 'tcp_connect' now, like the new row's.
+    assertThat(Db.rows(file, "SELECT DISTINCT event_type FROM events"))
+        .containsExactly(Map.of("event_type", "tcp_connect"));
     // A summary created by the upgrade includes what the older agent had written.
     assertThat(
             Db.rows(
@@ -146,9 +147,30 @@ class SchemaMigrationTest {
             + " 'attributed', NULL)");
     List<Map<String, Object>> before = Db.rows(file, "SELECT * FROM events_view ORDER BY id");
 
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
-      assertThat(Db.rows(file, "SELECT * FROM events_view ORDER BY id")).isEqualTo(before);
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
+      // Every value kept; only event_type took upstream's name, and upstream's columns came last.
+      List<Map<String, Object>> expected =
+          before.stream()
+              .map(
+                  row -> {
+                    Map<String, Object> upgraded = new java.util.LinkedHashMap<>(row);
+                    upgraded.put("event_type", "tcp_connect");
+                    return upgraded;
+                  })
+              .toList();
+      assertThat(
+              Db.rows(file, "SELECT * FROM events_view ORDER BY id").stream()
+                  .map(
+                      row -> {
+                        Map<String, Object> old = new java.util.LinkedHashMap<>(row);
+                        old.keySet()
+                            .removeAll(
+                                List.of("timestamp", "domain_name", "is_threat", "threat_source"));
+                        return old;
+                      })
+                  .toList())
+          .isEqualTo(expected);
       assertThat(Db.count(file, "SELECT count(*) FROM containers")).isEqualTo(2);
       assertThat(Db.count(file, "SELECT count(*) FROM processes")).isEqualTo(2);
       assertThat(
@@ -191,11 +213,11 @@ class SchemaMigrationTest {
         // the facts, before copying the events.
         "CREATE INDEX processes_facts ON events (pid)");
 
-    SqliteSink sink = new SqliteSink();
-    assertThatThrownBy(() -> sink.start(TestContext.forFile(file, Map.of("retention", "0"))))
+    assertThatThrownBy(
+            () ->
+                new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0"))))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining(file.toString());
-    sink.close();
 
     assertThat(appliedVersions(file)).containsExactly("1", "2", "3");
     assertThat(Db.rows(file, "SELECT type FROM sqlite_master WHERE name = 'events'"))
@@ -218,14 +240,12 @@ class SchemaMigrationTest {
         .migrate();
     byte[] before = Files.readAllBytes(file);
 
-    SqliteSink sink = new SqliteSink();
-    assertThatThrownBy(() -> sink.start(TestContext.forFile(file)))
+    assertThatThrownBy(() -> new SqliteSinkFactory().create(TestContext.forFile(file)))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining(file.toString())
         .hasMessageContaining("schema version 99, newer than this Lanthorn knows")
         .hasMessageContaining("upgrade Lanthorn")
         .hasMessageNotContaining("\n");
-    sink.close();
 
     assertThat(Files.readAllBytes(file)).isEqualTo(before);
   }
@@ -235,13 +255,11 @@ class SchemaMigrationTest {
     Path file = dir.resolve("other.db");
     Db.execute(file, "CREATE TABLE invoices (id INTEGER PRIMARY KEY)");
 
-    SqliteSink sink = new SqliteSink();
-    assertThatThrownBy(() -> sink.start(TestContext.forFile(file)))
+    assertThatThrownBy(() -> new SqliteSinkFactory().create(TestContext.forFile(file)))
         .isInstanceOf(PluginException.class)
         .hasMessage(
             file
                 + " is a SQLite database but not Lanthorn's: choose another sink-sqlite.path (--db-path)");
-    sink.close();
     assertThat(Db.count(file, "SELECT count(*) FROM sqlite_master WHERE name = 'events'")).isZero();
   }
 

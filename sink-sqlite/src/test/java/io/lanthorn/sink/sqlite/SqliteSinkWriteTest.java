@@ -67,8 +67,7 @@ class SqliteSinkWriteTest {
     ConnectionEvent refused =
         TestEvents.host(T0.plusSeconds(1), 9).outcome(Outcome.REFUSED).errno(111).build();
 
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {
       sink.write(List.of(container, ipv6Pending, refused));
     }
 
@@ -78,7 +77,7 @@ class SqliteSinkWriteTest {
         .contains(
             entry("timestamp_ns", EpochNanos.of(T0)),
             entry("kernel_time_ns", 1_000_000_443L),
-            entry("event_type", "connect"),
+            entry("event_type", "tcp_connect"),
             entry("protocol", "tcp"),
             entry("address_family", "ipv4"),
             entry("src_addr", "127.0.0.1"),
@@ -108,6 +107,11 @@ class SqliteSinkWriteTest {
             entry("compose_project", "shop"),
             entry("compose_service", "web"),
             entry("attribution_status", "attributed"),
+            // The Rust Lanthorn's columns: its timestamp text, and what no plugin fills yet.
+            entry("timestamp", "2026-11-25 14:03:07"),
+            entry("domain_name", null),
+            entry("is_threat", null),
+            entry("threat_source", null),
             entry(
                 "attributes",
                 "{\"acme.flagged\":true,\"acme.rack\":7,\"acme.score\":0.5,"
@@ -134,8 +138,7 @@ class SqliteSinkWriteTest {
   @Test
   void sqlSeesLabelsAndReadableTimes() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {
       sink.write(List.of(TestEvents.inContainer("web", T0, 443).build()));
     }
 
@@ -149,8 +152,7 @@ class SqliteSinkWriteTest {
   @Test
   void keepsASummaryPerContainerProcessAndDestination() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {
       sink.write(
           List.of(
               TestEvents.inContainer("web", T0.plusSeconds(5), 443).build(),
@@ -181,9 +183,8 @@ class SqliteSinkWriteTest {
   @Test
   void closeAfterWriteLeavesEverythingCommittedAndCheckpointed() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    SqliteSink sink = new SqliteSink();
     TestContext context = TestContext.forFile(file);
-    sink.start(context);
+    SqliteSink sink = new SqliteSinkFactory().create(context);
     sink.write(TestEvents.hostBatch(T0, 500));
     sink.write(TestEvents.hostBatch(T0.plusSeconds(1), 250));
     sink.close();
@@ -199,8 +200,7 @@ class SqliteSinkWriteTest {
   @Test
   void createsTheFileAndItsCompanionsForTheOwnerOnly() throws Exception {
     Path file = dir.resolve("new/sub/lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {
       sink.write(TestEvents.hostBatch(T0, 10));
 
       for (String name : List.of("lanthorn.db", "lanthorn.db-wal", "lanthorn.db-shm")) {
@@ -222,9 +222,7 @@ class SqliteSinkWriteTest {
         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
 
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
-    }
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {}
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
