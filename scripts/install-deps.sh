@@ -9,6 +9,8 @@ lanthorn_require_root "scripts/install-deps.sh"
 
 packages=(clang llvm libbpf-dev bpftool libbpf1 sqlite3 curl ca-certificates)
 [ "${1:-}" = "--with-docker" ] && packages+=(docker.io busybox-static faketime)
+# web plugin tests: a real headless browser driven by its chromedriver, and a real Prometheus.
+[ "${1:-}" = "--with-docker" ] && packages+=(chromium chromium-driver prometheus)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -89,7 +89,7 @@ class DashboardBrowserTest {
     assertThat(text("top")).contains("10.0.0.5:5432");
     assertThat(text("failing")).contains("192.168.7.1:443", "10.0.9.9:6379", "timed_out");
     assertThat(text("new")).contains(TestHistory.PAYMENTS, "10.0.9.9:6379");
-    assertThat(text("threats")).contains("not recorded");
+    assertThat(text("threats")).contains("no threat hits");
     assertThat(text("totals")).contains("72", "attempts");
     Object bars =
         script("return Chart.getChart('activity').data.datasets.map(d => d.label).sort()");
