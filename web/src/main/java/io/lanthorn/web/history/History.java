@@ -119,8 +119,7 @@ public final class History {
         connection -> {
           Map<String, Object> page = new LinkedHashMap<>();
           page.put("period", describe(period));
-          page.put(
-              "containers",
+          List<Map<String, Object>> containers =
               rows(
                   connection,
                   "WITH facts AS (SELECT container_name, max(container_id) AS container_id,"
@@ -139,7 +138,10 @@ public final class History {
                       + " coalesce(c.failed, 0) AS failed, coalesce(c.destinations, 0) AS"
                       + " destinations FROM facts f LEFT JOIN counts c USING (container_name)"
                       + " ORDER BY f.last_seen_ms DESC, f.container_name",
-                  period.to().minus(Duration.ofMinutes(5)).toEpochMilli()));
+                  period.to().minus(Duration.ofMinutes(5)).toEpochMilli());
+          // SQLite has no boolean type: say true/false in JSON.
+          containers.forEach(c -> c.put("active", ((Number) c.get("active")).intValue() == 1));
+          page.put("containers", containers);
           return page;
         });
   }
