@@ -106,7 +106,8 @@ final class TestHistory {
         .withAttribute(StandardAttributes.CONTAINER_NAME, container)
         .withAttribute(StandardAttributes.CONTAINER_IMAGE_NAME, "lanthorn-test:busybox")
         .withAttribute(StandardAttributes.COMPOSE_PROJECT, "shop")
-        .withAttribute(StandardAttributes.COMPOSE_SERVICE, container.substring(container.lastIndexOf('-') + 1))
+        .withAttribute(
+            StandardAttributes.COMPOSE_SERVICE, container.substring(container.lastIndexOf('-') + 1))
         .withAttribute(
             StandardAttributes.ATTRIBUTION_STATUS, StandardAttributes.ATTRIBUTION_ATTRIBUTED);
   }
