@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -55,17 +56,19 @@ public final class DashboardBenchmark {
             LoggerFactory.getLogger("bench"))) {
       String base = "http://127.0.0.1:" + server.address().getPort();
       String period = hours >= 24 ? "24h" : "1h";
+      // A set: with less than a day of history the second overview would repeat the first.
       for (String path :
-          List.of(
-              "/api/overview?period=1h",
-              "/api/overview?period=" + period,
-              "/api/containers?period=" + period,
-              "/api/containers/bench-7?period=" + period,
-              "/api/containers/bench-7?period=" + period + "&outcome=refused",
-              "/api/connections?period=" + period,
-              "/api/connections?period=" + period + "&container=bench-7&port=443",
-              "/api/connections?period=" + period + "&destination=10.1.0.0/24",
-              "/api/connections?period=" + period + "&outcome=refused&page=20")) {
+          new LinkedHashSet<>(
+              List.of(
+                  "/api/overview?period=1h",
+                  "/api/overview?period=" + period,
+                  "/api/containers?period=" + period,
+                  "/api/containers/bench-7?period=" + period,
+                  "/api/containers/bench-7?period=" + period + "&outcome=refused",
+                  "/api/connections?period=" + period,
+                  "/api/connections?period=" + period + "&container=bench-7&port=443",
+                  "/api/connections?period=" + period + "&destination=10.1.0.0/24",
+                  "/api/connections?period=" + period + "&outcome=refused&page=20"))) {
         System.out.printf("%-70s median %6.0f ms%n", path, median(base + path));
       }
     }
