@@ -52,6 +52,9 @@ final class Agent implements AutoCloseable {
 
     private Launcher(Installation installation) {
       this.installation = installation;
+      // Each agent's dashboard on a port of its own, so that agents run side by side (and next to
+      // a developer's agent on 9077); a test that wants the dashboard reads it from the log.
+      env.put("CONFIG_FORCE_web_listen", "127.0.0.1:0");
     }
 
     /** The directory for {@code stdout.txt} and {@code stderr.txt} (required). */
