@@ -4,31 +4,21 @@ import java.net.InetAddress;
 import java.util.Objects;
 
 /**
- * One outbound TCP connection attempt: who made it, where to, and how it ended.
+ * One outbound TCP connection attempt ({@link EventKind#TCP_CONNECT}): who made it, where to, and
+ * how it ended.
  *
  * <p>A source emits one event per attempt, when the handshake ends (or when the source stops, with
  * outcome {@link Outcome#PENDING}). Facts a source captures are components; facts enrichers add
  * live in {@link #attributes()}. Instances are immutable: enrichers return a copy made with {@link
  * #withAttributes(Attributes)} or {@link #toBuilder()}.
  *
+ * @param header the task, times and cgroup (also readable directly: {@code event.pid()})
  * @param family the address family; IPv4-mapped IPv6 connections are {@link AddressFamily#INET}
  * @param protocol the transport protocol
  * @param sourceAddress the local address the kernel chose
  * @param sourcePort the local port, 0 when the attempt ended before one was bound
  * @param destinationAddress the remote address
  * @param destinationPort the remote port
- * @param timestampNanos when the attempt started, in nanoseconds since the Unix epoch (wall clock)
- * @param kernelTimeNanos when the attempt started, on the kernel's monotonic clock, in nanoseconds;
- *     orders events exactly, even across wall-clock jumps
- * @param pid the process id (thread group id) of the task that connected
- * @param tid the thread id of the task that connected
- * @param uid the task's real user id
- * @param gid the task's real group id
- * @param comm the task's command name ({@code /proc/<pid>/comm}, at most 15 characters)
- * @param commandLine the start of the process's argument list, space-separated, or {@code null}
- *     when it could not be read
- * @param cgroupId the id (inode) of the task's cgroup v2 directory; 0 when unknown
- * @param cgroupName the last path element of the task's cgroup v2 directory, or {@code null}
  * @param outcome how the attempt ended
  * @param errno the socket error when it ended in failure ({@code ECONNREFUSED} …), else 0
  * @param handshakeNanos the time from {@code SYN_SENT} to the outcome, or -1 when {@link
@@ -36,57 +26,55 @@ import java.util.Objects;
  * @param attributes facts enrichers added
  */
 public record ConnectionEvent(
+    EventHeader header,
     AddressFamily family,
     Protocol protocol,
     InetAddress sourceAddress,
     int sourcePort,
     InetAddress destinationAddress,
     int destinationPort,
-    long timestampNanos,
-    long kernelTimeNanos,
-    int pid,
-    int tid,
-    int uid,
-    int gid,
-    String comm,
-    String commandLine,
-    long cgroupId,
-    String cgroupName,
     Outcome outcome,
     int errno,
     long handshakeNanos,
-    Attributes attributes) {
+    Attributes attributes)
+    implements Event {
 
   /** Checks the invariants: required components are present and ports are in range. */
   public ConnectionEvent {
+    Objects.requireNonNull(header, "header");
     Objects.requireNonNull(family, "family");
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(sourceAddress, "sourceAddress");
     Objects.requireNonNull(destinationAddress, "destinationAddress");
-    Objects.requireNonNull(comm, "comm");
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(attributes, "attributes");
-    checkPort(sourcePort, "sourcePort");
-    checkPort(destinationPort, "destinationPort");
+    Ports.check(sourcePort, "sourcePort");
+    Ports.check(destinationPort, "destinationPort");
   }
 
-  private static void checkPort(int port, String name) {
-    if (port < 0 || port > 65_535) {
-      throw new IllegalArgumentException(name + " out of range: " + port);
-    }
+  /** Always {@link EventKind#TCP_CONNECT}. */
+  @Override
+  public EventKind kind() {
+    return EventKind.TCP_CONNECT;
   }
 
-  /** The value of an attribute, or {@code null} when no enricher set it. */
-  public <T> T attribute(AttributeKey<T> key) {
-    return attributes.get(key);
-  }
-
-  /** A copy with these attributes instead of the current ones. */
+  @Override
   public ConnectionEvent withAttributes(Attributes newAttributes) {
-    return toBuilder().attributes(newAttributes).build();
+    return new ConnectionEvent(
+        header,
+        family,
+        protocol,
+        sourceAddress,
+        sourcePort,
+        destinationAddress,
+        destinationPort,
+        outcome,
+        errno,
+        handshakeNanos,
+        newAttributes);
   }
 
-  /** A copy with one attribute set (or removed, for a {@code null} value). */
+  @Override
   public <T> ConnectionEvent withAttribute(AttributeKey<T> key, T value) {
     return withAttributes(attributes.toBuilder().put(key, value).build());
   }
@@ -109,16 +97,7 @@ public record ConnectionEvent(
     private int sourcePort;
     private InetAddress destinationAddress;
     private int destinationPort;
-    private long timestampNanos;
-    private long kernelTimeNanos;
-    private int pid;
-    private int tid;
-    private int uid;
-    private int gid;
-    private String comm;
-    private String commandLine;
-    private long cgroupId;
-    private String cgroupName;
+    private EventHeader.Builder header = EventHeader.builder();
     private Outcome outcome;
     private int errno;
     private long handshakeNanos = -1;
@@ -133,16 +112,7 @@ public record ConnectionEvent(
       sourcePort = e.sourcePort;
       destinationAddress = e.destinationAddress;
       destinationPort = e.destinationPort;
-      timestampNanos = e.timestampNanos;
-      kernelTimeNanos = e.kernelTimeNanos;
-      pid = e.pid;
-      tid = e.tid;
-      uid = e.uid;
-      gid = e.gid;
-      comm = e.comm;
-      commandLine = e.commandLine;
-      cgroupId = e.cgroupId;
-      cgroupName = e.cgroupName;
+      header = e.header.toBuilder();
       outcome = e.outcome;
       errno = e.errno;
       handshakeNanos = e.handshakeNanos;
@@ -185,63 +155,75 @@ public record ConnectionEvent(
       return this;
     }
 
-    /** See {@link ConnectionEvent#timestampNanos()}. */
+    /** See {@link EventHeader#timestampNanos()}. */
     public Builder timestampNanos(long value) {
-      timestampNanos = value;
+      header.timestampNanos(value);
       return this;
     }
 
-    /** See {@link ConnectionEvent#kernelTimeNanos()}. */
+    /** See {@link EventHeader#kernelTimeNanos()}. */
     public Builder kernelTimeNanos(long value) {
-      kernelTimeNanos = value;
+      header.kernelTimeNanos(value);
       return this;
     }
 
-    /** See {@link ConnectionEvent#pid()}. */
+    /** See {@link EventHeader#pid()}. */
     public Builder pid(int value) {
-      pid = value;
+      header.pid(value);
       return this;
     }
 
-    /** See {@link ConnectionEvent#tid()}. */
+    /** See {@link EventHeader#tid()}. */
     public Builder tid(int value) {
-      tid = value;
+      header.tid(value);
       return this;
     }
 
-    /** See {@link ConnectionEvent#uid()}. */
+    /** See {@link EventHeader#uid()}. */
     public Builder uid(int value) {
-      uid = value;
+      header.uid(value);
       return this;
     }
 
-    /** See {@link ConnectionEvent#gid()}. */
+    /** See {@link EventHeader#gid()}. */
     public Builder gid(int value) {
-      gid = value;
+      header.gid(value);
       return this;
     }
 
-    /** See {@link ConnectionEvent#comm()}. */
+    /** See {@link EventHeader#comm()}. */
     public Builder comm(String value) {
-      comm = value;
+      header.comm(value);
       return this;
     }
 
-    /** See {@link ConnectionEvent#commandLine()}. */
+    /** See {@link EventHeader#commandLine()}. */
     public Builder commandLine(String value) {
-      commandLine = value;
+      header.commandLine(value);
       return this;
     }
 
-    /** See {@link ConnectionEvent#cgroupId()}. */
+    /** See {@link EventHeader#cgroupId()}. */
     public Builder cgroupId(long value) {
-      cgroupId = value;
+      header.cgroupId(value);
       return this;
     }
 
-    /** See {@link ConnectionEvent#cgroupName()}. */
+    /** See {@link EventHeader#cgroupName()}. */
     public Builder cgroupName(String value) {
-      cgroupName = value;
+      header.cgroupName(value);
+      return this;
+    }
+
+    /** See {@link EventHeader#hostName()}. */
+    public Builder hostName(String value) {
+      header.hostName(value);
+      return this;
+    }
+
+    /** Replaces every header field at once. */
+    public Builder header(EventHeader value) {
+      header = value.toBuilder();
       return this;
     }
 
@@ -276,22 +258,13 @@ public record ConnectionEvent(
      */
     public ConnectionEvent build() {
       return new ConnectionEvent(
+          header.build(),
           family,
           protocol,
           sourceAddress,
           sourcePort,
           destinationAddress,
           destinationPort,
-          timestampNanos,
-          kernelTimeNanos,
-          pid,
-          tid,
-          uid,
-          gid,
-          comm,
-          commandLine,
-          cgroupId,
-          cgroupName,
           outcome,
           errno,
           handshakeNanos,

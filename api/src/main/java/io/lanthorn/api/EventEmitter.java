@@ -11,11 +11,11 @@ import java.util.Collection;
 public interface EventEmitter {
 
   /** Hands one event to the pipeline. May block while the pipeline is full. */
-  void emit(ConnectionEvent event);
+  void emit(Event event);
 
   /** Hands several events to the pipeline, in order. Cheaper than one call per event. */
-  default void emitAll(Collection<ConnectionEvent> events) {
-    for (ConnectionEvent event : events) {
+  default void emitAll(Collection<? extends Event> events) {
+    for (Event event : events) {
       emit(event);
     }
   }

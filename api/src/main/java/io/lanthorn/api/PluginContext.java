@@ -1,21 +1,16 @@
 package io.lanthorn.api;
 
-import com.typesafe.config.Config;
 import java.time.Clock;
 import org.slf4j.Logger;
 
-/** What the agent gives a plugin when it starts. */
+/** What the agent gives a plugin's {@link PluginFactory#create} and its commands. */
 public interface PluginContext {
 
-  /** The plugin's name, as returned by {@link Plugin#name()}. */
+  /** The plugin's name, as its factory's {@link PluginFactory#name()} returns it. */
   String pluginName();
 
-  /**
-   * The plugin's own configuration section: its {@code reference.conf} defaults, overridden by the
-   * user's file, the environment and command-line flags, already checked against the reference
-   * (unknown keys and wrong types are rejected before the plugin starts).
-   */
-  Config config();
+  /** The plugin's own configuration section, validated, without the agent's {@code enabled}. */
+  PluginConfig config();
 
   /** A logger named after the plugin. */
   Logger logger();
@@ -28,4 +23,15 @@ public interface PluginContext {
 
   /** The agent's running totals, read now. */
   PipelineStats pipelineStats();
+
+  /** This host's name, for {@link EventHeader#hostName()}. */
+  String hostName();
+
+  /**
+   * Where a source hands its events; thread-safe.
+   *
+   * @throws IllegalStateException for a plugin that is not a {@link PluginKind#SOURCE}, or in a
+   *     command
+   */
+  EventEmitter emitter();
 }

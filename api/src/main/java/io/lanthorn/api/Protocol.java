@@ -1,9 +1,11 @@
 package io.lanthorn.api;
 
-/** The transport protocol of a connection. */
+/** The transport protocol of an event. */
 public enum Protocol {
   /** TCP. */
-  TCP;
+  TCP,
+  /** UDP. */
+  UDP;
 
   /** The lower-case name users see in storage and output, e.g. {@code "tcp"}. */
   public String label() {

@@ -1,17 +1,20 @@
 package io.lanthorn.api;
 
 import java.util.List;
+import java.util.Set;
 
 /**
- * Stores or forwards events. Every enabled sink receives every event.
+ * Stores or forwards events. Every enabled sink receives every event of the {@linkplain #kinds()
+ * kinds} it declares; the agent counts the others, per sink, as {@code unsupported_kind} (in the
+ * status line and {@code <sink>.skipped} metrics), so a kind no sink stores is visible.
  *
  * <p>Each sink has its own thread and its own queue in the agent, so a slow sink does not delay the
  * others. The agent batches events and calls {@link #write} with at most one batch at a time.
  */
-public interface Sink extends Plugin {
+public interface Sink extends PluginInstance {
 
-  /** Prepares the sink (opens files, migrates schemas); called once before any batch. */
-  void start(PluginContext context) throws Exception;
+  /** The kinds of event this sink takes. */
+  Set<EventKind> kinds();
 
   /**
    * Writes a batch and returns once it is durable: committed, flushed, or accepted by the remote
@@ -21,7 +24,8 @@ public interface Sink extends Plugin {
    * configured, and then counts the batch as lost for this sink. Messages should say what failed
    * and what to do, on one line.
    *
-   * @param batch events in the order they were emitted; the list must not be kept after return
+   * @param batch events in the order they were emitted, each of a kind in {@link #kinds()}; the
+   *     list must not be kept after return
    */
-  void write(List<ConnectionEvent> batch) throws Exception;
+  void write(List<? extends Event> batch) throws Exception;
 }

@@ -223,13 +223,13 @@ class DistributionIT {
       }
       assertThat(lines).hasSize(1005);
       assertThat(lines.subList(0, 1000))
-          .allMatch(n -> n.get("outcome").asText().equals("established"));
+          .allMatch(n -> n.get("lanthorn.connect.outcome").asText().equals("established"));
       assertThat(lines.subList(1000, 1005))
-          .allMatch(n -> n.get("outcome").asText().equals("pending"));
+          .allMatch(n -> n.get("lanthorn.connect.outcome").asText().equals("pending"));
       JsonNode first = lines.getFirst();
-      assertThat(first.get("destination_address").asText()).isEqualTo("127.0.0.1");
-      assertThat(first.get("destination_port").asInt()).isEqualTo(1);
-      assertThat(first.get("comm").asText()).isEqualTo("test");
+      assertThat(first.get("server.address").asText()).isEqualTo("127.0.0.1");
+      assertThat(first.get("server.port").asInt()).isEqualTo(1);
+      assertThat(first.get("process.executable.name").asText()).isEqualTo("test");
       assertThat(first.get("attributes").isObject()).isTrue();
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(events)))
           .isEqualTo("rw-------");

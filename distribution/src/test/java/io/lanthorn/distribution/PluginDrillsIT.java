@@ -151,26 +151,24 @@ class PluginDrillsIT {
     JsonNode attributes = line.get("attributes");
     EventsDb.Row row =
         new EventsDb.Row(
-            line.get("timestamp_nanos").asLong(),
-            line.get("kernel_time_nanos").asLong(),
-            switch (line.get("family").asText()) {
-              case "inet" -> "ipv4";
-              case "inet6" -> "ipv6";
-              default -> line.get("family").asText();
-            },
-            line.get("source_address").asText(),
-            line.get("source_port").asInt(),
-            line.get("destination_address").asText(),
-            line.get("destination_port").asInt(),
-            line.get("outcome").asText(),
-            line.get("errno").asInt(),
-            line.get("handshake_nanos").asLong(),
-            line.get("pid").asLong(),
-            line.get("tid").asLong(),
-            line.get("uid").asLong(),
-            line.get("comm").asText(),
+            line.get("time_unix_nano").asLong(),
+            line.get("lanthorn.kernel_time_nanos").asLong(),
+            line.get("network.type").asText(),
+            line.get("client.address").asText(),
+            line.get("client.port").asInt(),
+            line.get("server.address").asText(),
+            line.get("server.port").asInt(),
+            line.get("lanthorn.connect.outcome").asText(),
+            line.get("lanthorn.connect.errno").asInt(),
+            line.get("lanthorn.connect.handshake_nanos").isNull()
+                ? null
+                : line.get("lanthorn.connect.handshake_nanos").asLong(),
+            line.get("process.pid").asLong(),
+            line.get("thread.id").asLong(),
+            line.get("process.real_user.id").asLong(),
+            line.get("process.executable.name").asText(),
             null,
-            line.get("cgroup_id").asLong(),
+            line.get("lanthorn.cgroup.id").asLong(),
             null,
             null,
             null,

@@ -3,7 +3,7 @@ package io.lanthorn.launcher;
 import io.lanthorn.api.Enricher;
 import io.lanthorn.api.EventSource;
 import io.lanthorn.api.PipelineStats;
-import io.lanthorn.api.Plugin;
+import io.lanthorn.api.PluginKind;
 import io.lanthorn.api.Sink;
 import io.lanthorn.launcher.config.EffectiveConfig;
 import io.lanthorn.launcher.config.Enablement;
@@ -12,15 +12,15 @@ import io.lanthorn.launcher.metrics.PluginMetrics;
 import io.lanthorn.launcher.pipeline.EnricherOrder;
 import io.lanthorn.launcher.pipeline.Pipeline;
 import io.lanthorn.launcher.pipeline.PipelineSettings;
-import io.lanthorn.launcher.pipeline.PluginInstance;
+import io.lanthorn.launcher.pipeline.Running;
 import io.lanthorn.launcher.pipeline.StatusReporter;
 import io.lanthorn.launcher.plugin.ContextClassLoader;
-import io.lanthorn.launcher.plugin.DiscoveredService;
 import io.lanthorn.launcher.plugin.Failures;
+import io.lanthorn.launcher.plugin.InstalledPlugin;
 import io.lanthorn.launcher.plugin.PluginCatalog;
-import io.lanthorn.launcher.plugin.ServiceKind;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,14 +28,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running agent: the enabled plugin services wired into a {@link Pipeline}.
+ * The running agent: the enabled plugins' instances wired into a {@link Pipeline}.
  *
- * <p>Every service starts at once, each on its own thread; the pipeline starts taking events once
- * every sink and enricher has started, and sources emit into its bounded hand-off meanwhile. Stop
- * order is sources, drain, then closing sources, enrichers, sinks. A service that fails to start is
- * fatal: the user asked for it, and running without it silently would be worse. Once every start
- * has ended, everything started is stopped and closed, and the error names the service and how to
- * run without it.
+ * <p>Every enabled plugin's configuration is checked by its factory first; then every plugin is
+ * created at once, each on its own thread; the pipeline starts taking events once every sink and
+ * enricher exists, and sources emit into its bounded hand-off meanwhile. Stop order is sources,
+ * drain, then closing sources, enrichers, sinks. A plugin that fails to start is fatal: the user
+ * asked for it, and running without it silently would be worse. Once every creation has ended,
+ * everything created is stopped and closed, and the error names the plugin and how to run without
+ * it.
  */
 public final class Agent {
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
@@ -45,16 +46,17 @@ public final class Agent {
   private final PipelineSettings settings;
   private final MetricsRegistry registry;
   private final Clock clock;
-  private final List<DiscoveredService> sources;
-  private final List<DiscoveredService> enrichers;
-  private final List<DiscoveredService> sinks;
-  private final List<DiscoveredService> started = new ArrayList<>();
+  private final String hostName;
+  private final List<InstalledPlugin> sources;
+  private final List<InstalledPlugin> enrichers;
+  private final List<InstalledPlugin> sinks;
+  private final List<PluginStart> started = new ArrayList<>();
   private volatile Pipeline pipeline;
   private StatusReporter status;
   private boolean running;
 
   /**
-   * Chooses the enabled services.
+   * Chooses the enabled plugins.
    *
    * @throws LauncherException with {@link ExitCodes#NOTHING_TO_RUN} when no source or no sink is
    *     enabled
@@ -66,66 +68,69 @@ public final class Agent {
     this.settings = PipelineSettings.from(config.launcher());
     this.registry = registry;
     this.clock = clock;
-    this.sources = enabled(ServiceKind.SOURCE);
-    this.enrichers = enabled(ServiceKind.ENRICHER);
-    this.sinks = enabled(ServiceKind.SINK);
+    this.hostName = HostName.get();
+    this.sources = enabled(PluginKind.SOURCE);
+    this.enrichers = enabled(PluginKind.ENRICHER);
+    this.sinks = enabled(PluginKind.SINK);
     if (sources.isEmpty()) {
       throw nothingToRun(
-          ServiceKind.SOURCE, "no event source is installed or enabled: nothing can be monitored");
+          PluginKind.SOURCE, "no event source is installed or enabled: nothing can be monitored");
     }
     if (sinks.isEmpty()) {
       throw nothingToRun(
-          ServiceKind.SINK, "no sink is installed or enabled: events would have nowhere to go");
+          PluginKind.SINK, "no sink is installed or enabled: events would have nowhere to go");
     }
   }
 
   /**
-   * Starts every enabled service and the pipeline.
+   * Checks every enabled plugin's configuration, then creates every enabled plugin and starts the
+   * pipeline.
    *
-   * <p>Every service starts on its own thread, all at once: a sink's start (opening and migrating a
-   * database), an enricher's (connecting to Docker) and a source's (loading a kernel program) take
-   * long and depend on each other in nothing but the pipeline. Sources may emit before the sinks
-   * are ready: their events wait in the pipeline's bounded hand-off (with overflow {@code block}
-   * the source is made to wait when it is full), and the pipeline starts taking them once every
-   * sink and enricher has started, so no enricher or sink sees an event before its start returned.
+   * <p>Every plugin is created on its own thread, all at once: a sink's creation (opening and
+   * migrating a database), an enricher's (connecting to Docker) and a source's (loading a kernel
+   * program) take long and depend on each other in nothing but the pipeline. Sources may emit
+   * before the sinks exist: their events wait in the pipeline's bounded hand-off (with overflow
+   * {@code block} the source is made to wait when it is full), and the pipeline starts taking them
+   * once every sink and enricher exists, so no enricher or sink sees an event before its creation
+   * returned.
    *
-   * @throws LauncherException with {@link ExitCodes#FAILURE} naming the service that failed to
-   *     start (the first in the order sinks, enrichers, sources when several did), after every
-   *     start ended and everything started was stopped and closed
+   * @throws LauncherException with {@link ExitCodes#FAILURE} naming the plugin that failed to start
+   *     (the first in the order sinks, enrichers, sources when several did), after every creation
+   *     ended and everything created was stopped and closed
    */
   public void start() {
-    List<PluginInstance<Enricher>> orderedEnrichers =
-        EnricherOrder.sort(instances(enrichers, Enricher.class), settings.enricherOrder());
-    pipeline = new Pipeline(settings, orderedEnrichers, instances(sinks, Sink.class), registry);
-    List<ServiceStart> consumers = new ArrayList<>();
-    for (DiscoveredService sink : sinks) {
-      consumers.add(ServiceStart.begin(sink, () -> sink.as(Sink.class).start(context(sink))));
+    List<InstalledPlugin> consumersToCreate = distinct(sinks, enrichers);
+    List<InstalledPlugin> producersToCreate = new ArrayList<>(sources);
+    producersToCreate.removeAll(consumersToCreate);
+    for (InstalledPlugin plugin : concat(consumersToCreate, producersToCreate)) {
+      validate(plugin);
     }
-    for (DiscoveredService enricher : enrichers) {
-      consumers.add(
-          ServiceStart.begin(enricher, () -> enricher.as(Enricher.class).start(context(enricher))));
+    pipeline = new Pipeline(settings, sinks.stream().map(InstalledPlugin::name).toList(), registry);
+    List<PluginStart> consumers = new ArrayList<>();
+    for (InstalledPlugin plugin : consumersToCreate) {
+      consumers.add(PluginStart.begin(plugin, context(plugin)));
     }
-    Pipeline current = pipeline;
-    List<ServiceStart> producers = new ArrayList<>();
-    for (DiscoveredService source : sources) {
-      producers.add(
-          ServiceStart.begin(
-              source,
-              () -> source.as(EventSource.class).start(context(source), current.emitter())));
+    List<PluginStart> producers = new ArrayList<>();
+    for (InstalledPlugin plugin : producersToCreate) {
+      producers.add(PluginStart.begin(plugin, context(plugin)));
     }
+    List<Running<Enricher>> orderedEnrichers = List.of();
     if (awaitAll(consumers)) {
-      pipeline.start();
+      orderedEnrichers =
+          EnricherOrder.sort(
+              running(consumers, enrichers, Enricher.class), settings.enricherOrder());
+      pipeline.start(orderedEnrichers, running(consumers, sinks, Sink.class));
       status = new StatusReporter(pipeline, settings.statusInterval());
     }
     awaitAll(producers);
     LauncherException failure = null;
-    for (ServiceStart start : concat(consumers, producers)) {
+    for (PluginStart start : concat(consumers, producers)) {
       if (start.failure() == null) {
-        started.add(start.service());
+        started.add(start);
       } else if (failure == null) {
-        failure = startFailure(start.service(), start.failure());
+        failure = startFailure(start.plugin(), start.failure());
       } else {
-        log.error("{}", startFailure(start.service(), start.failure()).getMessage());
+        log.error("{}", startFailure(start.plugin(), start.failure()).getMessage());
       }
     }
     if (failure != null) {
@@ -135,14 +140,14 @@ public final class Agent {
     running = true;
     log.info(
         "pipeline running: sources {}, enrichers {}, sinks {}",
-        sources.stream().map(DiscoveredService::name).toList(),
-        orderedEnrichers.stream().map(PluginInstance::name).toList(),
-        sinks.stream().map(DiscoveredService::name).toList());
+        sources.stream().map(InstalledPlugin::name).toList(),
+        orderedEnrichers.stream().map(Running::name).toList(),
+        sinks.stream().map(InstalledPlugin::name).toList());
   }
 
   /**
    * Stops the sources (they emit what is in flight), drains the pipeline into every sink, closes
-   * every service and, if it was running, logs the final status line. Safe to call after a failed
+   * every instance and, if it was running, logs the final status line. Safe to call after a failed
    * start.
    *
    * @return whether every accepted event reached every sink before the drain timeout
@@ -156,9 +161,9 @@ public final class Agent {
     }
     Runnable stopSources =
         () -> {
-          for (DiscoveredService source : started.reversed()) {
-            if (source.kind() == ServiceKind.SOURCE) {
-              call(source, "stop", () -> source.as(EventSource.class).stop());
+          for (PluginStart source : started.reversed()) {
+            if (source.instance() instanceof EventSource eventSource) {
+              call(source.plugin(), "stop", eventSource::stop);
             }
           }
         };
@@ -179,11 +184,11 @@ public final class Agent {
           "{} events captured while the agent was starting are not stored: it failed to start",
           pipeline.stats().totalDropped());
     }
-    // Sources first, sinks last: each service is closed after the last event reached it.
-    for (ServiceKind kind : List.of(ServiceKind.SOURCE, ServiceKind.ENRICHER, ServiceKind.SINK)) {
-      for (DiscoveredService service : started.reversed()) {
-        if (service.kind() == kind) {
-          call(service, "close", () -> service.as(Plugin.class).close());
+    // Sources first, sinks last: each instance is closed after the last event reached it.
+    for (PluginKind kind : List.of(PluginKind.SOURCE, PluginKind.ENRICHER, PluginKind.SINK)) {
+      for (PluginStart start : started.reversed()) {
+        if (start.plugin().is(kind) && firstKind(start.plugin()) == kind) {
+          call(start.plugin(), "close", start.instance()::close);
         }
       }
     }
@@ -208,15 +213,36 @@ public final class Agent {
   }
 
   /**
-   * Waits until every start ended, also when interrupted meanwhile (a start cannot be abandoned:
-   * what it started must be closed); the interrupt is kept.
+   * The kind an instance of several kinds is closed as: its first, in source-enricher-sink order.
+   */
+  private static PluginKind firstKind(InstalledPlugin plugin) {
+    for (PluginKind kind : PluginKind.values()) {
+      if (plugin.is(kind)) {
+        return kind;
+      }
+    }
+    throw new IllegalStateException(plugin.name() + " has no kind");
+  }
+
+  private void validate(InstalledPlugin plugin) {
+    try {
+      ContextClassLoader.run(
+          plugin.loader(), () -> plugin.factory().validate(context(plugin).config()));
+    } catch (Exception | LinkageError e) {
+      throw startFailure(plugin, e);
+    }
+  }
+
+  /**
+   * Waits until every creation ended, also when interrupted meanwhile (a creation cannot be
+   * abandoned: what it created must be closed); the interrupt is kept.
    *
    * @return whether every one succeeded
    */
-  private static boolean awaitAll(List<ServiceStart> starts) {
+  private static boolean awaitAll(List<PluginStart> starts) {
     boolean interrupted = false;
     boolean succeeded = true;
-    for (ServiceStart start : starts) {
+    for (PluginStart start : starts) {
       while (true) {
         try {
           start.await();
@@ -233,72 +259,82 @@ public final class Agent {
     return succeeded;
   }
 
-  private static List<ServiceStart> concat(List<ServiceStart> first, List<ServiceStart> second) {
-    List<ServiceStart> all = new ArrayList<>(first);
+  private static <T> List<Running<T>> running(
+      List<PluginStart> starts, List<InstalledPlugin> plugins, Class<T> type) {
+    List<Running<T>> result = new ArrayList<>();
+    for (InstalledPlugin plugin : plugins) {
+      for (PluginStart start : starts) {
+        if (start.plugin().equals(plugin)) {
+          result.add(new Running<>(plugin.name(), type.cast(start.instance()), plugin.loader()));
+        }
+      }
+    }
+    return result;
+  }
+
+  private static <T> List<T> concat(List<T> first, List<T> second) {
+    List<T> all = new ArrayList<>(first);
     all.addAll(second);
     return all;
   }
 
-  private static LauncherException startFailure(DiscoveredService service, Throwable e) {
+  private static List<InstalledPlugin> distinct(
+      List<InstalledPlugin> first, List<InstalledPlugin> second) {
+    return List.copyOf(new LinkedHashSet<>(concat(first, second)));
+  }
+
+  static LauncherException startFailure(InstalledPlugin plugin, Throwable e) {
     return new LauncherException(
         ExitCodes.FAILURE,
-        service.kind().label()
+        plugin.kindLabel()
             + " "
-            + service.name()
+            + plugin.name()
             + " failed to start: "
             + Failures.describe(e)
             + " (to run without it: set "
-            + service.configSection()
+            + plugin.name()
             + ".enabled = false, or remove "
-            + service.plugin().location().path()
+            + plugin.location().path()
             + ")",
         e);
   }
 
-  static void call(DiscoveredService service, String what, ContextClassLoader.PluginCall call) {
+  static void call(InstalledPlugin plugin, String what, ContextClassLoader.PluginCall call) {
     try {
-      ContextClassLoader.run(service.loader(), call);
+      ContextClassLoader.run(plugin.loader(), call);
     } catch (Exception | LinkageError e) {
       log.error(
-          "{} {}: {} failed: {}",
-          service.kind().label(),
-          service.name(),
-          what,
-          Failures.describe(e));
-      log.debug("{} {}: {} failure", service.kind().label(), service.name(), what, e);
+          "{} {}: {} failed: {}", plugin.kindLabel(), plugin.name(), what, Failures.describe(e));
+      log.debug("{} {}: {} failure", plugin.kindLabel(), plugin.name(), what, e);
     }
   }
 
-  private AgentPluginContext context(DiscoveredService service) {
+  private AgentPluginContext context(InstalledPlugin plugin) {
+    Pipeline current = pipeline;
     return new AgentPluginContext(
-        service.name(),
-        config.section(service.configSection()),
-        LoggerFactory.getLogger(LogbackSetup.pluginLoggerName(service.name())),
-        new PluginMetrics(registry, service.name()),
+        plugin.name(),
+        config.pluginConfig(plugin.name()),
+        LoggerFactory.getLogger(LogbackSetup.pluginLoggerName(plugin.name())),
+        new PluginMetrics(registry, plugin.name()),
         clock,
-        this::stats);
+        this::stats,
+        hostName,
+        plugin.is(PluginKind.SOURCE) && current != null ? current.emitter() : null);
   }
 
-  private List<DiscoveredService> enabled(ServiceKind kind) {
-    return catalog.services(kind).stream()
-        .filter(s -> config.enablement(s.configSection()).enabled())
+  private List<InstalledPlugin> enabled(PluginKind kind) {
+    return catalog.plugins(kind).stream()
+        .filter(p -> config.enablement(p.name()).enabled())
         .toList();
   }
 
-  private static <T> List<PluginInstance<T>> instances(
-      List<DiscoveredService> services, Class<T> type) {
-    return services.stream()
-        .map(s -> new PluginInstance<>(s.name(), s.as(type), s.loader()))
-        .toList();
-  }
-
-  private LauncherException nothingToRun(ServiceKind kind, String message) {
+  private LauncherException nothingToRun(PluginKind kind, String message) {
     String disabled =
-        catalog.services(kind).stream()
+        catalog.plugins(kind).stream()
             .map(
-                s -> {
-                  Enablement enablement = config.enablement(s.configSection());
-                  return s.name() + " (disabled by " + enablement.decidedBy() + ")";
+                p -> {
+                  Enablement enablement = config.enablement(p.name());
+                  return p.name() + " (disabled by " + enablement.decidedBy() + ")";
                 })
             .collect(Collectors.joining(", "));
     return new LauncherException(

@@ -1,34 +1,48 @@
 package io.lanthorn.launcher;
 
-import com.typesafe.config.Config;
+import io.lanthorn.api.EventEmitter;
 import io.lanthorn.api.Metrics;
 import io.lanthorn.api.PipelineStats;
+import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginContext;
 import java.time.Clock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
- * The context one plugin service receives at start.
+ * The context a plugin's factory (or command) receives.
  *
- * @param pluginName the service's name
+ * @param pluginName the plugin's name
  * @param config its validated section, without the launcher's {@code enabled} key
  * @param logger a logger named after it
  * @param metrics the registry, prefixing names with its name
  * @param clock the wall clock
  * @param stats the pipeline's totals, read on each call
+ * @param hostName this host's name
+ * @param sourceEmitter the pipeline's emitter for a source, else {@code null}
  */
 record AgentPluginContext(
     String pluginName,
-    Config config,
+    PluginConfig config,
     Logger logger,
     Metrics metrics,
     Clock clock,
-    Supplier<PipelineStats> stats)
+    Supplier<PipelineStats> stats,
+    String hostName,
+    EventEmitter sourceEmitter)
     implements PluginContext {
 
   @Override
   public PipelineStats pipelineStats() {
     return stats.get();
+  }
+
+  @Override
+  public EventEmitter emitter() {
+    if (sourceEmitter == null) {
+      throw new IllegalStateException(
+          pluginName + " is not a source here: only a source's context has an emitter");
+    }
+    return sourceEmitter;
   }
 }

@@ -4,12 +4,17 @@ import io.lanthorn.launcher.LogbackSetup.LogLevel;
 import io.lanthorn.launcher.config.FlagOverride;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The options {@code lanthorn} and its own subcommands accept, before or after the subcommand's
- * name ({@code lanthorn --config x run} and {@code lanthorn run --config x} are the same).
+ * name ({@code lanthorn --config x run} and {@code lanthorn run --config x} are the same): the
+ * launcher's own, and the flags the installed plugins declare ({@link PluginFlagOptions}).
  */
 final class LauncherOptions {
   @Option(
@@ -30,55 +35,37 @@ final class LauncherOptions {
       description = "ERROR, WARN, INFO (default), DEBUG or TRACE.")
   LogLevel logLevel;
 
-  @Option(
-      names = "--disable-tcp-mon",
-      description = "Do not monitor TCP connections (sets probe-tcp.enabled = false).")
-  boolean disableTcpMon;
+  /**
+   * The command these options belong to, whose plugin flag options {@link #flagOverrides()} reads.
+   */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
 
-  @Option(
-      names = "--disable-docker-mon",
-      description = "Do not name Docker containers (sets enricher-docker.enabled = false).")
-  boolean disableDockerMon;
-
-  @Option(
-      names = "--disable-dns-mon",
-      description = "Do not name connections from DNS responses (sets probe-dns.enabled = false).")
-  boolean disableDnsMon;
-
-  @Option(
-      names = "--db-path",
-      paramLabel = "PATH",
-      description = "SQLite database file (sets sink-sqlite.path).")
-  String dbPath;
+  /** Plugin flags merged in by {@link #over}; {@code null} until then. */
+  private List<FlagOverride> merged;
 
   /** These options with unset ones taken from {@code outer} (the options before the subcommand). */
   LauncherOptions over(LauncherOptions outer) {
-    LauncherOptions merged = new LauncherOptions();
-    merged.config = config != null ? config : outer.config;
-    merged.plugins = plugins != null ? plugins : outer.plugins;
-    merged.logLevel = logLevel != null ? logLevel : outer.logLevel;
-    merged.disableTcpMon = disableTcpMon || outer.disableTcpMon;
-    merged.disableDockerMon = disableDockerMon || outer.disableDockerMon;
-    merged.disableDnsMon = disableDnsMon || outer.disableDnsMon;
-    merged.dbPath = dbPath != null ? dbPath : outer.dbPath;
-    return merged;
+    LauncherOptions result = new LauncherOptions();
+    result.config = config != null ? config : outer.config;
+    result.plugins = plugins != null ? plugins : outer.plugins;
+    result.logLevel = logLevel != null ? logLevel : outer.logLevel;
+    Map<String, FlagOverride> byPath = new LinkedHashMap<>();
+    for (FlagOverride flag : outer.flagOverrides()) {
+      byPath.put(flag.path(), flag);
+    }
+    for (FlagOverride flag : flagOverrides()) {
+      byPath.put(flag.path(), flag);
+    }
+    result.merged = List.copyOf(byPath.values());
+    return result;
   }
 
-  /** The configuration values the flags set. */
+  /** The configuration values the plugins' flags set. */
   List<FlagOverride> flagOverrides() {
-    List<FlagOverride> flags = new ArrayList<>();
-    if (disableTcpMon) {
-      flags.add(new FlagOverride("probe-tcp.enabled", false, "--disable-tcp-mon"));
+    if (merged != null) {
+      return merged;
     }
-    if (disableDockerMon) {
-      flags.add(new FlagOverride("enricher-docker.enabled", false, "--disable-docker-mon"));
-    }
-    if (disableDnsMon) {
-      flags.add(new FlagOverride("probe-dns.enabled", false, "--disable-dns-mon"));
-    }
-    if (dbPath != null) {
-      flags.add(new FlagOverride("sink-sqlite.path", dbPath, "--db-path"));
-    }
-    return flags;
+    return command == null ? List.of() : new ArrayList<>(PluginFlagOptions.given(command));
   }
 }

@@ -1,22 +1,24 @@
 package io.lanthorn.launcher;
 
-import com.typesafe.config.Config;
 import io.lanthorn.api.PluginCommand;
 import io.lanthorn.launcher.config.ConfigLoader;
 import io.lanthorn.launcher.config.EffectiveConfig;
 import io.lanthorn.launcher.config.Enablement;
 import io.lanthorn.launcher.metrics.MetricsRegistry;
+import io.lanthorn.launcher.metrics.PluginMetrics;
 import io.lanthorn.launcher.pipeline.PipelineSettings;
 import io.lanthorn.launcher.plugin.ContextClassLoader;
-import io.lanthorn.launcher.plugin.DiscoveredService;
+import io.lanthorn.launcher.plugin.DeclaredFlag;
 import io.lanthorn.launcher.plugin.Failures;
+import io.lanthorn.launcher.plugin.InstalledPlugin;
 import io.lanthorn.launcher.plugin.PluginCatalog;
-import io.lanthorn.launcher.plugin.ServiceKind;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +50,24 @@ final class LauncherSession implements AutoCloseable {
     this.discoveryFailure = failure;
   }
 
-  /** The plugin commands, for registration as subcommands; none when discovery failed. */
-  List<DiscoveredService> pluginCommands() {
-    return catalog == null ? List.of() : catalog.services(ServiceKind.COMMAND);
+  /** Whether discovering the plugins failed (the commands that need them report why). */
+  boolean discoveryFailed() {
+    return discoveryFailure != null;
+  }
+
+  /** The installed plugins, for registering their commands; none when discovery failed. */
+  List<InstalledPlugin> plugins() {
+    return catalog == null ? List.of() : catalog.plugins();
+  }
+
+  /** Every installed plugin's flags; none when discovery failed. */
+  List<DeclaredFlag> flags() {
+    return catalog == null ? List.of() : catalog.flags();
+  }
+
+  /** One plugin's flags. */
+  List<DeclaredFlag> flags(InstalledPlugin plugin) {
+    return catalog == null ? List.of() : catalog.flags(plugin);
   }
 
   /** {@code lanthorn run}: runs the agent until the stop signal, then drains and exits. */
@@ -73,39 +90,76 @@ final class LauncherSession implements AutoCloseable {
     }
   }
 
-  /** {@code lanthorn plugins}: one line per discovered service. */
+  /**
+   * {@code lanthorn plugins}: one line per plugin (kind, name, state, folder), then a line for its
+   * flags and one for its commands when it has any.
+   */
   int listPlugins(LauncherOptions options) {
     PluginCatalog plugins = catalog();
     EffectiveConfig config = loadConfig(options);
     PrintStream out = launch.out();
-    if (plugins.services().isEmpty()) {
+    if (plugins.plugins().isEmpty()) {
       out.println("no plugins in " + plugins.directory().toAbsolutePath());
       return ExitCodes.OK;
     }
-    String format = "%-9s %-18s %-40s %s%n";
+    String format = "%-16s %-18s %-40s %s%n";
     out.printf(Locale.ROOT, format, "KIND", "NAME", "STATE", "FROM");
-    for (ServiceKind kind : ServiceKind.values()) {
-      for (DiscoveredService service : plugins.services(kind)) {
-        out.printf(
-            Locale.ROOT,
-            format,
-            kind.label(),
-            service.name(),
-            state(service, config),
-            service.plugin().location().path().toAbsolutePath());
+    for (InstalledPlugin plugin : plugins.plugins()) {
+      out.printf(
+          Locale.ROOT,
+          format,
+          plugin.kindLabel(),
+          plugin.name(),
+          state(plugin, config),
+          plugin.location().path().toAbsolutePath());
+      List<DeclaredFlag> flags = plugins.flags(plugin);
+      if (!flags.isEmpty()) {
+        out.println(
+            "    flags: "
+                + flags.stream()
+                    .map(
+                        f ->
+                            f.name()
+                                + (f.takesValue() ? " " + f.valueLabel() : "")
+                                + " (sets "
+                                + f.targets().stream()
+                                    .filter(t -> t.plugin().equals(plugin.name()))
+                                    .map(DeclaredFlag.Target::path)
+                                    .collect(Collectors.joining(", "))
+                                + ")")
+                    .collect(Collectors.joining(", ")));
+      }
+      if (!plugin.commands().isEmpty()) {
+        out.println(
+            "    commands: "
+                + plugin.commands().stream()
+                    .map(PluginCommand::name)
+                    .collect(Collectors.joining(", ")));
       }
     }
     return ExitCodes.OK;
   }
 
-  /** Runs a plugin's command with its validated section and its arguments, untouched. */
-  int runPluginCommand(DiscoveredService command, LauncherOptions options, List<String> args) {
+  /**
+   * Runs a plugin's command with its plugin's validated section (its flags applied) and its
+   * arguments, untouched.
+   */
+  int runPluginCommand(
+      InstalledPlugin plugin, PluginCommand command, LauncherOptions options, List<String> args) {
     EffectiveConfig config = loadConfig(options);
-    PluginCommand plugin = command.as(PluginCommand.class);
-    Config section = config.section(command.configSection());
+    AgentPluginContext context =
+        new AgentPluginContext(
+            plugin.name(),
+            config.pluginConfig(plugin.name()),
+            LoggerFactory.getLogger(LogbackSetup.pluginLoggerName(plugin.name())),
+            new PluginMetrics(new MetricsRegistry(), plugin.name()),
+            Clock.systemUTC(),
+            () -> new io.lanthorn.api.PipelineStats(0, Map.of(), Map.of(), Map.of(), Map.of()),
+            HostName.get(),
+            null);
     try {
       return ContextClassLoader.call(
-          command.loader(), () -> plugin.run(section, args, launch.out(), launch.err()));
+          plugin.loader(), () -> command.run(context, args, launch.out(), launch.err()));
     } catch (Exception | LinkageError e) {
       log.debug("command {} failed", command.name(), e);
       throw new LauncherException(
@@ -113,11 +167,11 @@ final class LauncherSession implements AutoCloseable {
     }
   }
 
-  private static String state(DiscoveredService service, EffectiveConfig config) {
-    if (service.kind() == ServiceKind.COMMAND) {
+  private static String state(InstalledPlugin plugin, EffectiveConfig config) {
+    if (plugin.kinds().isEmpty()) {
       return "available";
     }
-    Enablement enablement = config.enablement(service.configSection());
+    Enablement enablement = config.enablement(plugin.name());
     return enablement.enabled() ? "enabled" : "disabled (" + enablement.decidedBy() + ")";
   }
 

@@ -2,11 +2,12 @@ package io.lanthorn.launcher;
 
 import io.lanthorn.api.PluginCommand;
 import io.lanthorn.launcher.LogbackSetup.LogLevel;
-import io.lanthorn.launcher.plugin.DiscoveredService;
+import io.lanthorn.launcher.plugin.InstalledPlugin;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,16 +56,26 @@ public final class Main {
 
   static CommandLine commandLine(LauncherSession session, Launch launch) {
     CommandLine root = new CommandLine(new LanthornCommand(session));
-    root.addSubcommand(new RunCommand(session));
-    root.addSubcommand(new PluginsCommand(session));
-    for (DiscoveredService service : session.pluginCommands()) {
-      CommandLine sub = new CommandLine(new PluginCommandAdapter(session, service));
-      sub.getCommandSpec()
-          .usageMessage()
-          .description(service.as(PluginCommand.class).description());
-      sub.setUnmatchedOptionsArePositionalParams(true);
-      sub.setEndOfOptionsDelimiter(NO_END_OF_OPTIONS);
-      root.addSubcommand(service.name(), sub);
+    CommandLine run = new CommandLine(new RunCommand(session));
+    CommandLine plugins = new CommandLine(new PluginsCommand(session));
+    // Every plugin's flags on the launcher's own commands, built from what is installed.
+    for (CommandLine command : List.of(root, run, plugins)) {
+      PluginFlagOptions.addTo(command.getCommandSpec(), session.flags());
+      // Without the plugins, their flags are unknown: let the command report why.
+      command.setUnmatchedArgumentsAllowed(session.discoveryFailed());
+    }
+    root.addSubcommand(run);
+    root.addSubcommand(plugins);
+    for (InstalledPlugin plugin : session.plugins()) {
+      for (PluginCommand command : plugin.commands()) {
+        CommandLine sub = new CommandLine(new PluginCommandAdapter(session, plugin, command));
+        sub.getCommandSpec().usageMessage().description(command.description());
+        // The plugin's own flags, before or after the command's name; the rest is the command's.
+        PluginFlagOptions.addTo(sub.getCommandSpec(), session.flags(plugin));
+        sub.setUnmatchedOptionsArePositionalParams(true);
+        sub.setEndOfOptionsDelimiter(NO_END_OF_OPTIONS);
+        root.addSubcommand(command.name(), sub);
+      }
     }
     root.setCaseInsensitiveEnumValuesAllowed(true);
     root.setExpandAtFiles(false);

@@ -1,17 +1,21 @@
 package io.lanthorn.launcher;
 
-import io.lanthorn.launcher.plugin.DiscoveredService;
+import io.lanthorn.api.PluginCommand;
+import io.lanthorn.launcher.plugin.InstalledPlugin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * A plugin's command as a {@code lanthorn} subcommand. Every argument after its name goes to the
- * plugin untouched, {@code --help} included; launcher options go before the name ({@code lanthorn
- * --config x query …}).
+ * plugin untouched, {@code --help} included, except the plugin's own flags ({@code --db-path}),
+ * which the launcher applies to the plugin's configuration; launcher options go before the name
+ * ({@code lanthorn --config x query …}).
  */
 @Command
 final class PluginCommandAdapter implements Callable<Integer> {
@@ -23,16 +27,22 @@ final class PluginCommandAdapter implements Callable<Integer> {
 
   @ParentCommand LanthornCommand parent;
 
-  private final LauncherSession session;
-  private final DiscoveredService command;
+  @Spec CommandSpec spec;
 
-  PluginCommandAdapter(LauncherSession session, DiscoveredService command) {
+  private final LauncherSession session;
+  private final InstalledPlugin plugin;
+  private final PluginCommand command;
+
+  PluginCommandAdapter(LauncherSession session, InstalledPlugin plugin, PluginCommand command) {
     this.session = session;
+    this.plugin = plugin;
     this.command = command;
   }
 
   @Override
   public Integer call() {
-    return session.runPluginCommand(command, parent.options(), List.copyOf(args));
+    LauncherOptions own = new LauncherOptions();
+    own.command = spec;
+    return session.runPluginCommand(plugin, command, own.over(parent.options()), List.copyOf(args));
   }
 }

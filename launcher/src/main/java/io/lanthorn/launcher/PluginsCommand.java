@@ -10,7 +10,9 @@ import picocli.CommandLine.ParentCommand;
     name = "plugins",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "List every plugin service: kind, name, enabled or disabled (and by what), from.")
+    description =
+        "List every plugin: kind, name, enabled or disabled (and by what), from; then its flags and"
+            + " commands.")
 final class PluginsCommand implements Callable<Integer> {
   @Mixin LauncherOptions options = new LauncherOptions();
   @ParentCommand LanthornCommand parent;

@@ -68,18 +68,48 @@ class MainTest {
   }
 
   @Test
-  void helpListsTheCommandsIncludingThosePluginsAdd() {
+  void helpListsTheCommandsAndFlagsTheInstalledPluginsDeclare() throws Exception {
     TestPlugins.command(plugins, "sink-hello", "hello");
+    TestPlugins.source(plugins, "probe-tcp");
 
     assertThat(lanthorn("--help")).isZero();
 
     assertThat(out())
         .contains("Usage: lanthorn")
-        .contains("--disable-tcp-mon")
-        .contains("--db-path=PATH")
+        .containsPattern("--disable-tcp-mon\\s+no capture \\(sets probe-tcp.enabled = false\\)")
+        .containsPattern("--greeting=TEXT\\s+what to say \\(sets sink-hello.greeting\\)")
         .containsPattern("run\\s+Run the agent")
-        .containsPattern("plugins\\s+List every plugin service")
-        .containsPattern("hello\\s+Says hello from sink-hello.");
+        .containsPattern("plugins\\s+List every plugin")
+        .containsPattern("hello\\s+Says hello from sink-hello.")
+        // No flag of a plugin that is not installed.
+        .doesNotContain("--db-path");
+
+    // Removing the plugin removes its flags.
+    try (var walk = Files.walk(plugins.resolve("probe-tcp"))) {
+      for (Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+    out.reset();
+    assertThat(lanthorn("--help")).isZero();
+    assertThat(out()).contains("--greeting").doesNotContain("--disable-tcp-mon");
+    assertThat(lanthorn("--disable-tcp-mon")).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void aFlagSeveralPluginsDeclareSetsEachOnesKey() throws Exception {
+    TestPlugins.source(plugins, "probe-tcp");
+    TestPlugins.source(plugins, "probe-other");
+    TestPlugins.recordingSink(plugins, "sink-rec");
+
+    assertThat(lanthorn("plugins", "--disable-tcp-mon")).isZero();
+
+    assertThat(out())
+        .containsPattern("source +probe-other +disabled \\(--disable-tcp-mon\\)")
+        .containsPattern("source +probe-tcp +disabled \\(--disable-tcp-mon\\)")
+        .contains(
+            "    flags: --disable-tcp-mon (sets probe-tcp.enabled), --test-count N (sets"
+                + " probe-tcp.count)");
   }
 
   @Test
@@ -107,7 +137,9 @@ class MainTest {
         .containsPattern("enricher +tagger +enabled +" + plugins.resolve("tagger"))
         .containsPattern("sink +sink-off +disabled \\(plugin default\\) +")
         .containsPattern("sink +sink-rec +enabled +")
-        .containsPattern("command +hello +available +" + plugins.resolve("sink-hello"));
+        .containsPattern("command +sink-hello +available +" + plugins.resolve("sink-hello"))
+        .contains("    flags: --greeting TEXT (sets sink-hello.greeting)")
+        .contains("    commands: hello");
   }
 
   @Test
@@ -179,6 +211,18 @@ class MainTest {
     assertThat(out().lines())
         .containsExactly(
             "greeting=hi", "args=[a, --help, --, -x]", "tccl-is-plugin=true", "sees-enabled=false");
+  }
+
+  @Test
+  void aPluginCommandTakesItsPluginsFlagsBeforeOrAfterItsName() {
+    TestPlugins.command(plugins, "sink-hello", "hello");
+
+    assertThat(lanthorn("hello", "a", "--greeting", "after", "b")).isEqualTo(7);
+    assertThat(out().lines()).contains("greeting=after", "args=[a, b]");
+
+    out.reset();
+    assertThat(lanthorn("--greeting", "before", "hello", "--greeting=later")).isEqualTo(7);
+    assertThat(out().lines()).contains("greeting=later", "args=[]");
   }
 
   @Test

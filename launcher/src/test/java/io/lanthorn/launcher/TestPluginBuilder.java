@@ -1,7 +1,6 @@
 package io.lanthorn.launcher;
 
-import com.typesafe.config.Config;
-import io.lanthorn.api.Plugin;
+import io.lanthorn.api.PluginFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -40,10 +39,15 @@ public final class TestPluginBuilder {
     return this;
   }
 
-  /** Adds a resource, e.g. {@code META-INF/services/io.lanthorn.api.Sink}. */
+  /** Adds a resource, e.g. {@code reference.conf}. */
   public TestPluginBuilder resource(String path, String content) {
     resources.merge(path, content, (a, b) -> a + b);
     return this;
+  }
+
+  /** Registers the plugin's factory. */
+  public TestPluginBuilder factory(String implementation) {
+    return service(PluginFactory.class, implementation);
   }
 
   /** Registers a service implementation. */
@@ -89,7 +93,7 @@ public final class TestPluginBuilder {
     }
     JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
     List<String> path = new ArrayList<>();
-    for (Class<?> api : List.of(Plugin.class, Config.class, Logger.class)) {
+    for (Class<?> api : List.of(PluginFactory.class, Logger.class)) {
       path.add(location(api));
     }
     classpath.forEach(p -> path.add(p.toString()));

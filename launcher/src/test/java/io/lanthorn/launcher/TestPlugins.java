@@ -1,14 +1,11 @@
 package io.lanthorn.launcher;
 
-import io.lanthorn.api.Enricher;
-import io.lanthorn.api.EventSource;
-import io.lanthorn.api.PluginCommand;
-import io.lanthorn.api.Sink;
 import java.nio.file.Path;
 
 /**
  * Small plugins built at test time into {@code <plugins>/<name>/<name>.jar}, each in its own
- * package, as separately built third-party jars would be.
+ * package, as separately built third-party jars would be: a {@code Factory} declaring the plugin
+ * and the instance it creates.
  */
 public final class TestPlugins {
   private TestPlugins() {}
@@ -25,14 +22,56 @@ public final class TestPlugins {
   }
 
   /**
-   * A source: at start it emits {@code count} events (ports 1…, outcome established) from its own
-   * thread; at stop {@code pending} more (ports 10001…, outcome pending) and reports {@code lost}
-   * lost with reason {@code test_lost}. A non-empty {@code fail} makes start throw it. A non-empty
-   * {@code lifecycle} names a file it appends {@code started}, {@code stopped} and {@code closed}
-   * to.
+   * A factory declaring {@code kinds} and {@code flags} (Java expressions) and creating with {@code
+   * create} (a Java expression of type PluginInstance, {@code context} in scope).
+   */
+  public static String factory(
+      String name, String kinds, String flags, String commands, String create) {
+    return template(
+        name,
+        """
+        package PKG;
+
+        import io.lanthorn.api.*;
+        import java.util.List;
+        import java.util.Set;
+
+        public final class Factory implements PluginFactory {
+          public String apiVersion() { return ApiVersion.CURRENT; }
+          public String name() { return "NAME"; }
+          public String description() { return "test plugin NAME"; }
+          public Set<PluginKind> kinds() { return KINDS; }
+          public List<PluginFlag> flags() { return FLAGS; }
+          public List<PluginCommand> commands() { return COMMANDS; }
+          public PluginInstance create(PluginContext context) throws Exception { return CREATE; }
+        }
+        """
+            .replace("KINDS", kinds)
+            .replace("FLAGS", flags)
+            .replace("COMMANDS", commands)
+            .replace("CREATE", create));
+  }
+
+  /**
+   * A source: once created it emits {@code count} events (ports 1…, outcome established) from its
+   * own thread; at stop {@code pending} more (ports 10001…, outcome pending) and reports {@code
+   * lost} lost with reason {@code test_lost}. A non-empty {@code fail} makes create throw it. A
+   * non-empty {@code lifecycle} names a file it appends {@code started}, {@code stopped} and {@code
+   * closed} to. Declares the Rust Lanthorn's {@code --disable-tcp-mon} (sets {@code enabled =
+   * false}) and {@code --test-count N} (sets {@code count}).
    */
   public static Path source(Path plugins, String name) {
     return new TestPluginBuilder()
+        .source(
+            pkg(name) + ".Factory",
+            factory(
+                name,
+                "Set.of(PluginKind.SOURCE)",
+                "List.of(PluginFlag.setting(\"--disable-tcp-mon\", \"enabled\", false, \"no"
+                    + " capture\"), PluginFlag.withValue(\"--test-count\", \"count\", \"N\","
+                    + " \"events to emit\"))",
+                "List.of()",
+                "TestSource.start(context)"))
         .source(
             pkg(name) + ".TestSource",
             template(
@@ -50,22 +89,15 @@ public final class TestPlugins {
                 import java.util.List;
 
                 public final class TestSource implements EventSource {
-                  private PluginContext context;
-                  private EventEmitter emitter;
-                  private Thread thread;
+                  private final PluginContext context;
+                  private final EventEmitter emitter;
+                  private final Thread thread;
 
-                  public String name() { return "NAME"; }
-
-                  public void start(PluginContext context, EventEmitter emitter) throws Exception {
+                  private TestSource(PluginContext context) {
                     this.context = context;
-                    this.emitter = emitter;
-                    String fail = context.config().getString("fail");
-                    if (!fail.isEmpty()) {
-                      throw new PluginException(fail);
-                    }
-                    lifecycle("started");
+                    this.emitter = context.emitter();
                     int count = context.config().getInt("count");
-                    thread = new Thread(() -> {
+                    this.thread = new Thread(() -> {
                       List<ConnectionEvent> batch = new ArrayList<>();
                       for (int i = 1; i <= count; i++) {
                         batch.add(event(i % 65_536, Outcome.ESTABLISHED));
@@ -76,7 +108,17 @@ public final class TestPlugins {
                       }
                       emitter.emitAll(batch);
                     }, "test-source-NAME");
-                    thread.start();
+                  }
+
+                  static TestSource start(PluginContext context) throws Exception {
+                    String fail = context.config().getString("fail");
+                    if (!fail.isEmpty()) {
+                      throw new PluginException(fail);
+                    }
+                    TestSource source = new TestSource(context);
+                    source.lifecycle("started");
+                    source.thread.start();
+                    return source;
                   }
 
                   public void stop() throws Exception {
@@ -90,9 +132,7 @@ public final class TestPlugins {
                   }
 
                   public void close() throws Exception {
-                    if (context != null) {
-                      lifecycle("closed");
-                    }
+                    lifecycle("closed");
                   }
 
                   private void lifecycle(String what) throws Exception {
@@ -120,7 +160,7 @@ public final class TestPlugins {
                   }
                 }
                 """))
-        .service(EventSource.class, pkg(name) + ".TestSource")
+        .factory(pkg(name) + ".Factory")
         .resource(
             "reference.conf",
             name
@@ -130,8 +170,9 @@ public final class TestPlugins {
 
   /**
    * A sink appending {@code <port> <outcome> <trail>} per event to the file in its {@code file}
-   * key, and {@code closed} when closed. Its start first waits until the pipeline has received
+   * key, and {@code closed} when closed. Its create first waits until the pipeline has received
    * {@code start-wait-received} events (failing after 30 s), then throws a non-empty {@code fail}.
+   * Takes connection events only. Declares {@code --test-file FILE} (sets {@code file}).
    */
   public static Path recordingSink(Path plugins, String name) {
     return recordingSink(plugins, name, "file = \"/dev/null\"");
@@ -140,6 +181,15 @@ public final class TestPlugins {
   /** {@link #recordingSink(Path, String)} with this reference.conf section body. */
   public static Path recordingSink(Path plugins, String name, String referenceBody) {
     return new TestPluginBuilder()
+        .source(
+            pkg(name) + ".Factory",
+            factory(
+                name,
+                "Set.of(PluginKind.SINK)",
+                "List.of(PluginFlag.withValue(\"--test-file\", \"file\", \"FILE\", \"where to"
+                    + " record\"))",
+                "List.of()",
+                "RecordingSink.start(context)"))
         .source(
             pkg(name) + ".RecordingSink",
             template(
@@ -152,16 +202,19 @@ public final class TestPlugins {
                 import java.nio.file.Path;
                 import java.nio.file.StandardOpenOption;
                 import java.util.List;
+                import java.util.Set;
 
                 public final class RecordingSink implements Sink {
                   private static final AttributeKey<String> TRAIL = AttributeKey.stringKey("test.trail");
-                  private Path file;
+                  private final Path file;
 
-                  public String name() { return "NAME"; }
+                  private RecordingSink(Path file) {
+                    this.file = file;
+                  }
 
-                  public void start(PluginContext context) throws Exception {
-                    file = Path.of(context.config().getString("file"));
-                    append("");
+                  static RecordingSink start(PluginContext context) throws Exception {
+                    RecordingSink sink = new RecordingSink(Path.of(context.config().getString("file")));
+                    sink.append("");
                     long wait = context.config().getLong("start-wait-received");
                     long deadline = System.nanoTime() + 30_000_000_000L;
                     while (context.pipelineStats().received() < wait) {
@@ -174,11 +227,15 @@ public final class TestPlugins {
                     if (!fail.isEmpty()) {
                       throw new PluginException(fail);
                     }
+                    return sink;
                   }
 
-                  public void write(List<ConnectionEvent> batch) throws Exception {
+                  public Set<EventKind> kinds() { return Set.of(EventKind.TCP_CONNECT); }
+
+                  public void write(List<? extends Event> batch) throws Exception {
                     StringBuilder lines = new StringBuilder();
-                    for (ConnectionEvent e : batch) {
+                    for (Event event : batch) {
+                      ConnectionEvent e = (ConnectionEvent) event;
                       String trail = e.attribute(TRAIL);
                       lines.append(e.destinationPort()).append(' ').append(e.outcome().label())
                           .append(' ').append(trail == null ? "-" : trail).append('\\n');
@@ -187,9 +244,7 @@ public final class TestPlugins {
                   }
 
                   public void close() throws Exception {
-                    if (file != null) {
-                      append("closed\\n");
-                    }
+                    append("closed\\n");
                   }
 
                   private void append(String text) throws Exception {
@@ -197,7 +252,7 @@ public final class TestPlugins {
                   }
                 }
                 """))
-        .service(Sink.class, pkg(name) + ".RecordingSink")
+        .factory(pkg(name) + ".Factory")
         .resource(
             "reference.conf",
             name + " {\n  start-wait-received = 0\n  fail = \"\"\n" + referenceBody + "\n}\n")
@@ -205,11 +260,20 @@ public final class TestPlugins {
   }
 
   /**
-   * An enricher appending its name to the {@value #TRAIL} attribute. Its start waits until the
-   * pipeline has received {@code start-wait-received} events (failing after 30 s).
+   * An enricher appending its name to the {@value #TRAIL} attribute of every kind of event. Its
+   * create waits until the pipeline has received {@code start-wait-received} events (failing after
+   * 30 s).
    */
   public static Path taggingEnricher(Path plugins, String name) {
     return new TestPluginBuilder()
+        .source(
+            pkg(name) + ".Factory",
+            factory(
+                name,
+                "Set.of(PluginKind.ENRICHER)",
+                "List.of()",
+                "List.of()",
+                "TaggingEnricher.start(context)"))
         .source(
             pkg(name) + ".TaggingEnricher",
             template(
@@ -218,13 +282,13 @@ public final class TestPlugins {
                 package PKG;
 
                 import io.lanthorn.api.*;
+                import java.util.EnumSet;
+                import java.util.Set;
 
                 public final class TaggingEnricher implements Enricher {
                   private static final AttributeKey<String> TRAIL = AttributeKey.stringKey("test.trail");
 
-                  public String name() { return "NAME"; }
-
-                  public void start(PluginContext context) throws Exception {
+                  static TaggingEnricher start(PluginContext context) throws Exception {
                     long wait = context.config().getLong("start-wait-received");
                     long deadline = System.nanoTime() + 30_000_000_000L;
                     while (context.pipelineStats().received() < wait) {
@@ -233,9 +297,12 @@ public final class TestPlugins {
                       }
                       Thread.sleep(5);
                     }
+                    return new TaggingEnricher();
                   }
 
-                  public ConnectionEvent enrich(ConnectionEvent event) {
+                  public Set<EventKind> kinds() { return EnumSet.allOf(EventKind.class); }
+
+                  public Event enrich(Event event) {
                     String trail = event.attribute(TRAIL);
                     return event.withAttribute(TRAIL, trail == null ? "NAME" : trail + ",NAME");
                   }
@@ -243,17 +310,27 @@ public final class TestPlugins {
                   public void close() {}
                 }
                 """))
-        .service(Enricher.class, pkg(name) + ".TaggingEnricher")
+        .factory(pkg(name) + ".Factory")
         .resource("reference.conf", name + " {\n  start-wait-received = 0\n}\n")
         .writeJar(plugins.resolve(name).resolve(name + ".jar"));
   }
 
   /**
-   * A command printing {@code greeting=<its section's greeting>}, {@code args=[…]}, whether the
-   * context class loader is its plugin's, and whether it sees the {@code enabled} key; returns 7.
+   * A plugin with only a command, printing {@code greeting=<its section's greeting>}, {@code
+   * args=[…]}, whether the context class loader is its plugin's, and whether it sees the {@code
+   * enabled} key; returns 7. Declares {@code --greeting TEXT} (sets {@code greeting}).
    */
   public static Path command(Path plugins, String plugin, String command) {
     return new TestPluginBuilder()
+        .source(
+            pkg(plugin) + ".Factory",
+            factory(
+                plugin,
+                "Set.of()",
+                "List.of(PluginFlag.withValue(\"--greeting\", \"greeting\", \"TEXT\", \"what to"
+                    + " say\"))",
+                "List.of(new HelloCommand())",
+                "null"))
         .source(
             pkg(plugin) + ".HelloCommand",
             template(
@@ -261,28 +338,27 @@ public final class TestPlugins {
                 """
                 package PKG;
 
-                import com.typesafe.config.Config;
                 import io.lanthorn.api.PluginCommand;
+                import io.lanthorn.api.PluginContext;
                 import java.io.PrintStream;
                 import java.util.List;
 
                 public final class HelloCommand implements PluginCommand {
                   public String name() { return "COMMAND"; }
                   public String description() { return "Says hello from NAME."; }
-                  public String configSection() { return "NAME"; }
 
-                  public int run(Config config, List<String> args, PrintStream out, PrintStream err) {
-                    out.println("greeting=" + config.getString("greeting"));
+                  public int run(PluginContext context, List<String> args, PrintStream out, PrintStream err) {
+                    out.println("greeting=" + context.config().getString("greeting"));
                     out.println("args=" + args);
                     out.println("tccl-is-plugin="
                         + (Thread.currentThread().getContextClassLoader() == getClass().getClassLoader()));
-                    out.println("sees-enabled=" + config.hasPath("enabled"));
+                    out.println("sees-enabled=" + context.config().hasPath("enabled"));
                     return 7;
                   }
                 }
                 """
                     .replace("COMMAND", command)))
-        .service(PluginCommand.class, pkg(plugin) + ".HelloCommand")
+        .factory(pkg(plugin) + ".Factory")
         .resource("reference.conf", plugin + " {\n  greeting = hello\n}\n")
         .writeJar(plugins.resolve(plugin).resolve(plugin + ".jar"));
   }

@@ -1,6 +1,7 @@
 package io.lanthorn.api.testkit;
 
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.EventEmitter;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +13,11 @@ import java.util.function.Predicate;
 
 /** An {@link EventEmitter} that keeps every event and loss report, for assertions. Thread-safe. */
 public final class RecordingEmitter implements EventEmitter {
-  private final List<ConnectionEvent> events = new ArrayList<>();
+  private final List<Event> events = new ArrayList<>();
   private final Map<String, LongAdder> lost = new ConcurrentHashMap<>();
 
   @Override
-  public void emit(ConnectionEvent event) {
+  public void emit(Event event) {
     synchronized (events) {
       events.add(event);
     }
@@ -27,22 +28,33 @@ public final class RecordingEmitter implements EventEmitter {
     lost.computeIfAbsent(reason, r -> new LongAdder()).add(count);
   }
 
-  /** A copy of the events emitted so far, in order. */
-  public List<ConnectionEvent> events() {
+  /** A copy of the events emitted so far, of every kind, in order. */
+  public List<Event> events() {
     synchronized (events) {
       return List.copyOf(events);
     }
   }
 
-  /** The events emitted so far that match, in order. */
-  public List<ConnectionEvent> events(Predicate<ConnectionEvent> filter) {
-    return events().stream().filter(filter).toList();
+  /** The connection events emitted so far, in order. */
+  public List<ConnectionEvent> connections() {
+    return connections(e -> true);
   }
 
-  /** How many of the events emitted so far match, without copying them. */
+  /** The connection events emitted so far that match, in order. */
+  public List<ConnectionEvent> connections(Predicate<ConnectionEvent> filter) {
+    synchronized (events) {
+      return events.stream()
+          .filter(ConnectionEvent.class::isInstance)
+          .map(ConnectionEvent.class::cast)
+          .filter(filter)
+          .toList();
+    }
+  }
+
+  /** How many of the connection events emitted so far match, without copying them. */
   public long count(Predicate<ConnectionEvent> filter) {
     synchronized (events) {
-      return events.stream().filter(filter).count();
+      return events.stream().filter(e -> e instanceof ConnectionEvent c && filter.test(c)).count();
     }
   }
 

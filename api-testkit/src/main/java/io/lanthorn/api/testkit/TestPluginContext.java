@@ -2,8 +2,11 @@ package io.lanthorn.api.testkit;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.lanthorn.api.EventEmitter;
 import io.lanthorn.api.PipelineStats;
+import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginContext;
+import io.lanthorn.config.HoconPluginConfig;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link PluginContext} built the way the agent builds one: the plugin's section of the {@code
  * reference.conf} on the class path, with overrides on top. Immutable: each {@code with…} returns a
- * new context (sharing the metrics of the one it came from).
+ * new context (sharing the metrics of the one it came from). Its {@link #config()} reads the HOCON
+ * the same way the agent's does.
  */
 public final class TestPluginContext implements PluginContext {
   private static final PipelineStats NO_STATS =
@@ -25,18 +29,21 @@ public final class TestPluginContext implements PluginContext {
   private final TestMetrics metrics;
   private final Clock clock;
   private final Supplier<PipelineStats> stats;
+  private final EventEmitter emitter;
 
   private TestPluginContext(
       String pluginName,
       Config config,
       TestMetrics metrics,
       Clock clock,
-      Supplier<PipelineStats> stats) {
+      Supplier<PipelineStats> stats,
+      EventEmitter emitter) {
     this.pluginName = pluginName;
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
     this.stats = stats;
+    this.emitter = emitter;
   }
 
   /**
@@ -52,7 +59,8 @@ public final class TestPluginContext implements PluginContext {
         reference.withoutPath("enabled").resolve(),
         new TestMetrics(),
         Clock.systemUTC(),
-        () -> NO_STATS);
+        () -> NO_STATS,
+        null);
   }
 
   /** This context with HOCON overrides for keys inside the section, e.g. {@code ring-size = 4K}. */
@@ -67,19 +75,25 @@ public final class TestPluginContext implements PluginContext {
 
   private TestPluginContext withConfig(Config overrides) {
     return new TestPluginContext(
-        pluginName, overrides.withFallback(config).resolve(), metrics, clock, stats);
+        pluginName, overrides.withFallback(config).resolve(), metrics, clock, stats, emitter);
   }
 
   /** This context with another clock. */
   public TestPluginContext withClock(Clock newClock) {
     return new TestPluginContext(
-        pluginName, config, metrics, Objects.requireNonNull(newClock), stats);
+        pluginName, config, metrics, Objects.requireNonNull(newClock), stats, emitter);
   }
 
   /** This context reporting these pipeline totals to the plugin. */
   public TestPluginContext withPipelineStats(Supplier<PipelineStats> newStats) {
     return new TestPluginContext(
-        pluginName, config, metrics, clock, Objects.requireNonNull(newStats));
+        pluginName, config, metrics, clock, Objects.requireNonNull(newStats), emitter);
+  }
+
+  /** This context handing a source's events to this emitter, e.g. a {@link RecordingEmitter}. */
+  public TestPluginContext withEmitter(EventEmitter newEmitter) {
+    return new TestPluginContext(
+        pluginName, config, metrics, clock, stats, Objects.requireNonNull(newEmitter));
   }
 
   @Override
@@ -88,8 +102,8 @@ public final class TestPluginContext implements PluginContext {
   }
 
   @Override
-  public Config config() {
-    return config;
+  public PluginConfig config() {
+    return new HoconPluginConfig(pluginName, config);
   }
 
   @Override
@@ -111,5 +125,26 @@ public final class TestPluginContext implements PluginContext {
   @Override
   public PipelineStats pipelineStats() {
     return stats.get();
+  }
+
+  /** {@code test-host}, so that tests do not depend on the machine's name. */
+  @Override
+  public String hostName() {
+    return "test-host";
+  }
+
+  /**
+   * The emitter set with {@link #withEmitter}.
+   *
+   * @throws IllegalStateException when none was set, as the agent does for a plugin that is not a
+   *     source
+   */
+  @Override
+  public EventEmitter emitter() {
+    if (emitter == null) {
+      throw new IllegalStateException(
+          pluginName + ": no emitter in this context: use withEmitter(new RecordingEmitter())");
+    }
+    return emitter;
   }
 }

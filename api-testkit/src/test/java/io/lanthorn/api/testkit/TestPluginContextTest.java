@@ -59,7 +59,8 @@ class TestPluginContextTest {
     emitter.reportLost("ring_full", 1);
 
     assertThat(emitter.events()).containsExactly(event);
-    assertThat(emitter.events(e -> e.destinationPort() == 81)).isEmpty();
+    assertThat(emitter.connections(e -> e.destinationPort() == 81)).isEmpty();
+    assertThat(emitter.connections()).containsExactly(event);
     assertThat(emitter.count(e -> e.destinationPort() == 81)).isZero();
     assertThat(emitter.count(e -> true)).isEqualTo(1);
     assertThat(emitter.lost()).containsEntry("ring_full", 3L);

@@ -1,7 +1,7 @@
 package io.lanthorn.enricher.docker;
 
 import io.lanthorn.api.Attributes;
-import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.enricher.docker.CgroupNames.ContainerCgroup;
 import java.util.function.BooleanSupplier;
@@ -74,7 +74,7 @@ final class Attribution {
   }
 
   /** Decides, from memory. */
-  Result resolve(ConnectionEvent event) {
+  Result resolve(Event event) {
     ContainerCgroup container = CgroupNames.parse(event.cgroupName());
     if (container == null) {
       String byInode = cache.containerIdOfCgroup(event.cgroupId());
@@ -124,7 +124,7 @@ final class Attribution {
           .build();
 
   /** The event with the decision's attributes added. */
-  static ConnectionEvent apply(ConnectionEvent event, Result result) {
+  static Event apply(Event event, Result result) {
     // Usually the first enricher: an event without attributes takes the prebuilt set as it is.
     boolean bare = event.attributes().isEmpty();
     return switch (result.verdict()) {

@@ -1,8 +1,9 @@
 package io.lanthorn.enricher.docker;
 
-import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Counter;
 import io.lanthorn.api.Enricher;
+import io.lanthorn.api.Event;
+import io.lanthorn.api.EventKind;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.enricher.docker.Attribution.Result;
@@ -13,18 +14,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 
 /**
- * Names the Docker container behind each connection: the {@code enricher-docker} plugin.
+ * Names the Docker container behind each event, of every kind: the {@code enricher-docker} plugin's
+ * instance, created running by {@link DockerEnricherFactory}.
  *
  * <p>Attribution starts from the cgroup the kernel captured with the event, so a container that is
  * gone by the time the event arrives is still named, from the metadata cache the Docker events
@@ -44,88 +49,122 @@ public final class DockerEnricher implements Enricher {
   private static final Path PROC = Path.of("/proc");
   private static final int CALL_THREADS = 2;
 
-  private DockerEnricherConfig config;
-  private Logger logger;
-  private ContainerCache cache;
-  private Attribution attribution;
-  private ContainerInspector inspector;
-  private DockerCalls calls;
-  private volatile DockerWatcher watcher;
-  private ScheduledExecutorService sweeper;
-  private final Map<Verdict, Counter> verdicts = new EnumMap<>(Verdict.class);
-  private Counter batchWaits;
-  private Counter batchWaitTimeouts;
+  private final DockerEnricherConfig config;
+  private final ContainerCache cache;
+  private final Attribution attribution;
+  private final ContainerInspector inspector;
+  private final DockerCalls calls;
+  private final DockerWatcher watcher;
+  private final ScheduledExecutorService sweeper;
+  private final Map<Verdict, Counter> verdicts;
+  private final Counter batchWaits;
+  private final Counter batchWaitTimeouts;
 
-  /** Does nothing: the plugin starts in {@link #start}. */
-  public DockerEnricher() {}
-
-  @Override
-  public String name() {
-    return NAME;
+  private DockerEnricher(Parts parts) {
+    this.config = parts.config;
+    this.cache = parts.cache;
+    this.attribution = parts.attribution;
+    this.inspector = parts.inspector;
+    this.calls = parts.calls;
+    this.watcher = parts.watcher;
+    this.sweeper = parts.sweeper;
+    this.verdicts = parts.verdicts;
+    this.batchWaits = parts.batchWaits;
+    this.batchWaitTimeouts = parts.batchWaitTimeouts;
   }
 
-  @Override
-  public void start(PluginContext context) throws PluginException, InterruptedException {
-    config = DockerEnricherConfig.from(context.config());
-    logger = context.logger();
-    var metrics = context.metrics();
+  /** What {@link #start} builds, in the order it builds them. */
+  private static final class Parts {
+    DockerEnricherConfig config;
+    ContainerCache cache;
+    Attribution attribution;
+    ContainerInspector inspector;
+    DockerCalls calls;
+    DockerWatcher watcher;
+    ScheduledExecutorService sweeper;
+    final Map<Verdict, Counter> verdicts = new EnumMap<>(Verdict.class);
+    Counter batchWaits;
+    Counter batchWaitTimeouts;
+  }
 
-    CgroupMounts mounts = readMounts();
+  /**
+   * Builds the cache and the watcher, and starts following Docker (without waiting for it: an
+   * absent daemon is reported and retried in the background).
+   */
+  static DockerEnricher start(DockerEnricherConfig config, PluginContext context)
+      throws PluginException, InterruptedException {
+    Logger logger = context.logger();
+    var metrics = context.metrics();
+    Parts parts = new Parts();
+    parts.config = config;
+
+    CgroupMounts mounts = readMounts(logger);
     if (mounts.layout() == CgroupMounts.Layout.V1_ONLY) {
       logger.warn(
           "this host mounts only cgroup v1: containers are named only for processes still alive"
               + " when their events are enriched (see the enricher-docker README)");
     }
     ContainerCgroups cgroups = new ContainerCgroups(mounts, PROC);
-    cache =
+    ContainerCache cache =
         new ContainerCache(
             context.clock(), config.tombstoneTtl(), config.unknownTtl(), config.cacheSize());
-    calls = new DockerCalls(CALL_THREADS, NAME);
-
-    inspector =
+    parts.cache = cache;
+    parts.calls = new DockerCalls(CALL_THREADS, NAME);
+    // The inspector is built before the watcher it gets its client from.
+    AtomicReference<DockerWatcher> watcherRef = new AtomicReference<>();
+    parts.inspector =
         new ContainerInspector(
-            calls,
+            parts.calls,
             config.inspectTimeout(),
             cache,
             cgroups,
-            this::currentClient,
+            () -> {
+              DockerWatcher current = watcherRef.get();
+              return current == null ? null : current.client();
+            },
             logger,
             metrics.counter("lookups", "inspections of containers the cache did not know"),
             metrics.counter("lookup.timeouts", "inspections that overran inspect-timeout"));
     ContainerEvents events =
         new ContainerEvents(
-            cache, inspector, logger, metrics.counter("docker.events", "Docker events applied"));
-    watcher =
+            cache,
+            parts.inspector,
+            logger,
+            metrics.counter("docker.events", "Docker events applied"));
+    DockerWatcher watcher =
         new DockerWatcher(
             config,
             cache,
             events,
-            inspector,
-            calls,
+            parts.inspector,
+            parts.calls,
             logger,
             metrics.counter("reconnects", "attempts to reach Docker again after losing it"));
-    attribution = new Attribution(cache, cgroups, watcher::available);
+    watcherRef.set(watcher);
+    parts.watcher = watcher;
+    parts.attribution = new Attribution(cache, cgroups, watcher::available);
 
     for (Verdict verdict : Verdict.values()) {
       if (verdict.status() != null) {
-        verdicts.put(
+        parts.verdicts.put(
             verdict,
             metrics.counter(
                 "events." + verdict.status(),
                 "events with attribution status " + verdict.status()));
       }
     }
-    batchWaits =
+    parts.batchWaits =
         metrics.counter("batch.waits", "batches that waited for containers they did not know");
-    batchWaitTimeouts =
+    parts.batchWaitTimeouts =
         metrics.counter(
             "batch.wait_timeouts", "batch waits that ended at max-wait-per-batch unresolved");
     metrics.gauge("cache.containers", "containers held, exited ones included", cache::size);
     metrics.gauge(
         "cache.evictions", "containers evicted because the cache was full", cache::evictions);
-    metrics.gauge("docker.available", "1 while Docker answers, else 0", () -> available() ? 1 : 0);
+    metrics.gauge(
+        "docker.available", "1 while Docker answers, else 0", () -> watcher.available() ? 1 : 0);
 
-    sweeper =
+    parts.sweeper =
         new ScheduledThreadPoolExecutor(
             1,
             runnable -> {
@@ -134,19 +173,29 @@ public final class DockerEnricher implements Enricher {
               thread.setContextClassLoader(DockerEnricher.class.getClassLoader());
               return thread;
             });
-    long sweepMillis = sweepInterval().toMillis();
+    long sweepMillis = sweepInterval(config).toMillis();
     var _ =
-        sweeper.scheduleWithFixedDelay(
+        parts.sweeper.scheduleWithFixedDelay(
             cache::expire, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
 
-    watcher.start(config.callTimeout());
+    DockerEnricher enricher = new DockerEnricher(parts);
+    try {
+      watcher.start(config.callTimeout());
+    } catch (RuntimeException | InterruptedException e) {
+      enricher.close();
+      throw e;
+    }
+    return enricher;
+  }
+
+  /** Every kind: attribution needs only the header's cgroup and pid. */
+  @Override
+  public Set<EventKind> kinds() {
+    return EnumSet.allOf(EventKind.class);
   }
 
   @Override
-  public ConnectionEvent enrich(ConnectionEvent event) {
-    if (attribution == null) {
-      return event;
-    }
+  public Event enrich(Event event) {
     Result result = attribution.resolve(event);
     if (result.worthAsking()) {
       // No wait for a single event; the answer serves the container's next events.
@@ -161,10 +210,7 @@ public final class DockerEnricher implements Enricher {
    * that its {@code create} event is still on its way, or one Docker has to be asked about.
    */
   @Override
-  public void enrichAll(List<ConnectionEvent> batch) {
-    if (attribution == null) {
-      return;
-    }
+  public void enrichAll(List<Event> batch) {
     Result[] results = new Result[batch.size()];
     List<CompletableFuture<Void>> waits = new ArrayList<>();
     for (int i = 0; i < results.length; i++) {
@@ -207,7 +253,7 @@ public final class DockerEnricher implements Enricher {
     }
   }
 
-  private ConnectionEvent applyCounted(ConnectionEvent event, Result result) {
+  private Event applyCounted(Event event, Result result) {
     Counter counter = verdicts.get(result.verdict());
     if (counter != null) {
       counter.increment();
@@ -215,15 +261,9 @@ public final class DockerEnricher implements Enricher {
     return Attribution.apply(event, result);
   }
 
-  // The inspector is built before the watcher it gets its client from.
-  private com.github.dockerjava.api.DockerClient currentClient() {
-    DockerWatcher current = watcher;
-    return current == null ? null : current.client();
-  }
-
   /** Whether Docker answers right now; for status output and tests. */
   boolean available() {
-    return watcher != null && watcher.available();
+    return watcher.available();
   }
 
   /** The metadata cache; for tests. */
@@ -233,23 +273,17 @@ public final class DockerEnricher implements Enricher {
 
   /** The API version negotiated with the daemon, or {@code null}; for status output and tests. */
   ApiVersion apiVersion() {
-    return watcher == null ? null : watcher.apiVersion();
+    return watcher.apiVersion();
   }
 
   @Override
   public void close() throws InterruptedException {
-    if (watcher != null) {
-      watcher.close();
-    }
-    if (sweeper != null) {
-      sweeper.shutdownNow();
-    }
-    if (calls != null) {
-      calls.close();
-    }
+    watcher.close();
+    sweeper.shutdownNow();
+    calls.close();
   }
 
-  private CgroupMounts readMounts() {
+  private static CgroupMounts readMounts(Logger logger) {
     try {
       return CgroupMounts.read(CgroupMounts.MOUNTINFO);
     } catch (IOException e) {
@@ -262,7 +296,7 @@ public final class DockerEnricher implements Enricher {
   }
 
   // Often enough that a tombstone outlives its time by a small fraction of it.
-  private Duration sweepInterval() {
+  private static Duration sweepInterval(DockerEnricherConfig config) {
     Duration shortest =
         config.tombstoneTtl().compareTo(config.unknownTtl()) < 0
             ? config.tombstoneTtl()

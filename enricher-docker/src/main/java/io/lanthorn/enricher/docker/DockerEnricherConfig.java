@@ -1,7 +1,7 @@
 package io.lanthorn.enricher.docker;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
+import io.lanthorn.api.PluginConfig;
+import io.lanthorn.api.PluginConfigException;
 import io.lanthorn.api.PluginException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -40,7 +40,7 @@ record DockerEnricherConfig(
    *
    * @throws PluginException naming the key and what to do, for a value that cannot work
    */
-  static DockerEnricherConfig from(Config config) throws PluginException {
+  static DockerEnricherConfig from(PluginConfig config) throws PluginException {
     try {
       return new DockerEnricherConfig(
           socket(config.getString("socket")),
@@ -53,7 +53,7 @@ record DockerEnricherConfig(
           positive(config, "health-interval"),
           positive(config, "reconnect-backoff-min"),
           positive(config, "reconnect-backoff-max"));
-    } catch (ConfigException e) {
+    } catch (PluginConfigException e) {
       throw new PluginException("invalid enricher-docker configuration: " + e.getMessage(), e);
     }
   }
@@ -82,7 +82,7 @@ record DockerEnricherConfig(
             + "' is not a unix socket: use unix:///var/run/docker.sock or another absolute path");
   }
 
-  private static Duration positive(Config config, String key) throws PluginException {
+  private static Duration positive(PluginConfig config, String key) throws PluginException {
     Duration value = config.getDuration(key);
     if (value.isNegative() || value.isZero()) {
       throw new PluginException(
@@ -91,7 +91,7 @@ record DockerEnricherConfig(
     return value;
   }
 
-  private static Duration notNegative(Config config, String key) throws PluginException {
+  private static Duration notNegative(PluginConfig config, String key) throws PluginException {
     Duration value = config.getDuration(key);
     if (value.isNegative()) {
       throw new PluginException(

@@ -5,6 +5,7 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.enricher.docker.Attribution.Verdict;
 import io.lanthorn.enricher.docker.CgroupNames.ContainerCgroup;
@@ -76,7 +77,7 @@ class AttributionTest {
     var result = attribution.resolve(Events.connection(10, ID, 5));
     assertThat(result.verdict()).isEqualTo(Verdict.UNKNOWN_CONTAINER);
     assertThat(result.worthAsking()).isTrue();
-    ConnectionEvent e = Attribution.apply(Events.connection(10, ID, 5), result);
+    Event e = Attribution.apply(Events.connection(10, ID, 5), result);
     assertThat(e.attribute(StandardAttributes.CONTAINER_ID)).isEqualTo(ID);
     assertThat(e.attribute(StandardAttributes.ATTRIBUTION_STATUS)).isEqualTo("unknown_container");
 
@@ -152,6 +153,6 @@ class AttributionTest {
   }
 
   private ConnectionEvent enrich(ConnectionEvent event) {
-    return Attribution.apply(event, attribution.resolve(event));
+    return (ConnectionEvent) Attribution.apply(event, attribution.resolve(event));
   }
 }

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lanthorn.api.ConnectionEvent;
-import io.lanthorn.api.Enricher;
+import io.lanthorn.api.Event;
+import io.lanthorn.api.PluginFactory;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.nio.file.Path;
@@ -43,8 +44,7 @@ class DockerAttributionTest {
     DockerHost.ensureRunning();
     imageId = docker("image", "inspect", "-f", "{{.Id}}", IMAGE);
     context = TestPluginContext.forPlugin(DockerEnricher.NAME);
-    enricher = new DockerEnricher();
-    enricher.start(context);
+    enricher = new DockerEnricherFactory().create(context);
     await("Docker available").atMost(PATIENCE).until(enricher::available);
 
     // Containers' cgroup directories appear beside this first one's.
@@ -74,9 +74,9 @@ class DockerAttributionTest {
   }
 
   ConnectionEvent enrich(ConnectionEvent event) {
-    List<ConnectionEvent> batch = new ArrayList<>(List.of(event));
+    List<Event> batch = new ArrayList<>(List.of(event));
     enricher.enrichAll(batch);
-    return batch.getFirst();
+    return (ConnectionEvent) batch.getFirst();
   }
 
   @Test
@@ -205,7 +205,7 @@ class DockerAttributionTest {
 
   @Test
   void theAgentFindsTheEnricherByItsName() {
-    assertThat(ServiceLoader.load(Enricher.class).stream().map(p -> p.get().name()).toList())
+    assertThat(ServiceLoader.load(PluginFactory.class).stream().map(p -> p.get().name()).toList())
         .contains("enricher-docker");
     assertThat(context.metrics().snapshot())
         .containsKeys("events.attributed", "docker.available", "cache.containers")

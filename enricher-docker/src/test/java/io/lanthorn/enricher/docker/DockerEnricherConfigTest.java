@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginException;
+import io.lanthorn.config.HoconPluginConfig;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -15,13 +17,17 @@ class DockerEnricherConfigTest {
     return ConfigFactory.parseResources("reference.conf").getConfig(DockerEnricher.NAME);
   }
 
+  static PluginConfig plugin(Config config) {
+    return new HoconPluginConfig(DockerEnricher.NAME, config);
+  }
+
   static Config with(String hocon) {
     return ConfigFactory.parseString(hocon).withFallback(defaults());
   }
 
   @Test
   void referenceDefaults() throws PluginException {
-    DockerEnricherConfig config = DockerEnricherConfig.from(defaults());
+    DockerEnricherConfig config = DockerEnricherConfig.from(plugin(defaults()));
     assertThat(config.socket()).isEqualTo(URI.create("unix:///var/run/docker.sock"));
     assertThat(config.maxWaitPerBatch()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.tombstoneTtl()).isEqualTo(Duration.ofMinutes(5));
@@ -36,31 +42,34 @@ class DockerEnricherConfigTest {
 
   @Test
   void socketAsAPath() throws PluginException {
-    assertThat(DockerEnricherConfig.from(with("socket = /run/user/1000/docker.sock")).socket())
+    assertThat(
+            DockerEnricherConfig.from(plugin(with("socket = /run/user/1000/docker.sock"))).socket())
         .isEqualTo(URI.create("unix:///run/user/1000/docker.sock"));
   }
 
   @Test
   void badValuesAreOneClearLine() {
-    assertThatThrownBy(() -> DockerEnricherConfig.from(with("socket = \"tcp://localhost:2375\"")))
+    assertThatThrownBy(
+            () -> DockerEnricherConfig.from(plugin(with("socket = \"tcp://localhost:2375\""))))
         .isInstanceOf(PluginException.class)
         .hasMessage(
             "enricher-docker.socket 'tcp://localhost:2375' is not a unix socket: use"
                 + " unix:///var/run/docker.sock or another absolute path");
-    assertThatThrownBy(() -> DockerEnricherConfig.from(with("call-timeout = 0s")))
+    assertThatThrownBy(() -> DockerEnricherConfig.from(plugin(with("call-timeout = 0s"))))
         .hasMessageStartingWith("enricher-docker.call-timeout must be positive");
-    assertThatThrownBy(() -> DockerEnricherConfig.from(with("max-wait-per-batch = -1ms")))
+    assertThatThrownBy(() -> DockerEnricherConfig.from(plugin(with("max-wait-per-batch = -1ms"))))
         .hasMessageStartingWith("enricher-docker.max-wait-per-batch must not be negative");
-    assertThatThrownBy(() -> DockerEnricherConfig.from(with("cache-size = 3")))
+    assertThatThrownBy(() -> DockerEnricherConfig.from(plugin(with("cache-size = 3"))))
         .hasMessageStartingWith("enricher-docker.cache-size must be at least 16");
-    assertThatThrownBy(() -> DockerEnricherConfig.from(with("tombstone-ttl = soon")))
+    assertThatThrownBy(() -> DockerEnricherConfig.from(plugin(with("tombstone-ttl = soon"))))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining("tombstone-ttl");
   }
 
   @Test
   void waitingCanBeSwitchedOff() throws PluginException {
-    assertThat(DockerEnricherConfig.from(with("max-wait-per-batch = 0ms")).maxWaitPerBatch())
+    assertThat(
+            DockerEnricherConfig.from(plugin(with("max-wait-per-batch = 0ms"))).maxWaitPerBatch())
         .isZero();
   }
 }

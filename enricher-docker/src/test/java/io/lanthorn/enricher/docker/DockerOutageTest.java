@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.nio.file.Files;
@@ -72,9 +73,7 @@ class DockerOutageTest {
   }
 
   DockerEnricher startEnricher(TestPluginContext context) throws Exception {
-    DockerEnricher enricher = closing(new DockerEnricher());
-    enricher.start(context);
-    return enricher;
+    return closing(new DockerEnricherFactory().create(context));
   }
 
   String runDetached(String suffix) {
@@ -115,9 +114,9 @@ class DockerOutageTest {
   }
 
   static ConnectionEvent enrich(DockerEnricher enricher, ConnectionEvent event) {
-    List<ConnectionEvent> batch = new ArrayList<>(List.of(event));
+    List<Event> batch = new ArrayList<>(List.of(event));
     enricher.enrichAll(batch);
-    return batch.getFirst();
+    return (ConnectionEvent) batch.getFirst();
   }
 
   static String status(ConnectionEvent event) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.nio.file.Path;
@@ -51,10 +52,9 @@ class ShortLivedAttributionRateTest {
     AtomicInteger withImage = new AtomicInteger();
     AtomicInteger cgroupSeen = new AtomicInteger();
     long started = System.nanoTime();
-    try (DockerEnricher enricher = new DockerEnricher();
+    try (DockerEnricher enricher = new DockerEnricherFactory().create(context);
         CgroupDirWatcher cgroupDirs = new CgroupDirWatcher(parent);
         ExecutorService pool = Executors.newFixedThreadPool(parallel)) {
-      enricher.start(context);
       await().atMost(Duration.ofSeconds(30)).until(enricher::available);
       List<Future<?>> runs = new ArrayList<>();
       for (int i = 0; i < count; i++) {
@@ -113,8 +113,8 @@ class ShortLivedAttributionRateTest {
   }
 
   private static ConnectionEvent enrich(DockerEnricher enricher, ConnectionEvent event) {
-    List<ConnectionEvent> batch = new ArrayList<>(List.of(event));
+    List<Event> batch = new ArrayList<>(List.of(event));
     enricher.enrichAll(batch);
-    return batch.getFirst();
+    return (ConnectionEvent) batch.getFirst();
   }
 }

@@ -10,15 +10,13 @@ import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import io.lanthorn.launcher.ExitCodes;
 import io.lanthorn.launcher.LauncherException;
-import io.lanthorn.launcher.plugin.DiscoveredService;
-import io.lanthorn.launcher.plugin.LoadedPlugin;
+import io.lanthorn.launcher.plugin.InstalledPlugin;
 import io.lanthorn.launcher.plugin.PluginCatalog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -105,35 +103,23 @@ public final class ConfigLoader {
   }
 
   /**
-   * Each installed section's reference, from the plugin that declares it; a section no plugin
-   * declares (a plugin without reference.conf) gets an empty one, so it accepts only {@code
-   * enabled}.
+   * Each installed plugin's reference: the section named after it in its own {@code
+   * reference.conf}; empty for a plugin without one, so its section accepts only {@code enabled}.
    */
   private static Map<String, Config> pluginReferences(PluginCatalog catalog) {
     Map<String, Config> references = new LinkedHashMap<>();
-    for (LoadedPlugin plugin : catalog.plugins()) {
-      Set<String> sections = new LinkedHashSet<>();
-      for (DiscoveredService service : catalog.services()) {
-        if (service.plugin().equals(plugin)) {
-          sections.add(service.configSection());
-        }
-      }
-      if (sections.isEmpty()) {
-        continue;
-      }
+    for (InstalledPlugin plugin : catalog.plugins()) {
       Config pluginReference = parsePluginReference(plugin);
-      for (String section : sections) {
-        Config own =
-            pluginReference.hasPath(section)
-                ? pluginReference.withOnlyPath(section)
-                : ConfigFactory.empty();
-        references.merge(section, own, Config::withFallback);
-      }
+      references.put(
+          plugin.name(),
+          pluginReference.hasPath(plugin.name())
+              ? pluginReference.withOnlyPath(plugin.name())
+              : ConfigFactory.empty());
     }
     return references;
   }
 
-  private static Config parsePluginReference(LoadedPlugin plugin) {
+  private static Config parsePluginReference(InstalledPlugin plugin) {
     try {
       return ConfigFactory.parseResources(
           plugin.loader(),

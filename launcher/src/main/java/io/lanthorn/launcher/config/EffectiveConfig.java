@@ -2,6 +2,8 @@ package io.lanthorn.launcher.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.lanthorn.api.PluginConfig;
+import io.lanthorn.config.HoconPluginConfig;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +40,12 @@ public final class EffectiveConfig {
         : ConfigFactory.empty("no " + name + " section");
   }
 
-  /** Whether the service with this config section runs, and why. */
+  /** A plugin's section as the API's configuration, as the plugin receives it. */
+  public PluginConfig pluginConfig(String name) {
+    return new HoconPluginConfig(name, section(name));
+  }
+
+  /** Whether the plugin with this section runs, and why. */
   public Enablement enablement(String section) {
     return enablements.getOrDefault(section, new Enablement(true, "default"));
   }

@@ -12,12 +12,11 @@ public final class EnricherOrder {
   private EnricherOrder() {}
 
   /** The enrichers sorted by {@code order}; names in the list that are not present are skipped. */
-  public static <T> List<PluginInstance<T>> sort(
-      List<PluginInstance<T>> enrichers, List<String> order) {
-    List<PluginInstance<T>> sorted = new ArrayList<>(enrichers);
+  public static <T> List<Running<T>> sort(List<Running<T>> enrichers, List<String> order) {
+    List<Running<T>> sorted = new ArrayList<>(enrichers);
     sorted.sort(
-        Comparator.<PluginInstance<T>>comparingInt(e -> rank(order, e.name()))
-            .thenComparing(PluginInstance::name));
+        Comparator.<Running<T>>comparingInt(e -> rank(order, e.name()))
+            .thenComparing(Running::name));
     return sorted;
   }
 

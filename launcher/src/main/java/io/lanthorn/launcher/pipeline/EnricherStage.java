@@ -1,8 +1,8 @@
 package io.lanthorn.launcher.pipeline;
 
-import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Counter;
 import io.lanthorn.api.Enricher;
+import io.lanthorn.api.Event;
 import io.lanthorn.launcher.metrics.MetricsRegistry;
 import io.lanthorn.launcher.plugin.ContextClassLoader;
 import io.lanthorn.launcher.plugin.Failures;
@@ -32,7 +32,7 @@ final class EnricherStage implements Runnable {
 
   EnricherStage(
       EventBuffer input,
-      List<PluginInstance<Enricher>> enrichers,
+      List<Running<Enricher>> enrichers,
       List<SinkWorker> sinks,
       int maxBatchSize,
       Counter enriched,
@@ -49,8 +49,8 @@ final class EnricherStage implements Runnable {
 
   @Override
   public void run() {
-    List<ConnectionEvent> batch = new ArrayList<>(maxBatchSize);
-    List<ConnectionEvent> before = new ArrayList<>(maxBatchSize);
+    List<Event> batch = new ArrayList<>(maxBatchSize);
+    List<Event> before = new ArrayList<>(maxBatchSize);
     try {
       while (input.take(batch, maxBatchSize, 0) > 0) {
         for (Slot slot : enrichers) {
@@ -71,23 +71,34 @@ final class EnricherStage implements Runnable {
   }
 
   private static final class Slot {
-    private final PluginInstance<Enricher> enricher;
+    private final Running<Enricher> enricher;
     private final Counter errors;
+    private final KindFilter kinds;
+    private final List<Event> selected = new ArrayList<>();
+    private final List<Integer> positions = new ArrayList<>();
     private long lastErrorLog;
 
-    Slot(PluginInstance<Enricher> enricher, Counter errors) {
+    Slot(Running<Enricher> enricher, Counter errors) {
       this.enricher = enricher;
       this.errors = errors;
+      this.kinds = KindFilter.of(enricher.service().kinds());
     }
 
-    /** Enriches the batch in place; on failure puts back the events as they were before. */
-    void apply(List<ConnectionEvent> batch, List<ConnectionEvent> before) {
+    /**
+     * Enriches the events of the kinds the enricher takes, in place; on failure puts back the
+     * events as they were before.
+     */
+    void apply(List<Event> batch, List<Event> before) {
       before.clear();
       before.addAll(batch);
       String problem;
       try {
-        ContextClassLoader.run(enricher.loader(), () -> enricher.service().enrichAll(batch));
-        if (batch.size() == before.size() && !batch.contains(null)) {
+        if (kinds.acceptsAll(batch)) {
+          ContextClassLoader.run(enricher.loader(), () -> enricher.service().enrichAll(batch));
+          if (batch.size() == before.size() && !batch.contains(null)) {
+            return;
+          }
+        } else if (enrichSelected(batch)) {
           return;
         }
         problem = "it removed, added or nulled events in the batch";
@@ -108,6 +119,29 @@ final class EnricherStage implements Runnable {
             errors.get(),
             problem);
       }
+    }
+
+    /** Enriches only the events it takes, then puts them back in their places. */
+    private boolean enrichSelected(List<Event> batch) throws Exception {
+      selected.clear();
+      positions.clear();
+      for (int i = 0; i < batch.size(); i++) {
+        if (kinds.accepts(batch.get(i))) {
+          selected.add(batch.get(i));
+          positions.add(i);
+        }
+      }
+      if (selected.isEmpty()) {
+        return true;
+      }
+      ContextClassLoader.run(enricher.loader(), () -> enricher.service().enrichAll(selected));
+      if (selected.size() != positions.size() || selected.contains(null)) {
+        return false;
+      }
+      for (int i = 0; i < positions.size(); i++) {
+        batch.set(positions.get(i), selected.get(i));
+      }
+      return true;
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.lanthorn.launcher.pipeline;
 
-import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * left, then sees the end.
  */
 final class EventBuffer {
-  private final ConnectionEvent[] ring;
+  private final Event[] ring;
   private final int batchSize;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
@@ -31,7 +31,7 @@ final class EventBuffer {
     if (capacity < 1 || batchSize < 1) {
       throw new IllegalArgumentException("capacity and batch size must be positive");
     }
-    this.ring = new ConnectionEvent[capacity];
+    this.ring = new Event[capacity];
     this.batchSize = batchSize;
   }
 
@@ -41,7 +41,7 @@ final class EventBuffer {
    * @return how many were added: fewer than offered when not waiting and full, or when closed or
    *     interrupted while waiting (the interrupt status is kept)
    */
-  int add(List<ConnectionEvent> events, int from, boolean wait) {
+  int add(List<? extends Event> events, int from, boolean wait) {
     int added = 0;
     int remaining = events.size() - from;
     lock.lock();
@@ -78,7 +78,7 @@ final class EventBuffer {
   }
 
   /** Adds one event; see {@link #add(List, int, boolean)}. */
-  boolean add(ConnectionEvent event, boolean wait) {
+  boolean add(Event event, boolean wait) {
     return add(List.of(event), 0, wait) == 1;
   }
 
@@ -88,7 +88,7 @@ final class EventBuffer {
    *
    * @return how many were moved; 0 only once the buffer is closed and empty
    */
-  int take(List<ConnectionEvent> target, int max, long lingerNanos) throws InterruptedException {
+  int take(List<Event> target, int max, long lingerNanos) throws InterruptedException {
     lock.lockInterruptibly();
     try {
       while (count == 0) {

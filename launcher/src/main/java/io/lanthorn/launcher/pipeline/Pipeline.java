@@ -1,7 +1,7 @@
 package io.lanthorn.launcher.pipeline;
 
-import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Enricher;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.EventEmitter;
 import io.lanthorn.api.PipelineStats;
 import io.lanthorn.api.Sink;
@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sources → bounded hand-off → enrichers, in order → every sink, each through its own bounded queue
- * and thread.
+ * and thread. A sink gets only the kinds of event it declared; the others are counted per sink
+ * ({@code unsupported_kind}).
  *
  * <p>{@link #drain()} is the orderly end: after the sources stopped, it refuses further events and
  * waits until every accepted event reached every sink (written, or counted as failed), at most
@@ -29,38 +30,76 @@ public final class Pipeline {
   private static final long INTERRUPT_GRACE_MILLIS = 1_000;
 
   private final PipelineSettings settings;
+  private final MetricsRegistry registry;
   private final EventBuffer handOff;
   private final PipelineCounters counters;
-  private final List<SinkWorker> workers;
   private final PipelineEmitter emitter;
-  private final Thread enricherThread;
   private final List<Thread> sinkThreads = new ArrayList<>();
+  private volatile List<SinkWorker> workers = List.of();
+  private Thread enricherThread;
   private volatile boolean started;
+  private List<Running<Enricher>> knownEnrichers = List.of();
+  private List<Running<Sink>> knownSinks = List.of();
 
   /**
+   * A pipeline whose hand-off takes events at once; the enrichers and sinks join at {@link #start}.
+   *
    * @param settings sizes, batching, overflow and retry policy
-   * @param enrichers the enabled enrichers, already in the order they run
-   * @param sinks the enabled sinks, already started
+   * @param sinkNames the names of the sinks that will join, for the counters
    * @param registry where the pipeline's counters and gauges go
+   */
+  public Pipeline(PipelineSettings settings, List<String> sinkNames, MetricsRegistry registry) {
+    this.settings = settings;
+    this.registry = registry;
+    this.handOff = new EventBuffer(settings.queueCapacity(), settings.maxBatchSize());
+    this.counters = new PipelineCounters(registry, sinkNames);
+    this.emitter = new PipelineEmitter(handOff, counters, settings.overflow());
+    registry.gauge("lanthorn.queued", handOff::size);
+  }
+
+  /**
+   * A pipeline whose enrichers and sinks exist already; {@link #start()} starts it with them.
+   *
+   * @param enrichers the enrichers, already in the order they run
+   * @param sinks the sinks
    */
   public Pipeline(
       PipelineSettings settings,
-      List<PluginInstance<Enricher>> enrichers,
-      List<PluginInstance<Sink>> sinks,
+      List<Running<Enricher>> enrichers,
+      List<Running<Sink>> sinks,
       MetricsRegistry registry) {
-    this.settings = settings;
-    this.handOff = new EventBuffer(settings.queueCapacity(), settings.maxBatchSize());
-    this.counters =
-        new PipelineCounters(registry, sinks.stream().map(PluginInstance::name).toList());
-    this.workers = sinks.stream().map(s -> new SinkWorker(s, settings, counters)).toList();
-    this.emitter = new PipelineEmitter(handOff, counters, settings.overflow());
-    registry.gauge("lanthorn.queued", handOff::size);
-    for (SinkWorker worker : workers) {
+    this(settings, sinks.stream().map(Running::name).toList(), registry);
+    this.knownEnrichers = List.copyOf(enrichers);
+    this.knownSinks = List.copyOf(sinks);
+  }
+
+  /** Starts with the enrichers and sinks given at construction. */
+  public void start() {
+    start(knownEnrichers, knownSinks);
+  }
+
+  /** Where sources emit; thread-safe, usable before {@link #start}. */
+  public EventEmitter emitter() {
+    return emitter;
+  }
+
+  /**
+   * Starts the pipeline and sink threads: events emitted before wait in the hand-off. Call it once
+   * every enricher and sink was created.
+   *
+   * @param enrichers the enrichers, already in the order they run
+   * @param sinks the sinks, named as at construction
+   */
+  public void start(List<Running<Enricher>> enrichers, List<Running<Sink>> sinks) {
+    List<SinkWorker> created =
+        sinks.stream().map(s -> new SinkWorker(s, settings, counters)).toList();
+    for (SinkWorker worker : created) {
       registry.gauge("lanthorn.sink." + worker.name() + ".queued", worker::queued);
       sinkThreads.add(
           Thread.ofPlatform().daemon().name("lanthorn-sink-" + worker.name()).unstarted(worker));
     }
-    this.enricherThread =
+    workers = created;
+    enricherThread =
         Thread.ofPlatform()
             .daemon()
             .name("lanthorn-pipeline")
@@ -68,28 +107,16 @@ public final class Pipeline {
                 new EnricherStage(
                     handOff,
                     enrichers,
-                    workers,
+                    created,
                     settings.maxBatchSize(),
                     counters.enriched(),
                     registry));
-  }
-
-  /** Where sources emit; thread-safe. */
-  public EventEmitter emitter() {
-    return emitter;
-  }
-
-  /**
-   * Starts the pipeline and sink threads: events emitted before wait in the hand-off. Call it once
-   * every enricher and sink has started.
-   */
-  public void start() {
     started = true;
     sinkThreads.forEach(Thread::start);
     enricherThread.start();
   }
 
-  /** Whether {@link #start()} was called. */
+  /** Whether {@link #start} was called. */
   public boolean isStarted() {
     return started;
   }
@@ -107,7 +134,7 @@ public final class Pipeline {
       throw new IllegalStateException("the pipeline was started: drain it");
     }
     handOff.close();
-    List<ConnectionEvent> left = new ArrayList<>();
+    List<Event> left = new ArrayList<>();
     // A closed buffer never makes take() wait; an interrupt pending here must not cut the count.
     boolean interrupted = Thread.interrupted();
     try {
@@ -191,7 +218,7 @@ public final class Pipeline {
       enricherThread.join(INTERRUPT_GRACE_MILLIS);
       workers.forEach(SinkWorker::endOfInput);
     }
-    List<ConnectionEvent> left = new ArrayList<>();
+    List<Event> left = new ArrayList<>();
     while (handOff.take(left, Integer.MAX_VALUE, 0) > 0) {
       // collects what never reached the enrichers
     }
@@ -245,6 +272,10 @@ public final class Pipeline {
           .append(stats.failedBySink().get(worker.name()))
           .append(" queued=")
           .append(worker.queued());
+      long unsupported = worker.unsupported();
+      if (unsupported > 0) {
+        line.append(" unsupported_kind=").append(unsupported);
+      }
     }
     return line.toString();
   }

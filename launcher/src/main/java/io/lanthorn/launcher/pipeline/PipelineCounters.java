@@ -13,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The pipeline's counters, registered in the agent's {@link MetricsRegistry} under {@code
  * lanthorn.*}: {@code received}, {@code enriched}, {@code lost_at_source.<reason>}, {@code
- * dropped.<reason>}, {@code sink.<name>.written}, {@code sink.<name>.failed}.
+ * dropped.<reason>}, {@code sink.<name>.written}, {@code sink.<name>.failed}, {@code
+ * sink.<name>.unsupported_kind}.
  */
 final class PipelineCounters {
   private final MetricsRegistry registry;
@@ -23,6 +24,7 @@ final class PipelineCounters {
   private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
   private final Map<String, Counter> written = new LinkedHashMap<>();
   private final Map<String, Counter> failed = new LinkedHashMap<>();
+  private final Map<String, Counter> unsupported = new LinkedHashMap<>();
 
   PipelineCounters(MetricsRegistry registry, Collection<String> sinkNames) {
     this.registry = registry;
@@ -31,6 +33,7 @@ final class PipelineCounters {
     for (String sink : sinkNames) {
       written.put(sink, registry.counter("lanthorn.sink." + sink + ".written"));
       failed.put(sink, registry.counter("lanthorn.sink." + sink + ".failed"));
+      unsupported.put(sink, registry.counter("lanthorn.sink." + sink + ".unsupported_kind"));
     }
   }
 
@@ -48,6 +51,11 @@ final class PipelineCounters {
 
   Counter failed(String sink) {
     return failed.get(sink);
+  }
+
+  /** Events of a kind the sink does not take, which it never saw. */
+  Counter unsupported(String sink) {
+    return unsupported.get(sink);
   }
 
   /** Counts events a source lost; the reason is normalised to a metric-safe word. */

@@ -1,8 +1,7 @@
 package io.lanthorn.launcher.pipeline;
 
-import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.EventEmitter;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -24,7 +23,7 @@ final class PipelineEmitter implements EventEmitter {
   }
 
   @Override
-  public void emit(ConnectionEvent event) {
+  public void emit(Event event) {
     counters.received().increment();
     if (!handOff.add(event, wait)) {
       counters.dropped(reason(), 1);
@@ -32,9 +31,9 @@ final class PipelineEmitter implements EventEmitter {
   }
 
   @Override
-  public void emitAll(Collection<ConnectionEvent> events) {
-    List<ConnectionEvent> list =
-        events instanceof List<ConnectionEvent> l ? l : new ArrayList<>(events);
+  public void emitAll(Collection<? extends Event> events) {
+    List<? extends Event> list =
+        events instanceof List<? extends Event> l ? l : List.copyOf(events);
     counters.received().add(list.size());
     int added = handOff.add(list, 0, wait);
     if (added < list.size()) {

@@ -1,7 +1,7 @@
 package io.lanthorn.launcher.pipeline;
 
-import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Counter;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.Sink;
 import io.lanthorn.launcher.plugin.ContextClassLoader;
 import io.lanthorn.launcher.plugin.Failures;
@@ -24,29 +24,38 @@ final class SinkWorker implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(SinkWorker.class);
   private static final long ERROR_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-  private final PluginInstance<Sink> sink;
+  private final Running<Sink> sink;
   private final EventBuffer queue;
   private final PipelineSettings settings;
   private final PipelineCounters counters;
   private final Counter written;
   private final Counter failed;
-  private final List<ConnectionEvent> batch;
+  private final Counter unsupported;
+  private final KindFilter kinds;
+  private final List<Event> batch;
   private volatile int inFlight;
   private long lastErrorLog;
   private long suppressedErrors;
 
-  SinkWorker(PluginInstance<Sink> sink, PipelineSettings settings, PipelineCounters counters) {
+  SinkWorker(Running<Sink> sink, PipelineSettings settings, PipelineCounters counters) {
     this.sink = sink;
     this.queue = new EventBuffer(settings.sinkQueueCapacity(), settings.maxBatchSize());
     this.settings = settings;
     this.counters = counters;
     this.written = counters.written(sink.name());
     this.failed = counters.failed(sink.name());
+    this.unsupported = counters.unsupported(sink.name());
+    this.kinds = KindFilter.of(sink.service().kinds());
     this.batch = new ArrayList<>(settings.maxBatchSize());
   }
 
   String name() {
     return sink.name();
+  }
+
+  /** Events of kinds the sink does not take, so far. */
+  long unsupported() {
+    return unsupported.get();
   }
 
   /** Events waiting in this sink's queue. */
@@ -58,7 +67,11 @@ final class SinkWorker implements Runnable {
    * Queues a batch for this sink; what does not fit is dropped and counted (overflow {@code drop}),
    * or waited for (overflow {@code block}).
    */
-  void offer(List<ConnectionEvent> events) {
+  void offer(List<Event> all) {
+    List<Event> events = kinds.select(all);
+    if (events.size() < all.size()) {
+      unsupported.add(all.size() - events.size());
+    }
     boolean wait = settings.overflow() == OverflowPolicy.BLOCK;
     int added = queue.add(events, 0, wait);
     if (added < events.size()) {
@@ -78,7 +91,7 @@ final class SinkWorker implements Runnable {
    */
   void abandon() {
     queue.close();
-    List<ConnectionEvent> left = new ArrayList<>();
+    List<Event> left = new ArrayList<>();
     try {
       while (queue.take(left, Integer.MAX_VALUE, 0) > 0) {
         // collects everything still queued
@@ -106,7 +119,7 @@ final class SinkWorker implements Runnable {
   }
 
   private void write() throws InterruptedException {
-    List<ConnectionEvent> view = Collections.unmodifiableList(batch);
+    List<Event> view = Collections.unmodifiableList(batch);
     RetryPolicy retry = settings.retry();
     for (int attempt = 1; ; attempt++) {
       try {

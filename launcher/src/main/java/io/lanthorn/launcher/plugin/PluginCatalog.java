@@ -1,7 +1,10 @@
 package io.lanthorn.launcher.plugin;
 
-import io.lanthorn.api.Plugin;
+import io.lanthorn.api.ApiVersion;
 import io.lanthorn.api.PluginCommand;
+import io.lanthorn.api.PluginFactory;
+import io.lanthorn.api.PluginFlag;
+import io.lanthorn.api.PluginKind;
 import io.lanthorn.launcher.ExitCodes;
 import io.lanthorn.launcher.LauncherException;
 import java.io.IOException;
@@ -11,6 +14,7 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -20,10 +24,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every plugin in the plugins directory, each with its own {@link PluginClassLoader}, and the
- * services they provide (instantiated with {@link ServiceLoader}, not started).
+ * Every plugin in the plugins directory, each with its own {@link PluginClassLoader} and its {@link
+ * PluginFactory} (instantiated with {@link ServiceLoader}, its declarations read, nothing created).
  *
- * <p>Closing the catalog closes the class loaders; close it only after every plugin was closed.
+ * <p>Discovery refuses, in one line naming the plugin: an unsafe or unreadable plugin, a plugin
+ * built against an incompatible API ({@link ApiVersion}), bad or clashing names, and a flag two
+ * plugins declare differently. Closing the catalog closes the class loaders; close it only after
+ * every plugin instance was closed.
  */
 public final class PluginCatalog implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PluginCatalog.class);
@@ -32,15 +39,32 @@ public final class PluginCatalog implements AutoCloseable {
   /** Names the launcher itself uses: its configuration section and its own subcommands. */
   private static final Set<String> RESERVED = Set.of("lanthorn", "run", "plugins", "help");
 
+  /** The launcher's own options, which no plugin flag may take. */
+  private static final Set<String> RESERVED_FLAGS =
+      Set.of("--config", "--plugins", "--log-level", "--help", "--version");
+
+  /** The service files of API 1 plugins, which had no factory. */
+  private static final List<String> API_1_SERVICES =
+      List.of(
+          "io.lanthorn.api.EventSource",
+          "io.lanthorn.api.Enricher",
+          "io.lanthorn.api.Sink",
+          "io.lanthorn.api.PluginCommand");
+
   private final Path directory;
-  private final List<LoadedPlugin> plugins;
-  private final List<DiscoveredService> services;
+  private final List<InstalledPlugin> plugins;
+  private final List<DeclaredFlag> flags;
+  private final List<PluginClassLoader> loaders;
 
   private PluginCatalog(
-      Path directory, List<LoadedPlugin> plugins, List<DiscoveredService> services) {
+      Path directory,
+      List<InstalledPlugin> plugins,
+      List<DeclaredFlag> flags,
+      List<PluginClassLoader> loaders) {
     this.directory = directory;
     this.plugins = List.copyOf(plugins);
-    this.services = List.copyOf(services);
+    this.flags = List.copyOf(flags);
+    this.loaders = List.copyOf(loaders);
   }
 
   /**
@@ -56,30 +80,30 @@ public final class PluginCatalog implements AutoCloseable {
   static PluginCatalog discover(
       Path directory, PluginFileSafety safety, ClassLoader launcherLoader) {
     List<PluginLocation> locations = new PluginDirectory(safety).scan(directory);
-    List<LoadedPlugin> plugins = new ArrayList<>();
-    List<DiscoveredService> services = new ArrayList<>();
+    List<PluginClassLoader> loaders = new ArrayList<>();
+    List<InstalledPlugin> plugins = new ArrayList<>();
     try {
       for (PluginLocation location : locations) {
-        LoadedPlugin plugin =
-            new LoadedPlugin(
-                location, new PluginClassLoader(location.name(), urls(location), launcherLoader));
-        plugins.add(plugin);
-        List<DiscoveredService> provided = load(plugin);
-        if (provided.isEmpty()) {
+        PluginClassLoader loader =
+            new PluginClassLoader(location.name(), urls(location), launcherLoader);
+        loaders.add(loader);
+        List<InstalledPlugin> found = load(location, loader);
+        if (found.isEmpty()) {
+          refuseApi1(location, loader);
           log.warn(
-              "plugin {}: {} provides no Lanthorn service (no META-INF/services/io.lanthorn.api.*"
-                  + " file): ignored",
+              "plugin {}: {} provides no Lanthorn plugin (no"
+                  + " META-INF/services/io.lanthorn.api.PluginFactory file): ignored",
               location.name(),
               location.path());
         }
-        services.addAll(provided);
+        plugins.addAll(found);
       }
-      checkUnique(services);
+      checkUnique(plugins);
+      return new PluginCatalog(directory, plugins, declaredFlags(plugins), loaders);
     } catch (RuntimeException e) {
-      plugins.forEach(PluginCatalog::closeQuietly);
+      loaders.forEach(PluginCatalog::closeQuietly);
       throw e;
     }
-    return new PluginCatalog(directory, plugins, services);
   }
 
   /** The directory the plugins came from. */
@@ -87,123 +111,218 @@ public final class PluginCatalog implements AutoCloseable {
     return directory;
   }
 
-  /** The plugins, in name order. */
-  public List<LoadedPlugin> plugins() {
+  /** Every plugin, in folder name order. */
+  public List<InstalledPlugin> plugins() {
     return plugins;
   }
 
-  /** Every service, by plugin, then kind. */
-  public List<DiscoveredService> services() {
-    return services;
+  /** The plugins of one kind, in folder name order. */
+  public List<InstalledPlugin> plugins(PluginKind kind) {
+    return plugins.stream().filter(p -> p.is(kind)).toList();
   }
 
-  /** The services of one kind, in discovery order. */
-  public List<DiscoveredService> services(ServiceKind kind) {
-    return services.stream().filter(s -> s.kind() == kind).toList();
+  /** Every plugin's flags, one entry per flag name, in the order plugins declare them. */
+  public List<DeclaredFlag> flags() {
+    return flags;
+  }
+
+  /** The flags one plugin declares, as entries of {@link #flags()}. */
+  public List<DeclaredFlag> flags(InstalledPlugin plugin) {
+    return flags.stream()
+        .filter(f -> f.targets().stream().anyMatch(t -> t.plugin().equals(plugin.name())))
+        .toList();
   }
 
   @Override
   public void close() {
-    plugins.forEach(PluginCatalog::closeQuietly);
+    loaders.forEach(PluginCatalog::closeQuietly);
   }
 
-  private static List<DiscoveredService> load(LoadedPlugin plugin) {
-    List<DiscoveredService> found = new ArrayList<>();
-    for (ServiceKind kind : ServiceKind.values()) {
-      try {
-        ContextClassLoader.run(
-            plugin.loader(),
-            () -> {
-              for (Object service : ServiceLoader.load(kind.type(), plugin.loader())) {
-                found.add(describe(kind, service, plugin));
-              }
-            });
-      } catch (LauncherException e) {
-        throw e;
-      } catch (Exception | LinkageError | java.util.ServiceConfigurationError e) {
-        throw new LauncherException(
-            ExitCodes.PLUGINS,
-            "plugin "
-                + plugin.name()
-                + ": cannot load its "
-                + kind.label()
-                + " services from "
-                + plugin.location().path()
-                + " ("
-                + rootMessage(e)
-                + "): reinstall the plugin, or remove it",
-            e);
-      }
+  private static List<InstalledPlugin> load(PluginLocation location, PluginClassLoader loader) {
+    List<InstalledPlugin> found = new ArrayList<>();
+    try {
+      ContextClassLoader.run(
+          loader,
+          () -> {
+            for (PluginFactory factory : ServiceLoader.load(PluginFactory.class, loader)) {
+              found.add(describe(location, loader, factory));
+            }
+          });
+    } catch (LauncherException e) {
+      throw e;
+    } catch (Exception | LinkageError | java.util.ServiceConfigurationError e) {
+      throw new LauncherException(
+          ExitCodes.PLUGINS,
+          "plugin "
+              + location.name()
+              + ": cannot load its factory from "
+              + location.path()
+              + " ("
+              + rootMessage(e)
+              + "): reinstall the plugin, or remove it",
+          e);
     }
     return found;
   }
 
-  private static DiscoveredService describe(ServiceKind kind, Object service, LoadedPlugin plugin) {
-    String name;
-    String section;
-    if (service instanceof PluginCommand command) {
-      name = command.name();
-      section = command.configSection();
-      checkName(plugin, service, "configSection()", section);
-    } else {
-      name = ((Plugin) service).name();
-      section = name;
+  private static InstalledPlugin describe(
+      PluginLocation location, PluginClassLoader loader, PluginFactory factory) {
+    String version;
+    try {
+      version = factory.apiVersion();
+    } catch (LinkageError e) {
+      version = "an unknown version";
     }
-    checkName(plugin, service, "name()", name);
-    if (RESERVED.contains(name) || RESERVED.contains(section)) {
-      throw new LauncherException(
-          ExitCodes.PLUGINS,
-          "plugin "
-              + plugin.name()
-              + ": "
-              + service.getClass().getName()
-              + " uses the name or section '"
-              + (RESERVED.contains(name) ? name : section)
-              + "', which the launcher uses itself: the plugin must choose another");
+    if (!ApiVersion.accepts(version)) {
+      throw incompatible(location, version);
     }
-    return new DiscoveredService(kind, name, section, service, plugin);
+    String name = factory.name();
+    checkName(location, factory, "name()", name);
+    if (RESERVED.contains(name)) {
+      throw reserved(location, factory, name);
+    }
+    List<PluginCommand> commands = List.copyOf(factory.commands());
+    for (PluginCommand command : commands) {
+      checkName(location, command, "name()", command.name());
+      if (RESERVED.contains(command.name())) {
+        throw reserved(location, command, command.name());
+      }
+    }
+    List<PluginFlag> flags = List.copyOf(factory.flags());
+    for (PluginFlag flag : flags) {
+      if (RESERVED_FLAGS.contains(flag.name())) {
+        throw new LauncherException(
+            ExitCodes.PLUGINS,
+            "plugin "
+                + location.name()
+                + ": "
+                + factory.getClass().getName()
+                + " declares the flag "
+                + flag.name()
+                + ", which the launcher uses itself: the plugin must choose another");
+      }
+    }
+    return new InstalledPlugin(
+        location, loader, factory, name, factory.description(), factory.kinds(), flags, commands);
   }
 
-  private static void checkName(LoadedPlugin plugin, Object service, String what, String value) {
-    if (value == null || !NAME.matcher(value).matches()) {
+  private static LauncherException incompatible(PluginLocation location, String version) {
+    return new LauncherException(
+        ExitCodes.PLUGINS,
+        "plugin "
+            + location.name()
+            + " was built against lanthorn api "
+            + version
+            + ", but this agent runs api "
+            + ApiVersion.CURRENT
+            + ": install a version of the plugin built against lanthorn-api "
+            + ApiVersion.MAJOR
+            + ".x, or remove "
+            + location.path());
+  }
+
+  /** A plugin of API 1 registered its services directly: refuse it like any other old plugin. */
+  private static void refuseApi1(PluginLocation location, PluginClassLoader loader) {
+    for (String service : API_1_SERVICES) {
+      if (loader.findResource("META-INF/services/" + service) != null) {
+        throw incompatible(location, "1 (it registers " + service + ", not a PluginFactory)");
+      }
+    }
+  }
+
+  private static LauncherException reserved(PluginLocation location, Object what, String name) {
+    return new LauncherException(
+        ExitCodes.PLUGINS,
+        "plugin "
+            + location.name()
+            + ": "
+            + what.getClass().getName()
+            + " uses the name '"
+            + name
+            + "', which the launcher uses itself: the plugin must choose another");
+  }
+
+  private static void checkName(PluginLocation location, Object what, String method, String name) {
+    if (name == null || !NAME.matcher(name).matches()) {
       throw new LauncherException(
           ExitCodes.PLUGINS,
           "plugin "
-              + plugin.name()
+              + location.name()
               + ": "
-              + service.getClass().getName()
+              + what.getClass().getName()
               + "."
-              + what
+              + method
               + " returned '"
-              + value
+              + name
               + "', but names must be lower-case letters, digits and dashes (e.g. sink-jsonl)");
     }
   }
 
-  /** Plugin services share one namespace (their config sections); commands share another. */
-  private static void checkUnique(List<DiscoveredService> services) {
-    Map<String, DiscoveredService> seen = new HashMap<>();
-    for (DiscoveredService service : services) {
-      String key = (service.kind() == ServiceKind.COMMAND ? "command " : "") + service.name();
-      DiscoveredService clash = seen.putIfAbsent(key, service);
+  /** Plugins share one namespace (their config sections); commands share another. */
+  private static void checkUnique(List<InstalledPlugin> plugins) {
+    Map<String, InstalledPlugin> names = new HashMap<>();
+    Map<String, InstalledPlugin> commands = new HashMap<>();
+    for (InstalledPlugin plugin : plugins) {
+      InstalledPlugin clash = names.putIfAbsent(plugin.name(), plugin);
       if (clash != null) {
-        throw new LauncherException(
-            ExitCodes.PLUGINS,
-            "plugins: two "
-                + (service.kind() == ServiceKind.COMMAND ? "commands" : "plugin services")
-                + " are named '"
-                + service.name()
-                + "': "
-                + clash.service().getClass().getName()
-                + " in "
-                + clash.plugin().location().path()
-                + " and "
-                + service.service().getClass().getName()
-                + " in "
-                + service.plugin().location().path()
-                + ": remove one of them");
+        throw clash("plugins", plugin.name(), clash, plugin);
+      }
+      for (PluginCommand command : plugin.commands()) {
+        clash = commands.putIfAbsent(command.name(), plugin);
+        if (clash != null) {
+          throw clash("commands", command.name(), clash, plugin);
+        }
       }
     }
+  }
+
+  private static LauncherException clash(
+      String what, String name, InstalledPlugin first, InstalledPlugin second) {
+    return new LauncherException(
+        ExitCodes.PLUGINS,
+        "plugins: two "
+            + what
+            + " are named '"
+            + name
+            + "': "
+            + first.factory().getClass().getName()
+            + " in "
+            + first.location().path()
+            + " and "
+            + second.factory().getClass().getName()
+            + " in "
+            + second.location().path()
+            + ": remove one of them");
+  }
+
+  /** Merges the flags by name; two declarations of one flag must agree on taking a value. */
+  private static List<DeclaredFlag> declaredFlags(List<InstalledPlugin> plugins) {
+    Map<String, List<DeclaredFlag.Target>> byName = new LinkedHashMap<>();
+    for (InstalledPlugin plugin : plugins) {
+      for (PluginFlag flag : plugin.flags()) {
+        List<DeclaredFlag.Target> targets =
+            byName.computeIfAbsent(flag.name(), n -> new ArrayList<>());
+        if (!targets.isEmpty() && targets.getFirst().flag().takesValue() != flag.takesValue()) {
+          throw new LauncherException(
+              ExitCodes.PLUGINS,
+              "plugins: "
+                  + targets.getFirst().plugin()
+                  + " and "
+                  + plugin.name()
+                  + " both declare "
+                  + flag.name()
+                  + ", but only one of them takes a value: remove one of the plugins");
+        }
+        targets.add(new DeclaredFlag.Target(plugin.name(), flag));
+      }
+    }
+    List<DeclaredFlag> flags = new ArrayList<>();
+    byName.forEach(
+        (name, targets) -> {
+          PluginFlag first = targets.getFirst().flag();
+          flags.add(new DeclaredFlag(name, first.valueLabel(), first.description(), targets));
+        });
+    return flags;
   }
 
   private static List<URL> urls(PluginLocation location) {
@@ -226,11 +345,11 @@ public final class PluginCatalog implements AutoCloseable {
     return root.equals(e) ? String.valueOf(e) : e + ", caused by " + root;
   }
 
-  private static void closeQuietly(LoadedPlugin plugin) {
+  private static void closeQuietly(PluginClassLoader loader) {
     try {
-      plugin.loader().close();
+      loader.close();
     } catch (IOException e) {
-      log.debug("closing the class loader of {}", plugin.name(), e);
+      log.debug("closing the class loader {}", loader.getName(), e);
     }
   }
 }

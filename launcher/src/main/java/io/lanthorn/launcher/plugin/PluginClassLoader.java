@@ -16,9 +16,11 @@ import java.util.List;
  * reference.conf} see the plugin's files only.
  */
 public final class PluginClassLoader extends URLClassLoader {
-  /** The packages shared with the launcher: the API and the logging/config APIs it exposes. */
-  private static final List<String> SHARED_PACKAGES =
-      List.of("io.lanthorn.api.", "com.typesafe.config.", "org.slf4j.");
+  /**
+   * The packages shared with the launcher: the API and the logging API it exposes. Not typesafe's
+   * config: plugins read theirs through the API, and may bundle any version of that library.
+   */
+  private static final List<String> SHARED_PACKAGES = List.of("io.lanthorn.api.", "org.slf4j.");
 
   private static final List<String> SHARED_RESOURCES =
       SHARED_PACKAGES.stream().map(p -> p.replace('.', '/')).toList();

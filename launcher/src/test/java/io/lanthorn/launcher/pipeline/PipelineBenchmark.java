@@ -4,15 +4,18 @@ import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Enricher;
+import io.lanthorn.api.Event;
+import io.lanthorn.api.EventKind;
 import io.lanthorn.api.Outcome;
-import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.Sink;
 import io.lanthorn.launcher.metrics.MetricsRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -55,11 +58,11 @@ public final class PipelineBenchmark {
         new Pipeline(
             settings,
             List.of(
-                new PluginInstance<Enricher>("tag", new Tagging(), loader),
-                new PluginInstance<Enricher>("seq", new Sequencing(), loader)),
+                new Running<Enricher>("tag", new Tagging(), loader),
+                new Running<Enricher>("seq", new Sequencing(), loader)),
             List.of(
-                new PluginInstance<Sink>(first.name(), first, loader),
-                new PluginInstance<Sink>(second.name(), second, loader)),
+                new Running<Sink>(first.name(), first, loader),
+                new Running<Sink>(second.name(), second, loader)),
             new MetricsRegistry());
     List<ConnectionEvent> template = new ArrayList<>(emitBatch);
     for (int i = 0; i < emitBatch; i++) {
@@ -99,7 +102,9 @@ public final class PipelineBenchmark {
 
   private abstract static class BenchEnricher implements Enricher {
     @Override
-    public void start(PluginContext context) {}
+    public Set<EventKind> kinds() {
+      return EnumSet.allOf(EventKind.class);
+    }
 
     @Override
     public void close() {}
@@ -107,12 +112,7 @@ public final class PipelineBenchmark {
 
   private static final class Tagging extends BenchEnricher {
     @Override
-    public String name() {
-      return "tag";
-    }
-
-    @Override
-    public ConnectionEvent enrich(ConnectionEvent event) {
+    public Event enrich(Event event) {
       return event.withAttribute(TAG, "web");
     }
   }
@@ -121,12 +121,7 @@ public final class PipelineBenchmark {
     private long next;
 
     @Override
-    public String name() {
-      return "seq";
-    }
-
-    @Override
-    public ConnectionEvent enrich(ConnectionEvent event) {
+    public Event enrich(Event event) {
       return event.withAttribute(SEQ, next++);
     }
   }
@@ -139,16 +134,17 @@ public final class PipelineBenchmark {
       this.name = name;
     }
 
-    @Override
-    public String name() {
+    String name() {
       return name;
     }
 
     @Override
-    public void start(PluginContext context) {}
+    public Set<EventKind> kinds() {
+      return EnumSet.allOf(EventKind.class);
+    }
 
     @Override
-    public void write(List<ConnectionEvent> batch) {
+    public void write(List<? extends Event> batch) {
       count.add(batch.size());
     }
 

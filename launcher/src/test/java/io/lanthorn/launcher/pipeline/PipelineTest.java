@@ -7,16 +7,19 @@ import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Enricher;
+import io.lanthorn.api.Event;
+import io.lanthorn.api.EventKind;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.PipelineStats;
-import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.Sink;
 import io.lanthorn.launcher.metrics.MetricsRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -64,10 +67,19 @@ class PipelineTest {
     pipeline =
         new Pipeline(
             settings,
-            enrichers.stream().map(e -> new PluginInstance<>(e.name(), e, loader())).toList(),
-            List.of(sinks).stream().map(s -> new PluginInstance<>(s.name(), s, loader())).toList(),
+            enrichers.stream().map(e -> new Running<>(nameOf(e), e, loader())).toList(),
+            List.of(sinks).stream().map(s -> new Running<>(nameOf(s), s, loader())).toList(),
             registry);
     return pipeline;
+  }
+
+  /** Test enrichers and sinks carry their names, which the agent would take from the factory. */
+  private interface Named {
+    String name();
+  }
+
+  private static String nameOf(Object instance) {
+    return ((Named) instance).name();
   }
 
   private static ClassLoader loader() {
@@ -114,19 +126,19 @@ class PipelineTest {
 
   @Test
   void enrichersRunInTheConfiguredOrderThenTheRestByName() throws Exception {
-    List<PluginInstance<Enricher>> ordered =
+    List<Running<Enricher>> ordered =
         EnricherOrder.sort(
             List.of(tagger("a"), tagger("b"), tagger("c"), tagger("d")).stream()
-                .map(e -> new PluginInstance<Enricher>(e.name(), e, loader()))
+                .map(e -> new Running<Enricher>(e.name(), e, loader()))
                 .toList(),
             List.of("c", "a", "not-installed"));
-    assertThat(ordered).extracting(PluginInstance::name).containsExactly("c", "a", "b", "d");
+    assertThat(ordered).extracting(Running::name).containsExactly("c", "a", "b", "d");
 
     RecordingSink sink = new RecordingSink("sink");
     Pipeline p =
         pipeline(
             settings(100, OverflowPolicy.BLOCK),
-            ordered.stream().map(PluginInstance::service).toList(),
+            ordered.stream().map(Running::service).toList(),
             sink);
     p.start();
     p.emitter().emitAll(events(0, 50));
@@ -268,14 +280,14 @@ class PipelineTest {
     Enricher throwing =
         new TestEnricher("throwing") {
           @Override
-          public ConnectionEvent enrich(ConnectionEvent event) {
+          public Event enrich(Event event) {
             throw new IllegalStateException("metadata service down");
           }
         };
     Enricher nulling =
         new TestEnricher("nulling") {
           @Override
-          public ConnectionEvent enrich(ConnectionEvent event) {
+          public Event enrich(Event event) {
             return null;
           }
         };
@@ -331,14 +343,14 @@ class PipelineTest {
   private static TestEnricher tagger(String name) {
     return new TestEnricher(name) {
       @Override
-      public ConnectionEvent enrich(ConnectionEvent event) {
+      public Event enrich(Event event) {
         String trail = event.attribute(TRAIL);
         return event.withAttribute(TRAIL, trail == null ? name : trail + "," + name);
       }
     };
   }
 
-  private abstract static class TestEnricher implements Enricher {
+  private abstract static class TestEnricher implements Enricher, Named {
     private final String name;
 
     TestEnricher(String name) {
@@ -351,18 +363,20 @@ class PipelineTest {
     }
 
     @Override
-    public void start(PluginContext context) {}
+    public Set<EventKind> kinds() {
+      return EnumSet.allOf(EventKind.class);
+    }
 
     @Override
     public void close() {}
   }
 
   /** Records what it is given; optionally slow, or held until a latch opens. */
-  private static final class RecordingSink implements Sink {
+  private static final class RecordingSink implements Sink, Named {
     private final String name;
     private final Duration delay;
     private final CountDownLatch gate;
-    private final List<List<ConnectionEvent>> batches = new ArrayList<>();
+    private final List<List<Event>> batches = new ArrayList<>();
 
     RecordingSink(String name) {
       this(name, Duration.ZERO, null);
@@ -388,10 +402,12 @@ class PipelineTest {
     }
 
     @Override
-    public void start(PluginContext context) {}
+    public Set<EventKind> kinds() {
+      return EnumSet.allOf(EventKind.class);
+    }
 
     @Override
-    public void write(List<ConnectionEvent> batch) throws Exception {
+    public void write(List<? extends Event> batch) throws Exception {
       if (gate != null) {
         gate.await();
       }
@@ -413,7 +429,7 @@ class PipelineTest {
       synchronized (batches) {
         return batches.stream()
             .flatMap(List::stream)
-            .map(ConnectionEvent::destinationPort)
+            .map(e -> ((ConnectionEvent) e).destinationPort())
             .toList();
       }
     }
@@ -429,7 +445,7 @@ class PipelineTest {
   }
 
   /** Fails its first {@code failures} writes. */
-  private static final class FailingSink implements Sink {
+  private static final class FailingSink implements Sink, Named {
     private final String name;
     private final int failures;
     final AtomicInteger attempts = new AtomicInteger();
@@ -445,10 +461,12 @@ class PipelineTest {
     }
 
     @Override
-    public void start(PluginContext context) {}
+    public Set<EventKind> kinds() {
+      return EnumSet.allOf(EventKind.class);
+    }
 
     @Override
-    public void write(List<ConnectionEvent> batch) throws Exception {
+    public void write(List<? extends Event> batch) throws Exception {
       if (attempts.incrementAndGet() <= failures) {
         throw new java.io.IOException("disk full");
       }

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lanthorn.api.AddressFamily;
+import io.lanthorn.api.ApiVersion;
 import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Enricher;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.Outcome;
+import io.lanthorn.api.PluginKind;
 import io.lanthorn.launcher.ExitCodes;
 import io.lanthorn.launcher.LauncherException;
 import io.lanthorn.launcher.TestPluginBuilder;
@@ -52,25 +55,27 @@ class PluginCatalogTest {
     moveTo(single, plugins.resolve("tagger.jar"));
 
     try (PluginCatalog catalog = discover(plugins)) {
-      assertThat(catalog.services())
-          .extracting(s -> s.kind().label() + ":" + s.name() + ":" + s.plugin().name())
+      assertThat(catalog.plugins())
+          .extracting(p -> p.kindLabel() + ":" + p.name() + ":" + p.location().name())
           .containsExactlyInAnyOrder(
               "source:probe-test:probe-test", "sink:sink-test:sink-test", "enricher:tagger:tagger");
-      assertThat(catalog.services(ServiceKind.ENRICHER).getFirst().plugin().location().path())
+      assertThat(catalog.plugins(PluginKind.ENRICHER).getFirst().location().path())
           .isEqualTo(plugins.resolve("tagger.jar"));
     }
   }
 
   @Test
-  void twoPluginsCarryingDifferentVersionsOfOneLibraryEachUseTheirOwn() {
+  void twoPluginsCarryingDifferentVersionsOfOneLibraryEachUseTheirOwn() throws Exception {
     versionedPlugin("iso-one", "1.0");
     versionedPlugin("iso-two", "2.0");
 
     try (PluginCatalog catalog = discover(plugins)) {
-      List<ConnectionEvent> results =
-          catalog.services(ServiceKind.ENRICHER).stream()
-              .map(s -> s.as(Enricher.class).enrich(event()))
-              .toList();
+      List<Event> results = new java.util.ArrayList<>();
+      for (InstalledPlugin plugin : catalog.plugins(PluginKind.ENRICHER)) {
+        try (Enricher enricher = (Enricher) plugin.factory().create(null)) {
+          results.add(enricher.enrich(event()));
+        }
+      }
 
       assertThat(results).extracting(e -> e.attribute(LIB)).containsExactly("1.0", "2.0");
       // Neither sees the launcher's own dependencies, nor its reference.conf.
@@ -96,15 +101,13 @@ class PluginCatalogTest {
     TestPlugins.recordingSink(plugins, "sink-a");
     TestPlugins.recordingSink(plugins, "sink-b");
     try (PluginCatalog before = discover(plugins)) {
-      assertThat(before.services())
-          .extracting(DiscoveredService::name)
-          .contains("sink-a", "sink-b");
+      assertThat(before.plugins()).extracting(InstalledPlugin::name).contains("sink-a", "sink-b");
     }
 
     deleteTree(plugins.resolve("sink-b"));
 
     try (PluginCatalog after = discover(plugins)) {
-      assertThat(after.services()).extracting(DiscoveredService::name).containsExactly("sink-a");
+      assertThat(after.plugins()).extracting(InstalledPlugin::name).containsExactly("sink-a");
     }
   }
 
@@ -125,13 +128,90 @@ class PluginCatalogTest {
   @Test
   void aServiceFileNamingAMissingClassIsReportedNamingThePlugin() {
     new TestPluginBuilder()
-        .service(io.lanthorn.api.Sink.class, "test.Missing")
+        .factory("test.Missing")
         .writeJar(plugins.resolve("sink-missing").resolve("sink-missing.jar"));
 
     assertThatThrownBy(() -> discover(plugins))
         .isInstanceOf(LauncherException.class)
-        .hasMessageStartingWith("plugin sink-missing: cannot load its sink services from")
+        .hasMessageStartingWith("plugin sink-missing: cannot load its factory from")
         .hasMessageContaining("test.Missing");
+  }
+
+  @Test
+  void aPluginBuiltAgainstAnIncompatibleApiIsRefusedInOneLineNamingBothVersions() {
+    versioned("sink-future", "3.0");
+
+    assertThatThrownBy(() -> discover(plugins))
+        .isInstanceOfSatisfying(
+            LauncherException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.PLUGINS))
+        .hasMessage(
+            "plugin sink-future was built against lanthorn api 3.0, but this agent runs api "
+                + ApiVersion.CURRENT
+                + ": install a version of the plugin built against lanthorn-api "
+                + ApiVersion.MAJOR
+                + ".x, or remove "
+                + plugins.resolve("sink-future"));
+  }
+
+  @Test
+  void aPluginBuiltAgainstANewerMinorVersionIsRefusedAndAnOlderOneAccepted() {
+    versioned("sink-newer", ApiVersion.MAJOR + "." + (ApiVersion.MINOR + 1));
+    assertThatThrownBy(() -> discover(plugins))
+        .hasMessageStartingWith("plugin sink-newer was built against lanthorn api ")
+        .hasMessageNotContaining("\n");
+    deleteTree(plugins.resolve("sink-newer"));
+
+    versioned("sink-older", ApiVersion.MAJOR + ".0");
+    try (PluginCatalog catalog = discover(plugins)) {
+      assertThat(catalog.plugins()).extracting(InstalledPlugin::name).containsExactly("sink-older");
+    }
+  }
+
+  @Test
+  void aPluginOfTheFirstApiWithoutAFactoryIsRefusedAsApi1() {
+    new TestPluginBuilder()
+        .service(io.lanthorn.api.Sink.class, "test.OldSink")
+        .writeJar(plugins.resolve("sink-old").resolve("sink-old.jar"));
+
+    assertThatThrownBy(() -> discover(plugins))
+        .isInstanceOf(LauncherException.class)
+        .hasMessageStartingWith(
+            "plugin sink-old was built against lanthorn api 1 (it registers"
+                + " io.lanthorn.api.Sink, not a PluginFactory), but this agent runs api "
+                + ApiVersion.CURRENT);
+  }
+
+  @Test
+  void twoPluginsDeclaringOneFlagDifferentlyAreRefused() {
+    TestPlugins.source(plugins, "probe-test");
+    new TestPluginBuilder()
+        .source(
+            "test.clash.Factory",
+            TestPlugins.factory(
+                    "sink-clash",
+                    "Set.of()",
+                    "List.of(PluginFlag.withValue(\"--disable-tcp-mon\", \"x\", \"X\", \"x\"))",
+                    "List.of()",
+                    "null")
+                .replace("package test.sink_clash;", "package test.clash;"))
+        .factory("test.clash.Factory")
+        .writeJar(plugins.resolve("sink-clash").resolve("sink-clash.jar"));
+
+    assertThatThrownBy(() -> discover(plugins))
+        .hasMessage(
+            "plugins: probe-test and sink-clash both declare --disable-tcp-mon, but only one of"
+                + " them takes a value: remove one of the plugins");
+  }
+
+  private void versioned(String name, String version) {
+    new TestPluginBuilder()
+        .source(
+            "test.versioned.Factory",
+            TestPlugins.factory(name, "Set.of()", "List.of()", "List.of()", "null")
+                .replace("package test." + name.replace('-', '_') + ";", "package test.versioned;")
+                .replace("return ApiVersion.CURRENT;", "return \"" + version + "\";"))
+        .factory("test.versioned.Factory")
+        .writeJar(plugins.resolve(name).resolve(name + ".jar"));
   }
 
   @Test
@@ -145,7 +225,7 @@ class PluginCatalogTest {
 
     assertThatThrownBy(() -> discover(plugins))
         .isInstanceOf(LauncherException.class)
-        .hasMessageStartingWith("plugins: two plugin services are named 'sink-dup'")
+        .hasMessageStartingWith("plugins: two plugins are named 'sink-dup'")
         .hasMessageContaining(plugins.resolve("first").toString())
         .hasMessageContaining(plugins.resolve("second").toString());
   }
@@ -224,11 +304,10 @@ class PluginCatalogTest {
             import io.lanthorn.api.*;
 
             public final class VersionEnricher implements Enricher {
-              public String name() { return "NAME"; }
-              public void start(PluginContext context) {}
+              public java.util.Set<EventKind> kinds() { return java.util.Set.of(EventKind.TCP_CONNECT); }
               public void close() {}
 
-              public ConnectionEvent enrich(ConnectionEvent event) {
+              public Event enrich(Event event) {
                 String sees = "nothing";
                 try {
                   Class.forName("picocli.CommandLine");
@@ -249,7 +328,15 @@ class PluginCatalogTest {
             """
                 .replace("PKG", pkg)
                 .replace("NAME", name))
-        .service(Enricher.class, pkg + ".VersionEnricher")
+        .source(
+            pkg + ".Factory",
+            TestPlugins.factory(
+                name,
+                "Set.of(PluginKind.ENRICHER)",
+                "List.of()",
+                "List.of()",
+                "new VersionEnricher()"))
+        .factory(pkg + ".Factory")
         .writeJar(folder.resolve(name + ".jar"));
   }
 

@@ -1,7 +1,7 @@
 package io.lanthorn.probe.tcp;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
+import io.lanthorn.api.PluginConfig;
+import io.lanthorn.api.PluginConfigException;
 import io.lanthorn.api.PluginException;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +30,7 @@ record ProbeTcpConfig(
   private static final long MAX_RING = 1L << 30;
 
   /** Reads and checks the section; every failure names the key and what is allowed. */
-  static ProbeTcpConfig from(Config config) throws PluginException {
+  static ProbeTcpConfig from(PluginConfig config) throws PluginException {
     try {
       long ringSize = config.getBytes("ring-size");
       if (ringSize < MIN_RING || ringSize > MAX_RING || Long.bitCount(ringSize) != 1) {
@@ -83,7 +83,7 @@ record ProbeTcpConfig(
           inflightTimeout,
           config.getBoolean("capture-argv"),
           attach);
-    } catch (ConfigException e) {
+    } catch (PluginConfigException e) {
       throw new PluginException("probe-tcp configuration: " + e.getMessage(), e);
     }
   }

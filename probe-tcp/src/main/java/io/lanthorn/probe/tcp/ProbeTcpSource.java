@@ -26,7 +26,8 @@ import org.slf4j.Logger;
 
 /**
  * The {@code probe-tcp} event source: one {@link ConnectionEvent} per outbound TCP connection
- * attempt on the host, captured by an eBPF program on {@code sock/inet_sock_set_state}.
+ * attempt on the host, captured by an eBPF program on {@code sock/inet_sock_set_state}. Created
+ * running by {@link ProbeTcpFactory}.
  *
  * <p>One reader thread sleeps on the ring buffer for {@code poll-interval} (or until the kernel
  * wakes it because {@code wakeup-threshold} bytes wait), decodes every record in place and hands
@@ -42,62 +43,88 @@ public final class ProbeTcpSource implements EventSource {
   private static final long FINAL_DRAIN_NANOS = 1_000_000_000L;
   private static final long UNKNOWN_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
-  private final RecordDecoder decoder = new RecordDecoder();
+  private final RecordDecoder decoder;
   private final List<ConnectionEvent> batch = new ArrayList<>(MAX_BATCH);
   private final RecordHandler handler = this::onRecord;
 
-  private ProbeTcpConfig config;
-  private Logger log;
-  private Clock clock;
-  private EventEmitter emitter;
-  private Counter emitted;
-  private AttachedProbe probe;
-  private RingBuffer ring;
-  private KernelCounters counters;
-  private InflightAttempts inflight;
-  private StaleAttempts staleAttempts;
-  private Thread reader;
+  private final ProbeTcpConfig config;
+  private final Logger log;
+  private final Clock clock;
+  private final EventEmitter emitter;
+  private final Counter emitted;
+  private final AttachedProbe probe;
+  private final RingBuffer ring;
+  private final KernelCounters counters;
+  private final InflightAttempts inflight;
+  private final StaleAttempts staleAttempts;
+  private final Thread reader;
   private volatile boolean running;
   private volatile long pendingBytes;
   private long wallClockOffset;
   private long lastClockSync;
   private boolean stopped;
+  private boolean released;
   private long loggedUnknownCgroups;
   private long lastUnknownLog = System.nanoTime() - UNKNOWN_LOG_INTERVAL_NANOS;
 
-  /** Does nothing: work begins in {@link #start}. */
-  public ProbeTcpSource() {}
-
-  @Override
-  public String name() {
-    return "probe-tcp";
-  }
-
-  @Override
-  public void start(PluginContext context, EventEmitter emitter) throws PluginException {
-    this.config = ProbeTcpConfig.from(context.config());
+  private ProbeTcpSource(
+      ProbeTcpConfig config,
+      PluginContext context,
+      AttachedProbe probe,
+      RingBuffer ring,
+      KernelCounters counters,
+      InflightAttempts inflight) {
+    this.config = config;
     this.log = context.logger();
     this.clock = context.clock();
-    this.emitter = emitter;
+    this.emitter = context.emitter();
+    this.decoder = new RecordDecoder(context.hostName());
+    this.probe = probe;
+    this.ring = ring;
+    this.counters = counters;
+    this.inflight = inflight;
+    this.staleAttempts =
+        new StaleAttempts(inflight, config.inflightTimeout(), config.pollInterval(), log);
+    this.emitted = context.metrics().counter("events", "connection events handed to the pipeline");
+    this.reader = Thread.ofPlatform().name("probe-tcp-reader").daemon().unstarted(this::readLoop);
+  }
+
+  /**
+   * Loads and attaches the program and starts reading: an attempt that begins after this returns is
+   * emitted to the context's emitter.
+   *
+   * @throws PluginException naming what the kernel or the privileges lack
+   */
+  static ProbeTcpSource start(ProbeTcpConfig config, PluginContext context) throws PluginException {
+    Logger log = context.logger();
+    AttachedProbe probe = null;
+    RingBuffer ring = null;
+    InflightAttempts inflight = null;
+    ProbeTcpSource source;
     try {
       probe =
           new ProbeLoader(OBJECT_NAME, programImage(), log)
-              .load(TcpAttachStrategies.forNames(config.attach()), this::configure);
+              .load(
+                  TcpAttachStrategies.forNames(config.attach()),
+                  object -> configure(object, config));
       BpfObject object = probe.object();
       ring = RingBuffer.open(object.map("lt_tcp_events"));
-      counters =
+      KernelCounters counters =
           new KernelCounters(
               new PerCpuCounters(object.map("lt_tcp_counters")), probe.programs(), log);
       inflight =
           new InflightAttempts(
               MappedArray.open(object.map("lt_tcp_slots")), object.map("lt_tcp_inflight"));
-      staleAttempts =
-          new StaleAttempts(inflight, config.inflightTimeout(), config.pollInterval(), log);
+      source = new ProbeTcpSource(config, context, probe, ring, counters, inflight);
     } catch (BpfException e) {
-      release(); // no reader runs yet
+      release(inflight, ring, probe); // no reader runs yet
       throw new PluginException("probe-tcp cannot start: " + e.getMessage(), e);
     }
-    emitted = context.metrics().counter("events", "connection events handed to the pipeline");
+    source.begin(context);
+    return source;
+  }
+
+  private void begin(PluginContext context) {
     counters.register(context.metrics());
     context
         .metrics()
@@ -116,7 +143,7 @@ public final class ProbeTcpSource implements EventSource {
             decoder::unknownProcesses);
     syncClock();
     running = true;
-    reader = Thread.ofPlatform().name("probe-tcp-reader").daemon().start(this::readLoop);
+    reader.start();
     log.info(
         "capturing TCP connection attempts (ring {} bytes, wake-up at {} bytes, poll every {})",
         config.ringSize(),
@@ -124,7 +151,7 @@ public final class ProbeTcpSource implements EventSource {
         config.pollInterval().toMillis() + "ms");
   }
 
-  private void configure(BpfObject object) {
+  private static void configure(BpfObject object, ProbeTcpConfig config) {
     object.map("lt_tcp_events").setMaxEntries(config.ringSize());
     object.map("lt_tcp_slots").setMaxEntries(config.inflightEntries());
     object.map("lt_tcp_inflight").setMaxEntries(config.inflightEntries());
@@ -236,7 +263,7 @@ public final class ProbeTcpSource implements EventSource {
    */
   @Override
   public void stop() throws InterruptedException {
-    if (reader == null || stopped || probe == null) { // never started, or closed
+    if (stopped || released) {
       return;
     }
     stopped = true;
@@ -269,29 +296,29 @@ public final class ProbeTcpSource implements EventSource {
   @Override
   public void close() throws InterruptedException {
     running = false;
-    if (reader != null) {
+    if (reader.isAlive()) {
       reader.join(); // it may still be reading the ring release() unmaps; at most one poll
     }
-    release();
+    if (!released) {
+      released = true;
+      release(inflight, ring, probe);
+    }
   }
 
-  private void release() {
+  private static void release(InflightAttempts inflight, RingBuffer ring, AttachedProbe probe) {
     if (inflight != null) {
       inflight.close();
-      inflight = null;
     }
     if (ring != null) {
       ring.close();
-      ring = null;
     }
     if (probe != null) {
       probe.close();
-      probe = null;
     }
   }
 
-  /** The loaded probe, for tests that check what the kernel holds. */
+  /** The loaded probe, for tests that check what the kernel holds; {@code null} once closed. */
   AttachedProbe probe() {
-    return probe;
+    return released ? null : probe;
   }
 }

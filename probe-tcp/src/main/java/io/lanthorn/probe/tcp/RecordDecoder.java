@@ -26,6 +26,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.Attributes;
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.EventHeader;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.Protocol;
 import java.lang.foreign.MemorySegment;
@@ -47,6 +48,17 @@ final class RecordDecoder {
   private final CommCache comms = new CommCache(512);
   private final AddressCache addresses = new AddressCache(1024);
   private final ProcessTable processes = new ProcessTable();
+  private final String hostName;
+
+  /** A decoder whose events carry no host name. */
+  RecordDecoder() {
+    this(null);
+  }
+
+  /** A decoder whose events carry this host name. */
+  RecordDecoder(String hostName) {
+    this.hostName = hostName;
+  }
 
   /** Connection records whose process image was not known: their command line is missing. */
   long unknownProcesses() {
@@ -76,23 +88,27 @@ final class RecordDecoder {
     long start = buffer.get(JAVA_LONG, offset + START_NS);
     int pid = buffer.get(JAVA_INT, offset + PID);
     long cgroupId = buffer.get(JAVA_LONG, offset + CGROUP_ID);
+    EventHeader header =
+        new EventHeader(
+            start + wallClockOffsetNanos,
+            start,
+            pid,
+            buffer.get(JAVA_INT, offset + TID),
+            buffer.get(JAVA_INT, offset + UID),
+            buffer.get(JAVA_INT, offset + GID),
+            comms.get(buffer, offset + COMM),
+            processes.commandLine(pid, buffer.get(JAVA_LONG, offset + EXEC_ID)),
+            cgroupId,
+            processes.cgroupName(cgroupId),
+            hostName);
     return new ConnectionEvent(
+        header,
         v6 ? AddressFamily.INET6 : AddressFamily.INET,
         Protocol.TCP,
         address(buffer, offset + SADDR, v6),
         Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + SPORT)),
         address(buffer, offset + DADDR, v6),
         Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + DPORT)),
-        start + wallClockOffsetNanos,
-        start,
-        pid,
-        buffer.get(JAVA_INT, offset + TID),
-        buffer.get(JAVA_INT, offset + UID),
-        buffer.get(JAVA_INT, offset + GID),
-        comms.get(buffer, offset + COMM),
-        processes.commandLine(pid, buffer.get(JAVA_LONG, offset + EXEC_ID)),
-        cgroupId,
-        processes.cgroupName(cgroupId),
         outcome,
         outcome == Outcome.ESTABLISHED ? 0 : error,
         outcome == Outcome.PENDING ? -1 : buffer.get(JAVA_LONG, offset + LATENCY_NS),

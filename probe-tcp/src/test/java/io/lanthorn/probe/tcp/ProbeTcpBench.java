@@ -1,6 +1,6 @@
 package io.lanthorn.probe.tcp;
 
-import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.EventEmitter;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.io.IOException;
@@ -56,21 +56,21 @@ public final class ProbeTcpBench {
     private long[] lastCount;
 
     @Override
-    public void emit(ConnectionEvent event) {
+    public void emit(Event event) {
       events.increment();
       count(event);
     }
 
     @Override
-    public void emitAll(Collection<ConnectionEvent> batch) {
+    public void emitAll(Collection<? extends Event> batch) {
       events.add(batch.size());
-      for (ConnectionEvent event : batch) {
+      for (Event event : batch) {
         count(event);
       }
     }
 
     @SuppressWarnings("ReferenceEquality") // a fast path: equal strings are usually the same one
-    private void count(ConnectionEvent event) {
+    private void count(Event event) {
       if (event.pid() != lastPid || event.comm() != lastComm) {
         lastPid = event.pid();
         lastComm = event.comm();
@@ -178,10 +178,11 @@ public final class ProbeTcpBench {
   /** One storm with the probe running from before it starts until after it ends. */
   private static Probed probed(Path storm, int attempts, int threads, String overrides)
       throws Exception {
-    ProbeTcpSource source = new ProbeTcpSource();
     CountingEmitter emitter = new CountingEmitter();
-    try {
-      source.start(TestPluginContext.forPlugin("probe-tcp").with(overrides), emitter);
+    try (ProbeTcpSource source =
+        new ProbeTcpFactory()
+            .create(
+                TestPluginContext.forPlugin("probe-tcp").with(overrides).withEmitter(emitter))) {
       long cpuBefore = readerCpuNanos();
       Storm result = run(storm, attempts, threads);
       long readerCpu = readerCpuNanos() - cpuBefore;
@@ -192,8 +193,6 @@ public final class ProbeTcpBench {
           emitter.stormEvents(result.pid()),
           emitter.lost.sum(),
           (double) readerCpu / Math.max(1, events));
-    } finally {
-      source.close();
     }
   }
 

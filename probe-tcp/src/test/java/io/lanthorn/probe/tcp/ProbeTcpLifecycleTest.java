@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /** Stopping: attempts still in their handshake, a full in-flight map, and what stays behind. */
 class ProbeTcpLifecycleTest {
-  private final ProbeTcpSource source = new ProbeTcpSource();
+  private ProbeTcpSource source;
   private final RecordingEmitter emitter = new RecordingEmitter();
   private final List<SocketChannel> channels = new ArrayList<>();
 
@@ -38,10 +38,17 @@ class ProbeTcpLifecycleTest {
     assumeTrue(reason.isEmpty(), () -> "eBPF unavailable: " + reason.orElseThrow());
   }
 
+  /** Creates the source as the agent does, emitting to {@link #emitter}. */
+  private ProbeTcpSource start(TestPluginContext context) throws Exception {
+    return new ProbeTcpFactory().create(context.withEmitter(emitter));
+  }
+
   @AfterEach
   void close() throws Exception {
-    source.stop();
-    source.close();
+    if (source != null) {
+      source.stop();
+      source.close();
+    }
     for (SocketChannel channel : channels) {
       channel.close();
     }
@@ -66,7 +73,7 @@ class ProbeTcpLifecycleTest {
 
   @Test
   void stopEmitsAttemptsStillInTheirHandshakeAsPending() throws Exception {
-    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
+    source = start(TestPluginContext.forPlugin("probe-tcp"));
     try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK_V4)) {
       connectToAFullListener(server, 6);
       await()
@@ -76,7 +83,7 @@ class ProbeTcpLifecycleTest {
 
       source.stop();
 
-      List<ConnectionEvent> events = emitter.events(ours(server));
+      List<ConnectionEvent> events = emitter.connections(ours(server));
       List<ConnectionEvent> pending =
           events.stream().filter(e -> e.outcome() == Outcome.PENDING).toList();
       assertThat(events).hasSize(6);
@@ -94,7 +101,7 @@ class ProbeTcpLifecycleTest {
 
   @Test
   void aFullInFlightMapIsCountedAsLoss() throws Exception {
-    source.start(TestPluginContext.forPlugin("probe-tcp").with("inflight-entries = 2"), emitter);
+    source = start(TestPluginContext.forPlugin("probe-tcp").with("inflight-entries = 2"));
     try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK_V4)) {
       connectToAFullListener(server, 12);
 
@@ -111,8 +118,7 @@ class ProbeTcpLifecycleTest {
 
   @Test
   void attemptsOlderThanTheTimeoutAreDroppedAndCounted() throws Exception {
-    source.start(
-        TestPluginContext.forPlugin("probe-tcp").with("inflight-timeout = 200ms"), emitter);
+    source = start(TestPluginContext.forPlugin("probe-tcp").with("inflight-timeout = 200ms"));
     try (ServerSocket server = new ServerSocket(0, 1, LOOPBACK_V4)) {
       connectToAFullListener(server, 6);
 
@@ -132,7 +138,7 @@ class ProbeTcpLifecycleTest {
 
   @Test
   void closeWithoutStopReleasesTheProgram() throws Exception {
-    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
+    source = start(TestPluginContext.forPlugin("probe-tcp"));
     int program = source.probe().programs().getFirst().id();
 
     source.close();
@@ -142,7 +148,7 @@ class ProbeTcpLifecycleTest {
 
   @Test
   void leavesNoProgramLinkOrMapBehind() throws Exception {
-    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
+    source = start(TestPluginContext.forPlugin("probe-tcp"));
     List<Integer> programs = source.probe().programs().stream().map(BpfProgram::id).toList();
     List<Integer> links = source.probe().links().stream().map(BpfLink::id).toList();
     List<Integer> maps = source.probe().object().maps().stream().map(BpfMap::id).toList();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * checked on the kernel's own totals.
  */
 class ProbeTcpLoadTest {
-  private final ProbeTcpSource source = new ProbeTcpSource();
+  private ProbeTcpSource source;
   private final RecordingEmitter emitter = new RecordingEmitter();
 
   @BeforeEach
@@ -34,10 +34,17 @@ class ProbeTcpLoadTest {
     assumeTrue(reason.isEmpty(), () -> "eBPF unavailable: " + reason.orElseThrow());
   }
 
+  /** Creates the source as the agent does, emitting to {@link #emitter}. */
+  private ProbeTcpSource start(TestPluginContext context) throws Exception {
+    return new ProbeTcpFactory().create(context.withEmitter(emitter));
+  }
+
   @AfterEach
   void close() throws Exception {
-    source.stop();
-    source.close();
+    if (source != null) {
+      source.stop();
+      source.close();
+    }
   }
 
   /** Connects {@code count} times, closing each with a reset so no TIME_WAIT piles up. */
@@ -75,15 +82,15 @@ class ProbeTcpLoadTest {
   @Test
   void aHundredThousandConnectsLoseNothingWithDefaults() throws Exception {
     TestPluginContext context = TestPluginContext.forPlugin("probe-tcp");
-    source.start(context, emitter);
+    source = start(context);
 
     int port = connect(100_000);
     source.stop();
 
     assertThat(emitter.lost()).isEmpty();
     assertThat(emitter.count(ours(port))).isEqualTo(100_000);
-    assertThat(emitter.events().size()).isEqualTo(context.metrics().value("kernel.started"));
-    assertThat(context.metrics().value("events")).isEqualTo(emitter.events().size());
+    assertThat(emitter.connections().size()).isEqualTo(context.metrics().value("kernel.started"));
+    assertThat(context.metrics().value("events")).isEqualTo(emitter.connections().size());
   }
 
   @Test
@@ -92,7 +99,7 @@ class ProbeTcpLoadTest {
     TestPluginContext context =
         TestPluginContext.forPlugin("probe-tcp")
             .with("ring-size = 4K, wakeup-threshold = 3K, poll-interval = 10s");
-    source.start(context, emitter);
+    source = start(context);
 
     int port = connect(5_000);
     source.stop();
@@ -101,14 +108,15 @@ class ProbeTcpLoadTest {
     assertThat(emitter.lost()).containsOnlyKeys(KernelCounters.LOST_RING_FULL);
     assertThat(lost).isPositive().isEqualTo(context.metrics().value("kernel.ring_full"));
     // Every attempt the kernel saw start is an event or a loss, exactly.
-    assertThat(emitter.events().size() + lost).isEqualTo(context.metrics().value("kernel.started"));
+    assertThat(emitter.connections().size() + lost)
+        .isEqualTo(context.metrics().value("kernel.started"));
     long ours = emitter.count(ours(port));
     assertThat(ours).isLessThan(5_000);
     assertThat(ours + lost).isGreaterThanOrEqualTo(5_000);
     // Process records compete for the same ring: an attempt whose process record found no room
     // was lost as a whole (counted above), so every event delivered carries its process's data.
     Path cgroup = Connections.cgroupPath().getFileName(); // the root cgroup's name is empty
-    assertThat(emitter.events(ours(port)))
+    assertThat(emitter.connections(ours(port)))
         .allSatisfy(
             e -> {
               assertThat(e.commandLine()).contains("java");

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class ProbeTcpSourceTest {
   private static final Duration EVENT_WAIT = Duration.ofSeconds(10);
 
-  private final ProbeTcpSource source = new ProbeTcpSource();
+  private ProbeTcpSource source;
   private final RecordingEmitter emitter = new RecordingEmitter();
 
   @BeforeEach
@@ -38,15 +38,22 @@ class ProbeTcpSourceTest {
     assumeTrue(reason.isEmpty(), () -> "eBPF unavailable: " + reason.orElseThrow());
   }
 
+  /** Creates the source as the agent does, emitting to {@link #emitter}. */
+  private ProbeTcpSource start(TestPluginContext context) throws Exception {
+    return new ProbeTcpFactory().create(context.withEmitter(emitter));
+  }
+
   @AfterEach
   void close() throws Exception {
-    source.stop();
-    source.close();
+    if (source != null) {
+      source.stop();
+      source.close();
+    }
   }
 
   private ConnectionEvent awaitOne(Predicate<ConnectionEvent> filter) {
     await().atMost(EVENT_WAIT).until(() -> emitter.count(filter) > 0);
-    List<ConnectionEvent> events = emitter.events(filter);
+    List<ConnectionEvent> events = emitter.connections(filter);
     assertThat(events).hasSize(1);
     return events.getFirst();
   }
@@ -63,7 +70,7 @@ class ProbeTcpSourceTest {
 
   @Test
   void establishedOverIpv4() throws Exception {
-    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
+    source = start(TestPluginContext.forPlugin("probe-tcp"));
     assertThat(source.probe().strategy()).isEqualTo("tp_btf");
     InetAddress loopback = Connections.LOOPBACK_V4;
     try (ServerSocket server = new ServerSocket(0, 50, loopback)) {
@@ -98,7 +105,7 @@ class ProbeTcpSourceTest {
 
   @Test
   void refusedOverIpv4() throws Exception {
-    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
+    source = start(TestPluginContext.forPlugin("probe-tcp"));
     InetAddress loopback = Connections.LOOPBACK_V4;
     int port = closedPort(loopback);
 
@@ -117,7 +124,7 @@ class ProbeTcpSourceTest {
 
   @Test
   void establishedAndRefusedOverIpv6() throws Exception {
-    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
+    source = start(TestPluginContext.forPlugin("probe-tcp"));
     InetAddress loopback = Connections.LOOPBACK_V6;
     int closed = closedPort(loopback);
     try (ServerSocket server = new ServerSocket(0, 50, loopback)) {
@@ -153,7 +160,7 @@ class ProbeTcpSourceTest {
    */
   @Test
   void aProcessMovedToAnotherCgroupIsNamedByItsNewCgroup() throws Exception {
-    source.start(TestPluginContext.forPlugin("probe-tcp"), emitter);
+    source = start(TestPluginContext.forPlugin("probe-tcp"));
     Path cgroup = Connections.cgroupDirectory().resolve("lt-probe-test-" + PID);
     try (ServerSocket server = new ServerSocket(0, 50, Connections.LOOPBACK_V4)) {
       int port = server.getLocalPort();
@@ -178,7 +185,7 @@ class ProbeTcpSourceTest {
         await().atMost(EVENT_WAIT).until(() -> emitter.count(childs) == 2);
         assertThat(child.waitFor()).isZero();
 
-        ConnectionEvent after = emitter.events(childs).getLast();
+        ConnectionEvent after = emitter.connections(childs).getLast();
         assertThat(after.cgroupId()).isEqualTo(Files.getAttribute(cgroup, "unix:ino"));
         assertThat(after.cgroupName()).isEqualTo(cgroup.getFileName().toString());
         assertThat(after.commandLine()).isEqualTo(before.commandLine()).startsWith("bash -c");
@@ -192,7 +199,7 @@ class ProbeTcpSourceTest {
 
   @Test
   void classicTracepointWorksToo() throws Exception {
-    source.start(TestPluginContext.forPlugin("probe-tcp").with("attach = [tracepoint]"), emitter);
+    source = start(TestPluginContext.forPlugin("probe-tcp").with("attach = [tracepoint]"));
     assertThat(source.probe().strategy()).isEqualTo("tracepoint");
     InetAddress loopback = Connections.LOOPBACK_V4;
     try (ServerSocket server = new ServerSocket(0, 50, loopback)) {

@@ -1,6 +1,6 @@
 package io.lanthorn.sink.jsonl;
 
-import com.typesafe.config.Config;
+import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginException;
 import java.nio.file.Path;
 
@@ -14,7 +14,7 @@ import java.nio.file.Path;
  */
 record JsonlSettings(Path path, boolean fsync, long maxFileSize, int maxFiles) {
 
-  static JsonlSettings from(Config config) throws PluginException {
+  static JsonlSettings from(PluginConfig config) throws PluginException {
     String path = config.getString("path").trim();
     long maxFileSize = config.getBytes("max-file-size");
     int maxFiles = config.getInt("max-files");

@@ -1,39 +1,39 @@
 package io.lanthorn.sink.jsonl;
 
-import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Counter;
+import io.lanthorn.api.Event;
+import io.lanthorn.api.EventKind;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.api.Sink;
 import java.io.IOException;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Writes every event as one JSON object per line, to a file or standard output ({@code
- * sink-jsonl}). A batch is acknowledged only after it was written whole (and, for a file with
- * {@code fsync = true}, forced to disk); a failed batch leaves nothing behind, so the agent's retry
- * cannot duplicate lines.
+ * Writes every event, of every kind, as one JSON object per line, to a file or standard output
+ * ({@code sink-jsonl}). A batch is acknowledged only after it was written whole (and, for a file
+ * with {@code fsync = true}, forced to disk); a failed batch leaves nothing behind, so the agent's
+ * retry cannot duplicate lines.
  *
  * <p>Metrics: {@code sink-jsonl.bytes} written, {@code sink-jsonl.rotations} of the file.
  */
 public final class JsonlSink implements Sink {
   private final EventJson json = new EventJson();
-  private LineOutput output;
-  private Counter bytes;
+  private final LineOutput output;
+  private final Counter bytes;
 
-  /** Does no work: the agent instantiates sinks to list them. */
-  public JsonlSink() {}
-
-  @Override
-  public String name() {
-    return "sink-jsonl";
+  private JsonlSink(LineOutput output, Counter bytes) {
+    this.output = output;
+    this.bytes = bytes;
   }
 
-  @Override
-  public void start(PluginContext context) throws Exception {
-    JsonlSettings settings = JsonlSettings.from(context.config());
-    bytes = context.metrics().counter("bytes", "bytes of JSON lines written");
+  /** Opens the output the settings name. */
+  static JsonlSink open(JsonlSettings settings, PluginContext context) throws PluginException {
+    Counter bytes = context.metrics().counter("bytes", "bytes of JSON lines written");
     Counter rotations = context.metrics().counter("rotations", "times the file was rotated");
+    LineOutput output;
     if (settings.path() == null) {
       output = new StdoutOutput();
     } else {
@@ -50,10 +50,17 @@ public final class JsonlSink implements Sink {
       }
     }
     context.logger().info("writing JSON lines to {}", output.describe());
+    return new JsonlSink(output, bytes);
+  }
+
+  /** Every kind: each has its own fields (see {@link EventJson}). */
+  @Override
+  public Set<EventKind> kinds() {
+    return EnumSet.allOf(EventKind.class);
   }
 
   @Override
-  public void write(List<ConnectionEvent> batch) throws Exception {
+  public void write(List<? extends Event> batch) throws Exception {
     EventJson.Lines lines = json.encode(batch);
     try {
       output.write(lines.array(), lines.size());
@@ -66,8 +73,6 @@ public final class JsonlSink implements Sink {
 
   @Override
   public void close() throws IOException {
-    if (output != null) {
-      output.close();
-    }
+    output.close();
   }
 }

@@ -53,9 +53,7 @@ class JsonlSinkTest {
   private JsonlSink started(String config, TestPluginContext[] context) throws Exception {
     TestPluginContext ctx = TestPluginContext.forPlugin("sink-jsonl").with(config);
     context[0] = ctx;
-    JsonlSink sink = new JsonlSink();
-    sink.start(ctx);
-    return sink;
+    return new JsonlSinkFactory().create(ctx);
   }
 
   private List<JsonNode> lines(Path file) throws Exception {
@@ -90,18 +88,19 @@ class JsonlSinkTest {
     assertThat(lines).hasSize(2);
     JsonNode first = lines.getFirst();
     assertThat(first.get("time").asText()).isEqualTo("2025-11-24T16:00:00.123456789Z");
-    assertThat(first.get("timestamp_nanos").asLong()).isEqualTo(1_764_000_000_123_456_789L);
-    assertThat(first.get("family").asText()).isEqualTo("inet6");
-    assertThat(first.get("protocol").asText()).isEqualTo("tcp");
-    assertThat(first.get("source_address").asText()).isEqualTo("::1");
-    assertThat(first.get("destination_address").asText()).isEqualTo("2001:db8::1");
-    assertThat(first.get("destination_port").asInt()).isEqualTo(443);
-    assertThat(first.get("pid").asInt()).isEqualTo(7);
-    assertThat(first.get("gid").asInt()).isEqualTo(1001);
-    assertThat(first.get("outcome").asText()).isEqualTo("refused");
-    assertThat(first.get("errno").asInt()).isEqualTo(111);
-    assertThat(first.get("handshake_nanos").asLong()).isEqualTo(12_345);
-    assertThat(first.get("command_line").isNull()).isTrue();
+    assertThat(first.get("time_unix_nano").asLong()).isEqualTo(1_764_000_000_123_456_789L);
+    assertThat(first.get("event.name").asText()).isEqualTo("tcp_connect");
+    assertThat(first.get("network.type").asText()).isEqualTo("ipv6");
+    assertThat(first.get("network.transport").asText()).isEqualTo("tcp");
+    assertThat(first.get("client.address").asText()).isEqualTo("::1");
+    assertThat(first.get("server.address").asText()).isEqualTo("2001:db8::1");
+    assertThat(first.get("server.port").asInt()).isEqualTo(443);
+    assertThat(first.get("process.pid").asInt()).isEqualTo(7);
+    assertThat(first.get("process.real_group.id").asInt()).isEqualTo(1001);
+    assertThat(first.get("lanthorn.connect.outcome").asText()).isEqualTo("refused");
+    assertThat(first.get("lanthorn.connect.errno").asInt()).isEqualTo(111);
+    assertThat(first.get("lanthorn.connect.handshake_nanos").asLong()).isEqualTo(12_345);
+    assertThat(first.get("process.command_line").isNull()).isTrue();
     JsonNode attributes = first.get("attributes");
     assertThat(attributes.get("container.name").asText()).isEqualTo("web");
     assertThat(attributes.get("container.labels").get("tier").asText()).isEqualTo("front");
@@ -125,9 +124,7 @@ class JsonlSinkTest {
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
-    assertThat(lines(file))
-        .extracting(n -> n.get("destination_port").asInt())
-        .containsExactly(1, 2);
+    assertThat(lines(file)).extracting(n -> n.get("server.port").asInt()).containsExactly(1, 2);
   }
 
   @Test
@@ -158,9 +155,7 @@ class JsonlSinkTest {
       sink.write(List.of(event(2)));
     }
 
-    assertThat(lines(file))
-        .extracting(n -> n.get("destination_port").asInt())
-        .containsExactly(1, 2);
+    assertThat(lines(file)).extracting(n -> n.get("server.port").asInt()).containsExactly(1, 2);
   }
 
   @Test
@@ -186,7 +181,7 @@ class JsonlSinkTest {
       assertThat(Files.size(part)).isLessThanOrEqualTo(2048);
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(part)))
           .isEqualTo("rw-------");
-      lines(part).forEach(n -> ports.add(n.get("destination_port").asInt()));
+      lines(part).forEach(n -> ports.add(n.get("server.port").asInt()));
     }
     // The newest files hold the newest events, consecutive and in order.
     assertThat(ports).isEqualTo(IntStream.range(20 - ports.size(), 20).boxed().toList());
@@ -197,8 +192,8 @@ class JsonlSinkTest {
   void rotationWithoutKeptFilesIsRefusedBecauseItWouldDeleteEvents() {
     assertThatThrownBy(
             () ->
-                new JsonlSink()
-                    .start(
+                new JsonlSinkFactory()
+                    .create(
                         TestPluginContext.forPlugin("sink-jsonl")
                             .with("path = \"" + dir.resolve("x") + "\"\nmax-files = 0")))
         .isInstanceOf(PluginException.class)
@@ -211,8 +206,8 @@ class JsonlSinkTest {
     String path = blocker.resolve("events.jsonl").toString();
     assertThatThrownBy(
             () ->
-                new JsonlSink()
-                    .start(
+                new JsonlSinkFactory()
+                    .create(
                         TestPluginContext.forPlugin("sink-jsonl").with("path = \"" + path + "\"")))
         .isInstanceOf(PluginException.class)
         .hasMessageStartingWith("sink-jsonl: cannot open " + path)

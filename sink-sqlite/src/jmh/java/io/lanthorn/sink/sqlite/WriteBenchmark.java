@@ -146,8 +146,7 @@ public class WriteBenchmark {
     // Retention off and health rare: only the write path is measured.
     TestContext context =
         TestContext.forFile(file, Map.of("retention", "0", "health-interval", "1h"));
-    sink = new SqliteSink();
-    sink.start(context);
+    sink = new SqliteSinkFactory().create(context);
     connection = DatabaseFile.forWriting(file, Duration.ofSeconds(5)).connect();
     connection.setAutoCommit(false);
     plainInsert = connection.prepareStatement(PLAIN_INSERT);

@@ -3,6 +3,7 @@ package io.lanthorn.sink.sqlite;
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.StandardAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -56,14 +57,15 @@ final class BatchWriter implements AutoCloseable {
    *
    * @throws org.jooq.exception.DataAccessException wrapping SQLite's failure
    */
-  void write(List<ConnectionEvent> batch) throws SQLException {
+  void write(List<? extends Event> batch) throws SQLException {
     relearnIfForgotten();
     try {
       dsl.transaction(
           transaction -> {
             // Statements prepared on the same connection join the transaction jOOQ began.
-            for (ConnectionEvent event : batch) {
-              describe(event);
+            for (Event event : batch) {
+              // The sink takes connection events only (SqliteSink.kinds()).
+              describe((ConnectionEvent) event);
               Column.bind(insertEvent, EventColumns.ALL, row);
               insertEvent.addBatch();
               summaries.add(row);

@@ -1,7 +1,6 @@
 package io.lanthorn.sink.sqlite;
 
-import com.typesafe.config.Config;
-import java.nio.file.Path;
+import io.lanthorn.api.PluginConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,6 +22,8 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
+      "The SQLite file is sink-sqlite.path, or --db-path FILE before or after the question.",
+      "",
       "Examples:",
       "  lanthorn query top --since 1h",
       "  lanthorn query container web --since 2026-11-25T08:00 --until 2026-11-25T09:00",
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
       "  lanthorn query dns --container web --since 1h"
     })
 final class QueryCli implements Callable<Integer> {
-  private final Config config;
+  private final PluginConfig config;
 
   @Spec CommandSpec spec;
 
@@ -40,23 +41,16 @@ final class QueryCli implements Callable<Integer> {
       description = "Show this help and exit.")
   boolean help;
 
-  // Also accepted before the question (lanthorn query --db-path x.db top), as users type it.
-  @CommandLine.Option(
-      names = "--db-path",
-      paramLabel = "FILE",
-      description = "The SQLite file, for every question (default: sink-sqlite.path).")
-  Path dbPath;
-
   /**
-   * @param config the validated {@code sink-sqlite} section: its {@code path} is the default {@code
-   *     --db-path}
+   * @param config the validated {@code sink-sqlite} section, {@code --db-path} applied to {@code
+   *     path}
    */
-  QueryCli(Config config) {
+  QueryCli(PluginConfig config) {
     this.config = config;
   }
 
   /** The sink's configuration section. */
-  Config config() {
+  PluginConfig config() {
     return config;
   }
 

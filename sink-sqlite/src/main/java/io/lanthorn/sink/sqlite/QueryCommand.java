@@ -1,7 +1,7 @@
 package io.lanthorn.sink.sqlite;
 
-import com.typesafe.config.Config;
 import io.lanthorn.api.PluginCommand;
+import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.PluginException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -17,7 +17,7 @@ import picocli.CommandLine;
 public final class QueryCommand implements PluginCommand {
 
   /** Does nothing: the command is built when it runs. */
-  public QueryCommand() {}
+  QueryCommand() {}
 
   @Override
   public String name() {
@@ -30,15 +30,10 @@ public final class QueryCommand implements PluginCommand {
   }
 
   @Override
-  public String configSection() {
-    return SqliteSink.NAME;
-  }
-
-  @Override
-  public int run(Config config, List<String> args, PrintStream out, PrintStream err) {
+  public int run(PluginContext context, List<String> args, PrintStream out, PrintStream err) {
     PrintWriter output = new PrintWriter(out, true, StandardCharsets.UTF_8);
     PrintWriter errors = new PrintWriter(err, true, StandardCharsets.UTF_8);
-    CommandLine commandLine = new CommandLine(new QueryCli(config));
+    CommandLine commandLine = new CommandLine(new QueryCli(context.config()));
     commandLine.setOut(output);
     commandLine.setErr(errors);
     // A mistyped command line gets one line naming what is wrong and where help is, not the usage.

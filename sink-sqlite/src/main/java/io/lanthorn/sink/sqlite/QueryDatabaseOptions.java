@@ -15,12 +15,6 @@ final class QueryDatabaseOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
 
-  @Option(
-      names = "--db-path",
-      paramLabel = "FILE",
-      description = "The SQLite file (default: sink-sqlite.path from the configuration).")
-  Path dbPath;
-
   @Option(names = "--json", description = "Print a JSON array of objects instead of a table.")
   boolean json;
 
@@ -38,8 +32,8 @@ final class QueryDatabaseOptions {
   int answer(QueryQuestion question) throws PluginException, SQLException {
     QueryCli root = (QueryCli) mixee.root().userObject();
     SinkSettings settings = SinkSettings.from(root.config());
-    Path chosen = dbPath != null ? dbPath : root.dbPath;
-    Path path = chosen == null ? settings.path() : chosen.toAbsolutePath();
+    // --db-path is the plugin's flag: the launcher put it into sink-sqlite.path.
+    Path path = settings.path();
     DatabaseFile file = DatabaseFile.forReading(path, settings.busyTimeout());
     new SchemaMigrator(file).requireCurrent();
     Result<?> answer;

@@ -1,6 +1,6 @@
 package io.lanthorn.sink.sqlite;
 
-import com.typesafe.config.Config;
+import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ record SinkSettings(
     Duration busyTimeout) {
 
   /** Reads the section the launcher validated against {@code reference.conf}. */
-  static SinkSettings from(Config config) throws PluginException {
+  static SinkSettings from(PluginConfig config) throws PluginException {
     SinkSettings settings =
         new SinkSettings(
             path(config.getString("path")),

@@ -1,13 +1,15 @@
 package io.lanthorn.sink.sqlite;
 
-import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Counter;
+import io.lanthorn.api.Event;
+import io.lanthorn.api.EventKind;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.api.Sink;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import org.flywaydb.core.api.MigrationVersion;
 
 /**
@@ -23,34 +25,45 @@ public final class SqliteSink implements Sink {
   /** The plugin's name and configuration section. */
   public static final String NAME = "sink-sqlite";
 
-  private SinkSettings settings;
-  private BatchWriter writer;
-  private Maintenance maintenance;
-  private Counter written;
-  private Counter failed;
+  private final SinkSettings settings;
+  private final BatchWriter writer;
+  private final Maintenance maintenance;
+  private final Counter written;
+  private final Counter failed;
 
-  /** Does nothing: work starts in {@link #start}. */
-  public SqliteSink() {}
-
-  @Override
-  public String name() {
-    return NAME;
+  private SqliteSink(
+      SinkSettings settings,
+      BatchWriter writer,
+      Maintenance maintenance,
+      Counter written,
+      Counter failed) {
+    this.settings = settings;
+    this.writer = writer;
+    this.maintenance = maintenance;
+    this.written = written;
+    this.failed = failed;
   }
 
-  @Override
-  public void start(PluginContext context) throws Exception {
-    settings = SinkSettings.from(context.config());
-    written = context.metrics().counter("events.written", "events committed to the SQLite file");
-    failed =
+  /** Opens (creating and migrating) the file and starts maintenance. */
+  static SqliteSink open(SinkSettings settings, PluginContext context) throws Exception {
+    Counter written =
+        context.metrics().counter("events.written", "events committed to the SQLite file");
+    Counter failed =
         context
             .metrics()
             .counter("events.failed", "events in batches that failed to commit (not written)");
     DatabaseFile file = DatabaseFile.forWriting(settings.path(), settings.busyTimeout());
     MigrationVersion version = new SchemaMigrator(file).migrate();
     file.useWal();
-    writer = open(file);
-    maintenance = new Maintenance(file.connect(), settings, context, written);
-    maintenance.start();
+    BatchWriter writer = open(file);
+    Maintenance maintenance;
+    try {
+      maintenance = new Maintenance(file.connect(), settings, context, written);
+      maintenance.start();
+    } catch (Exception | Error e) {
+      writer.close();
+      throw e;
+    }
     context
         .logger()
         .info(
@@ -58,13 +71,17 @@ public final class SqliteSink implements Sink {
             file.path(),
             version,
             settings.retentionEnabled() ? context.config().getString("retention") : "off");
+    return new SqliteSink(settings, writer, maintenance, written, failed);
+  }
+
+  /** Connection attempts: the {@code events} table holds them. */
+  @Override
+  public Set<EventKind> kinds() {
+    return Set.of(EventKind.TCP_CONNECT);
   }
 
   @Override
-  public void write(List<ConnectionEvent> batch) throws PluginException {
-    if (writer == null) {
-      throw new IllegalStateException("sink-sqlite: write before start");
-    }
+  public void write(List<? extends Event> batch) throws PluginException {
     if (batch.isEmpty()) {
       return;
     }
@@ -80,9 +97,7 @@ public final class SqliteSink implements Sink {
   @Override
   public void close() throws Exception {
     try (BatchWriter closingWriter = writer) {
-      if (maintenance != null) {
-        maintenance.close();
-      }
+      maintenance.close();
     }
   }
 

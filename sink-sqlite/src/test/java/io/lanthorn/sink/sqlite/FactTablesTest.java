@@ -24,8 +24,8 @@ class FactTablesTest {
   @Test
   void storesEachSetOfFactsOnceWithWhenItWasSeen() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       sink.write(
           List.of(
               TestEvents.inContainer("web", T0.plusSeconds(5), 443).build(),
@@ -93,13 +93,13 @@ class FactTablesTest {
                 StandardAttributes.CONTAINER_LABELS,
                 Map.of("com.docker.compose.project", "shop", "quote", "say \"hi\" ü"));
     for (int run = 0; run < 2; run++) {
-      try (SqliteSink sink = new SqliteSink()) {
-        sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+      try (SqliteSink sink =
+          new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
         sink.write(List.of(labelled, TestEvents.inContainer("db", T0, 5432).build()));
       }
     }
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       sink.write(List.of(TestEvents.inContainer("new", T0, 80).build()));
     }
 
@@ -124,8 +124,8 @@ class FactTablesTest {
         TestEvents.inContainer("web", T0.plusSeconds(2), 443)
             .build()
             .withAttribute(StandardAttributes.CONTAINER_LABELS, Map.of("team", "search"));
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       sink.write(List.of(before, renamed, relabelled, before));
     }
 
@@ -142,8 +142,8 @@ class FactTablesTest {
   @Test
   void aFailedBatchLeavesNoEventWithoutItsFacts() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       // A real SQLite failure in the middle of the batch, after its facts were numbered.
       Db.execute(
           file,
@@ -177,8 +177,8 @@ class FactTablesTest {
       throws Exception {
     Path file = dir.resolve("lanthorn.db");
     Instant now = Instant.parse("2026-11-25T12:00:00Z");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       sink.write(
           List.of(
               TestEvents.inContainer("gone", now.minus(Duration.ofDays(5)), 80).build(),
@@ -210,11 +210,10 @@ class FactTablesTest {
   void aSecondAgentOnTheSameFileFailsABatchRatherThanMixUpFactsAndThenCarriesOn() throws Exception {
     Path file = dir.resolve("lanthorn.db");
     Map<String, Object> noRetention = Map.of("retention", "0");
-    try (SqliteSink first = new SqliteSink();
-        SqliteSink second = new SqliteSink()) {
-      // Both start on an empty file, so both would number their first container facts 1.
-      first.start(TestContext.forFile(file, noRetention));
-      second.start(TestContext.forFile(file, noRetention));
+    // Both start on an empty file, so both would number their first container facts 1.
+    try (SqliteSink first = new SqliteSinkFactory().create(TestContext.forFile(file, noRetention));
+        SqliteSink second =
+            new SqliteSinkFactory().create(TestContext.forFile(file, noRetention))) {
       first.write(List.of(TestEvents.inContainer("web", T0, 443).build()));
 
       ConnectionEvent db = TestEvents.inContainer("db", T0.plusSeconds(1), 5432).build();

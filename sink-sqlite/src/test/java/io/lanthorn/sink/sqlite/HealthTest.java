@@ -22,8 +22,7 @@ class HealthTest {
     Path file = dir.resolve("lanthorn.db");
     TestContext context = TestContext.forFile(file, Map.of("health-interval", "1h"));
     context.setNow(START);
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(context);
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
       sink.write(TestEvents.hostBatch(START, 10));
       context.setStats(
           new PipelineStats(
@@ -66,8 +65,7 @@ class HealthTest {
     Path file = dir.resolve("lanthorn.db");
     TestContext context = TestContext.forFile(file, Map.of("health-interval", "30ms"));
     context.setNow(START);
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(context);
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
       for (int i = 1; i <= 3; i++) {
         List<io.lanthorn.api.ConnectionEvent> batch = TestEvents.hostBatch(START, 5);
         sink.write(batch);

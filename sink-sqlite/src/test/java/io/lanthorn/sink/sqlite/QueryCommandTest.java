@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigValueFactory;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.PipelineStats;
+import io.lanthorn.api.PluginCommand;
+import io.lanthorn.api.testkit.TestPluginContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,8 +69,7 @@ class QueryCommandTest {
     events.add(TestEvents.inContainer("web", now.minus(Duration.ofDays(2)), 25).build());
 
     TestContext context = TestContext.forFile(file, Map.of("retention", "0"));
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(context);
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
       sink.write(events);
       context.setStats(
           new PipelineStats(13, Map.of("kernel_ring_full", 1L), Map.of(), Map.of(), Map.of()));
@@ -171,9 +170,7 @@ class QueryCommandTest {
 
   @Test
   void theConfiguredPathIsTheDefault() throws Exception {
-    Config config = section().withValue("path", ConfigValueFactory.fromAnyRef(file.toString()));
-
-    Run run = run(config, "failed", "--json");
+    Run run = run(Map.of("path", file.toString()), "failed", "--json");
 
     assertThat(run.status).isZero();
     assertThat(run.json()).hasSize(2);
@@ -217,33 +214,50 @@ class QueryCommandTest {
   }
 
   @Test
-  void theFileMayBeNamedBeforeTheQuestion() throws Exception {
-    Run before = run("--db-path", file.toString(), "top", "--json");
-    Run after = run("top", "--json", "--db-path", file.toString());
+  void theFactoryDeclaresQueryAndTheDbPathFlagItReads() {
+    SqliteSinkFactory factory = new SqliteSinkFactory();
 
-    assertThat(before.status).as(before.err).isZero();
-    assertThat(before.json()).isNotEmpty().isEqualTo(after.json());
+    assertThat(factory.commands()).extracting(PluginCommand::name).containsExactly("query");
+    assertThat(factory.flags())
+        .singleElement()
+        .satisfies(
+            flag -> {
+              assertThat(flag.name()).isEqualTo("--db-path");
+              assertThat(flag.configKey()).isEqualTo("path");
+              assertThat(flag.takesValue()).isTrue();
+            });
   }
 
+  /**
+   * Runs {@code lanthorn query} as the launcher does: {@code --db-path FILE}, the plugin's flag,
+   * wherever it is, sets {@code sink-sqlite.path}; every other argument goes to the command.
+   */
   private static Run run(String... args) throws Exception {
-    return run(section(), args);
+    Map<String, Object> overrides = new HashMap<>();
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--db-path")) {
+        overrides.put("path", args[++i]);
+      } else {
+        rest.add(args[i]);
+      }
+    }
+    return run(overrides, rest.toArray(String[]::new));
   }
 
-  private static Run run(Config config, String... args) throws Exception {
+  private static Run run(Map<String, Object> overrides, String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
-        new QueryCommand()
+        new SqliteSinkFactory()
+            .commands()
+            .getFirst()
             .run(
-                config,
+                TestPluginContext.forPlugin(SqliteSink.NAME).with(overrides),
                 List.of(args),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Run(
         status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
-  private static Config section() {
-    return ConfigFactory.parseResources("reference.conf").getConfig(SqliteSink.NAME);
   }
 }

@@ -2,7 +2,7 @@ package io.lanthorn.sink.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
+import io.lanthorn.api.testkit.TestPluginContext;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
@@ -25,9 +25,7 @@ class QueryPlanTest {
   @BeforeAll
   static void migrate() throws Exception {
     file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
-    }
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {}
   }
 
   @ParameterizedTest(name = "{0} uses {1}")
@@ -104,9 +102,7 @@ class QueryPlanTest {
 
   private static QueryQuestion question(String... args) {
     CommandLine commandLine =
-        new CommandLine(
-            new QueryCli(
-                ConfigFactory.parseResources("reference.conf").getConfig(SqliteSink.NAME)));
+        new CommandLine(new QueryCli(TestPluginContext.forPlugin(SqliteSink.NAME).config()));
     return commandLine.parseArgs(args).subcommand().commandSpec().commandLine().getCommand();
   }
 }

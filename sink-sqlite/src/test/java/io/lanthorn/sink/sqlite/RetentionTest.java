@@ -19,8 +19,8 @@ class RetentionTest {
   @Test
   void startingDeletesEventsOlderThanTheRetentionAndKeepsSummaries() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       sink.write(TestEvents.hostBatch(NOW.minus(Duration.ofHours(3)), 25));
       sink.write(TestEvents.hostBatch(NOW.minus(Duration.ofMinutes(10)), 5));
     }
@@ -28,8 +28,7 @@ class RetentionTest {
     TestContext context =
         TestContext.forFile(file, Map.of("retention", "1h", "retention-chunk", 4));
     context.setNow(NOW);
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(context);
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> Db.count(file, "SELECT count(*) FROM events") == 5);
@@ -48,8 +47,7 @@ class RetentionTest {
     TestContext context =
         TestContext.forFile(file, Map.of("retention", "1h", "retention-interval", "50ms"));
     context.setNow(NOW);
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(context);
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
       sink.write(TestEvents.hostBatch(NOW.minus(Duration.ofMinutes(30)), 10));
       // Time passes: those events are now older than the retention.
       context.setNow(NOW.plus(Duration.ofHours(1)));
@@ -67,8 +65,7 @@ class RetentionTest {
     TestContext context =
         TestContext.forFile(file, Map.of("retention", "0", "health-interval", "20ms"));
     context.setNow(NOW);
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(context);
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
       sink.write(TestEvents.hostBatch(Instant.EPOCH, 10));
       // Maintenance has run several times by then.
       await().until(() -> Db.count(file, "SELECT count(*) FROM collection_health") >= 3);
@@ -81,8 +78,8 @@ class RetentionTest {
   @Test
   void deletesChunkByChunkAndStopsWhenAsked() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       sink.write(TestEvents.hostBatch(NOW.minus(Duration.ofDays(10)), 10));
       sink.write(TestEvents.hostBatch(NOW, 2));
     }

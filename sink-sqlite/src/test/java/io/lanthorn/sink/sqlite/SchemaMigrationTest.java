@@ -25,9 +25,7 @@ class SchemaMigrationTest {
   @Test
   void migratesAnEmptyFileToTheLatestVersion() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
-    }
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {}
 
     assertThat(appliedVersions(file)).isEqualTo(knownVersions());
     assertThat(Db.rows(file, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"))
@@ -73,9 +71,9 @@ class SchemaMigrationTest {
         Db.count(file, "SELECT count(*) FROM sqlite_master WHERE name = 'connection_aggregations'")
             == 0;
 
-    try (SqliteSink sink = new SqliteSink()) {
-      // Retention off: the old agent's row is older than the default three days.
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    // Retention off: the old agent's row is older than the default three days.
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       sink.write(List.of(TestEvents.inContainer("db", Instant.now(), 5432).comm("psql").build()));
     }
 
@@ -146,8 +144,8 @@ class SchemaMigrationTest {
             + " 'attributed', NULL)");
     List<Map<String, Object>> before = Db.rows(file, "SELECT * FROM events_view ORDER BY id");
 
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       assertThat(Db.rows(file, "SELECT * FROM events_view ORDER BY id")).isEqualTo(before);
       assertThat(Db.count(file, "SELECT count(*) FROM containers")).isEqualTo(2);
       assertThat(Db.count(file, "SELECT count(*) FROM processes")).isEqualTo(2);
@@ -191,11 +189,11 @@ class SchemaMigrationTest {
         // the facts, before copying the events.
         "CREATE INDEX processes_facts ON events (pid)");
 
-    SqliteSink sink = new SqliteSink();
-    assertThatThrownBy(() -> sink.start(TestContext.forFile(file, Map.of("retention", "0"))))
+    assertThatThrownBy(
+            () ->
+                new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0"))))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining(file.toString());
-    sink.close();
 
     assertThat(appliedVersions(file)).containsExactly("1", "2", "3");
     assertThat(Db.rows(file, "SELECT type FROM sqlite_master WHERE name = 'events'"))
@@ -218,14 +216,12 @@ class SchemaMigrationTest {
         .migrate();
     byte[] before = Files.readAllBytes(file);
 
-    SqliteSink sink = new SqliteSink();
-    assertThatThrownBy(() -> sink.start(TestContext.forFile(file)))
+    assertThatThrownBy(() -> new SqliteSinkFactory().create(TestContext.forFile(file)))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining(file.toString())
         .hasMessageContaining("schema version 99, newer than this Lanthorn knows")
         .hasMessageContaining("upgrade Lanthorn")
         .hasMessageNotContaining("\n");
-    sink.close();
 
     assertThat(Files.readAllBytes(file)).isEqualTo(before);
   }
@@ -235,13 +231,11 @@ class SchemaMigrationTest {
     Path file = dir.resolve("other.db");
     Db.execute(file, "CREATE TABLE invoices (id INTEGER PRIMARY KEY)");
 
-    SqliteSink sink = new SqliteSink();
-    assertThatThrownBy(() -> sink.start(TestContext.forFile(file)))
+    assertThatThrownBy(() -> new SqliteSinkFactory().create(TestContext.forFile(file)))
         .isInstanceOf(PluginException.class)
         .hasMessage(
             file
                 + " is a SQLite database but not Lanthorn's: choose another sink-sqlite.path (--db-path)");
-    sink.close();
     assertThat(Db.count(file, "SELECT count(*) FROM sqlite_master WHERE name = 'events'")).isZero();
   }
 

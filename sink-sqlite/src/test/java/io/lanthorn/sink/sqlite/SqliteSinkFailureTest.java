@@ -59,8 +59,7 @@ class SqliteSinkFailureTest {
       TestContext context = TestContext.forFile(file);
       int batches = 0;
       PluginException failure = null;
-      try (SqliteSink sink = new SqliteSink()) {
-        sink.start(context);
+      try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
         while (failure == null && batches < 1000) {
           try {
             sink.write(TestEvents.hostBatch(T0.plusSeconds(batches), 100));
@@ -86,11 +85,9 @@ class SqliteSinkFailureTest {
   }
 
   private void assertStartFails(Path file, String... messageParts) throws Exception {
-    SqliteSink sink = new SqliteSink();
-    assertThatThrownBy(() -> sink.start(TestContext.forFile(file, Map.of())))
+    assertThatThrownBy(() -> new SqliteSinkFactory().create(TestContext.forFile(file, Map.of())))
         .isInstanceOf(PluginException.class)
         .hasMessageNotContaining("\n")
         .satisfies(e -> assertThat(e.getMessage()).contains(messageParts));
-    sink.close();
   }
 }

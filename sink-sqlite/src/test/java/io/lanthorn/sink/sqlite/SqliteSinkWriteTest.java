@@ -66,8 +66,7 @@ class SqliteSinkWriteTest {
     ConnectionEvent refused =
         TestEvents.host(T0.plusSeconds(1), 9).outcome(Outcome.REFUSED).errno(111).build();
 
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {
       sink.write(List.of(container, ipv6Pending, refused));
     }
 
@@ -133,8 +132,7 @@ class SqliteSinkWriteTest {
   @Test
   void sqlSeesLabelsAndReadableTimes() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {
       sink.write(List.of(TestEvents.inContainer("web", T0, 443).build()));
     }
 
@@ -148,8 +146,7 @@ class SqliteSinkWriteTest {
   @Test
   void keepsASummaryPerContainerProcessAndDestination() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {
       sink.write(
           List.of(
               TestEvents.inContainer("web", T0.plusSeconds(5), 443).build(),
@@ -180,9 +177,8 @@ class SqliteSinkWriteTest {
   @Test
   void closeAfterWriteLeavesEverythingCommittedAndCheckpointed() throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    SqliteSink sink = new SqliteSink();
     TestContext context = TestContext.forFile(file);
-    sink.start(context);
+    SqliteSink sink = new SqliteSinkFactory().create(context);
     sink.write(TestEvents.hostBatch(T0, 500));
     sink.write(TestEvents.hostBatch(T0.plusSeconds(1), 250));
     sink.close();
@@ -198,8 +194,7 @@ class SqliteSinkWriteTest {
   @Test
   void createsTheFileAndItsCompanionsForTheOwnerOnly() throws Exception {
     Path file = dir.resolve("new/sub/lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {
       sink.write(TestEvents.hostBatch(T0, 10));
 
       for (String name : List.of("lanthorn.db", "lanthorn.db-wal", "lanthorn.db-shm")) {
@@ -221,9 +216,7 @@ class SqliteSinkWriteTest {
         file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
 
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file));
-    }
+    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {}
 
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");

@@ -1,8 +1,9 @@
 package io.lanthorn.sink.sqlite;
 
-import com.typesafe.config.Config;
+import io.lanthorn.api.EventEmitter;
 import io.lanthorn.api.Metrics;
 import io.lanthorn.api.PipelineStats;
+import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.nio.file.Path;
@@ -82,7 +83,7 @@ final class TestContext implements PluginContext {
   }
 
   @Override
-  public Config config() {
+  public PluginConfig config() {
     return context.config();
   }
 
@@ -104,5 +105,15 @@ final class TestContext implements PluginContext {
   @Override
   public PipelineStats pipelineStats() {
     return context.pipelineStats();
+  }
+
+  @Override
+  public String hostName() {
+    return context.hostName();
+  }
+
+  @Override
+  public EventEmitter emitter() {
+    return context.emitter();
   }
 }

@@ -8,4 +8,4 @@ package io.lanthorn.launcher.pipeline;
  * @param loader its plugin's class loader, set as context class loader around every call
  * @param <T> the service interface
  */
-public record PluginInstance<T>(String name, T service, ClassLoader loader) {}
+public record Running<T>(String name, T service, ClassLoader loader) {}

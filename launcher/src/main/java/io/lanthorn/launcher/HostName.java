@@ -1,0 +1,20 @@
+package io.lanthorn.launcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** This host's name, as {@code uname -n} prints it, for event headers. */
+final class HostName {
+  private HostName() {}
+
+  /** The kernel's host name, or {@code localhost} when it cannot be read. */
+  static String get() {
+    try {
+      String name = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+      return name.isEmpty() ? "localhost" : name;
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+}
