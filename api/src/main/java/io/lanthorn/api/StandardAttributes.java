@@ -61,4 +61,20 @@ public final class StandardAttributes {
   /** The process's executable path, when an enricher could read it. */
   public static final AttributeKey<String> PROCESS_EXECUTABLE_PATH =
       AttributeKey.stringKey("process.executable.path");
+
+  /**
+   * Whether a threat-intelligence feed lists the event's destination or name: {@code true} when one
+   * does, {@code false} when the feeds were checked and none does, absent when nothing checked.
+   * SQLite's {@code events.is_threat}.
+   */
+  public static final AttributeKey<Boolean> THREAT_MATCHED =
+      AttributeKey.booleanKey("lanthorn.threat.matched");
+
+  /** The feeds that list it, comma-separated, e.g. {@code feodo}: {@code events.threat_source}. */
+  public static final AttributeKey<String> THREAT_SOURCE =
+      AttributeKey.stringKey("lanthorn.threat.source");
+
+  /** The feed entry that matched, e.g. {@code 203.0.113.0/24} or {@code evil.example}. */
+  public static final AttributeKey<String> THREAT_INDICATOR =
+      AttributeKey.stringKey("lanthorn.threat.indicator");
 }
