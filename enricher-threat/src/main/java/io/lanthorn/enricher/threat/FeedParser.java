@@ -34,7 +34,7 @@ final class FeedParser {
     int malformed = 0;
     for (String raw : (Iterable<String>) text.lines()::iterator) {
       String line = stripComment(raw, format).strip();
-      if (line.isEmpty()) {
+      if (line.isEmpty() || (format == FeedFormat.HOSTS && onlyLocalNames(line))) {
         continue;
       }
       boolean ok =
@@ -62,6 +62,14 @@ final class FeedParser {
       }
     }
     return line.substring(0, end);
+  }
+
+  /** {@code 127.0.0.1 localhost}: a hosts file's own lines, neither an entry nor malformed. */
+  private static boolean onlyLocalNames(String line) {
+    List<String> tokens = WHITESPACE.splitAsStream(line).toList();
+    return tokens.size() > 1
+        && tokens.subList(1, tokens.size()).stream()
+            .allMatch(t -> HOSTS_FILE_NAMES.contains(t.toLowerCase(Locale.ROOT)));
   }
 
   private static String firstToken(String line) {

@@ -52,6 +52,11 @@ final class FeedState {
     return status;
   }
 
+  /** Replaces the version matched, as a refresh does; for tests and benchmarks. */
+  void replace(FeedContent newContent) {
+    content = newContent;
+  }
+
   Counter hits() {
     return hits;
   }
