@@ -70,10 +70,11 @@ class DistributionIT {
   }
 
   @Test
-  void runWithTheProbeDisabledSaysNothingCanBeMonitored() throws Exception {
+  void runWithTheProbesDisabledSaysNothingCanBeMonitored() throws Exception {
     Path db = work.resolve("data/lanthorn.db");
 
-    Agent run = lanthorn("run", "--disable-tcp-mon", "--db-path", db.toString());
+    Agent run =
+        lanthorn("run", "--disable-tcp-mon", "--disable-dns-mon", "--db-path", db.toString());
 
     assertThat(run.awaitExit()).isEqualTo(5);
     assertThat(run.stderrLines())
@@ -81,7 +82,8 @@ class DistributionIT {
             "lanthorn: no event source is installed or enabled: nothing can be monitored (plugins"
                 + " dir: "
                 + DIST.resolve("plugins")
-                + "; installed but disabled: probe-tcp (disabled by --disable-tcp-mon))");
+                + "; installed but disabled: probe-dns (disabled by --disable-dns-mon), probe-tcp"
+                + " (disabled by --disable-tcp-mon))");
     assertThat(work.resolve("data")).doesNotExist();
   }
 

@@ -120,6 +120,24 @@ class DnsMissionIT {
               domainOf(
                   db, "pid = ? AND dst_port = ?", ProcessHandle.current().pid(), v6.getLocalPort()))
           .containsExactly("v6.lanthorn.test");
+      // The answers themselves, with the container the Docker enricher named.
+      assertThat(
+              EventsDb.texts(
+                  db,
+                  "SELECT domain || ' ' || query_type || ' ' || response_code || ' ' || resolved_ip"
+                      + " FROM dns_events WHERE container_name = ?",
+                  one))
+          .containsExactly("one.lanthorn.test A NOERROR " + gateway.getHostAddress());
+      assertThat(
+              EventsDb.texts(db, "SELECT domain FROM dns_events WHERE container_name = ?", brief))
+          .containsExactly("api.lanthorn.test");
+      assertThat(
+              EventsDb.texts(
+                  db,
+                  "SELECT resolved_ip FROM dns_events WHERE pid = ? AND domain = ?",
+                  ProcessHandle.current().pid(),
+                  "v6.lanthorn.test"))
+          .containsExactly("::1");
     }
   }
 

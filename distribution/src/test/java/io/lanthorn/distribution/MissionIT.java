@@ -33,7 +33,8 @@ class MissionIT {
       agent.awaitRunning();
       assertThat(agent.stderr())
           .contains(
-              "pipeline running: sources [probe-tcp], enrichers [enricher-docker, probe-dns],"
+              "pipeline running: sources [probe-dns, probe-tcp], enrichers [enricher-docker,"
+                  + " probe-dns],"
                   + " sinks [sink-sqlite]");
 
       // Until the enricher reached Docker, containers' events are stored as runtime_unavailable

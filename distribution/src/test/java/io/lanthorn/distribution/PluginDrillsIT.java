@@ -37,7 +37,8 @@ class PluginDrillsIT {
       agent.awaitRunning();
       assertThat(agent.stderr())
           .contains(
-              "pipeline running: sources [probe-tcp], enrichers [probe-dns], sinks [sink-sqlite]");
+              "pipeline running: sources [probe-dns, probe-tcp], enrichers [probe-dns], sinks"
+                  + " [sink-sqlite]");
 
       List<Attempt> attempts = Mission.makeAttempts(host, new ContainerTraffic(docker), work);
       Mission.awaitStored(db, attempts);
@@ -109,9 +110,10 @@ class PluginDrillsIT {
   }
 
   @Test
-  void withoutTheProbeNothingCanBeMonitored() throws Exception {
+  void withoutTheProbesNothingCanBeMonitored() throws Exception {
     Installation installation = Installation.copyTo(work.resolve("lanthorn"));
     installation.removePlugin("probe-tcp");
+    installation.removePlugin("probe-dns");
     Path db = work.resolve("data/lanthorn.db");
 
     try (Agent agent =

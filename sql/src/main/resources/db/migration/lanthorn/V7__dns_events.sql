@@ -33,3 +33,32 @@ CREATE TABLE dns_events (
 CREATE INDEX dns_events_timestamp ON dns_events (timestamp_ns);
 CREATE INDEX dns_events_container_timestamp ON dns_events (container_name, timestamp_ns);
 CREATE INDEX dns_events_domain ON dns_events (domain);
+
+-- How complete each interval's DNS names are (probe-dns; 0 without it), deltas like the rest.
+-- dns_responses: responses the kernel program saw; dns_lost: lost because its ring was full;
+-- dns_malformed: responses that could not be read; names_hit / names_miss: connections that got a
+-- domain name (their own cgroup's answer or a host-wide one) or did not.
+ALTER TABLE collection_health ADD COLUMN dns_responses BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE collection_health ADD COLUMN dns_lost BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE collection_health ADD COLUMN dns_malformed BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE collection_health ADD COLUMN names_hit BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE collection_health ADD COLUMN names_miss BIGINT NOT NULL DEFAULT 0;
+
+DROP VIEW collection_health_hourly;
+CREATE VIEW collection_health_hourly AS
+SELECT strftime('%Y-%m-%dT%H:00Z', interval_start_ns / 1000000000, 'unixepoch') AS hour,
+       sum(received)       AS received,
+       sum(written)        AS written,
+       sum(lost_at_source) AS lost_at_source,
+       sum(dropped)        AS dropped,
+       sum(sink_failed)    AS sink_failed,
+       round(100.0 * sum(written) / nullif(sum(received) + sum(lost_at_source), 0), 2)
+                           AS complete_pct,
+       sum(dns_responses)  AS dns_responses,
+       sum(dns_lost)       AS dns_lost,
+       sum(dns_malformed)  AS dns_malformed,
+       sum(names_hit)      AS names_hit,
+       sum(names_miss)     AS names_miss
+FROM collection_health
+GROUP BY hour
+ORDER BY hour;

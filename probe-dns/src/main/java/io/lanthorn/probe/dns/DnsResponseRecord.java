@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
  * message's bytes (at most 512; {@link #packetPayloadLength()} says how many the packet carried).
  *
  * @param timestampNanos wall-clock time of delivery, nanoseconds since the epoch
+ * @param kernelTimeNanos the same on the kernel's monotonic clock
  * @param pid 0 when no query on this socket was seen (it was sent before the probe attached)
  * @param transport 17 (UDP) or 6 (TCP)
  */
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 @SuppressWarnings("ArrayRecordComponent")
 public record DnsResponseRecord(
     long timestampNanos,
+    long kernelTimeNanos,
     long cgroupId,
     long socketCookie,
     int pid,
@@ -67,8 +69,10 @@ public record DnsResponseRecord(
     byte[] payload = new byte[copied];
     MemorySegment.copy(r, JAVA_BYTE, RecordLayout.PAYLOAD, payload, 0, copied);
     try {
+      long kernelTime = r.get(JAVA_LONG_UNALIGNED, RecordLayout.KTIME_NS);
       return new DnsResponseRecord(
-          r.get(JAVA_LONG_UNALIGNED, RecordLayout.KTIME_NS) + wallClockOffsetNanos,
+          kernelTime + wallClockOffsetNanos,
+          kernelTime,
           r.get(JAVA_LONG_UNALIGNED, RecordLayout.CGROUP_ID),
           r.get(JAVA_LONG_UNALIGNED, RecordLayout.SOCKET_COOKIE),
           r.get(JAVA_INT_UNALIGNED, RecordLayout.PID),

@@ -1,7 +1,7 @@
 package io.lanthorn.probe.dns;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
+import io.lanthorn.api.PluginConfig;
+import io.lanthorn.api.PluginConfigException;
 import io.lanthorn.api.PluginException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +25,7 @@ record ProbeDnsConfig(
   private static final long MAX_RING = 1L << 30;
 
   /** Reads and checks the section; every failure names the key and what is allowed. */
-  static ProbeDnsConfig from(Config config) throws PluginException {
+  static ProbeDnsConfig from(PluginConfig config) throws PluginException {
     try {
       String root = config.getString("cgroup-root");
       long ringSize = config.getBytes("ring-size");
@@ -60,12 +60,12 @@ record ProbeDnsConfig(
           owners,
           cache,
           floor);
-    } catch (ConfigException e) {
-      throw new PluginException("probe-dns: " + e.getMessage(), e);
+    } catch (PluginConfigException e) {
+      throw new PluginException(e.getMessage(), e);
     }
   }
 
-  private static int positive(Config config, String key) throws PluginException {
+  private static int positive(PluginConfig config, String key) throws PluginException {
     int value = config.getInt(key);
     if (value < 1) {
       throw new PluginException("probe-dns." + key + " must be positive, not " + value);

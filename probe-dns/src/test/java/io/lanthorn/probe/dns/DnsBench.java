@@ -1,5 +1,7 @@
 package io.lanthorn.probe.dns;
 
+import io.lanthorn.api.Event;
+import io.lanthorn.api.EventEmitter;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,22 +57,26 @@ public final class DnsBench {
           continue;
         }
         LongAdder stormResponses = new LongAdder();
-        ProbeDnsEnricher plugin = new ProbeDnsEnricher();
-        plugin.observe(
-            o -> {
-              if (o.record().comm().equals("dns_storm")) {
-                stormResponses.increment();
-              }
-            });
-        plugin.start(TestPluginContext.forPlugin("probe-dns"));
+        TestPluginContext context =
+            TestPluginContext.forPlugin("probe-dns").withEmitter(new CountingEmitter());
+        ProbeDnsPlugin plugin =
+            ProbeDnsPlugin.start(
+                ProbeDnsConfig.from(context.config()),
+                context,
+                o -> {
+                  if (o.record().comm().equals("dns_storm")) {
+                    stormResponses.increment();
+                  }
+                });
         if (plugin.capture() == null) {
           throw new IllegalStateException("the kernel refused the programs; see the log");
         }
         try {
           with = storm(stormCommand);
           iperfWith = iperf(seconds);
+          plugin.stop(); // detaches, then reads what is left in the ring
         } finally {
-          plugin.close(); // detaches, then reads what is left in the ring
+          plugin.close();
         }
         DnsCapture capture = plugin.capture();
         seen = stormResponses.sum();
@@ -94,6 +100,21 @@ public final class DnsBench {
           iperfWithout / 1e9,
           iperfWith / 1e9,
           iperfWith / iperfWithout);
+    }
+  }
+
+  /** Counts the DNS events the plugin emits, and keeps none (the pipeline is not measured). */
+  private static final class CountingEmitter implements EventEmitter {
+    private final LongAdder events = new LongAdder();
+
+    @Override
+    public void emit(Event event) {
+      events.increment();
+    }
+
+    @Override
+    public void reportLost(String reason, long count) {
+      System.out.println("lost " + count + " (" + reason + ")");
     }
   }
 

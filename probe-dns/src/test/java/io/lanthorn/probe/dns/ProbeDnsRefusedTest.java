@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.PluginException;
+import io.lanthorn.api.testkit.RecordingEmitter;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -21,11 +23,15 @@ class ProbeDnsRefusedTest {
   @Test
   void aDirectoryThatIsNoCgroupLeavesConnectionsUnnamed(@TempDir Path notACgroup) throws Exception {
     KernelTests.assumeBpf();
-    try (ProbeDnsEnricher enricher = new ProbeDnsEnricher()) {
-      enricher.start(
-          TestPluginContext.forPlugin("probe-dns").with("cgroup-root = \"" + notACgroup + "\""));
+    RecordingEmitter emitted = new RecordingEmitter();
+    try (ProbeDnsPlugin plugin =
+        new ProbeDnsFactory()
+            .create(
+                TestPluginContext.forPlugin("probe-dns")
+                    .with("cgroup-root = \"" + notACgroup + "\"")
+                    .withEmitter(emitted))) {
 
-      assertThat(enricher.capture()).isNull();
+      assertThat(plugin.capture()).isNull();
       ConnectionEvent event =
           ConnectionEvent.builder()
               .family(AddressFamily.INET)
@@ -35,21 +41,22 @@ class ProbeDnsRefusedTest {
               .comm("test")
               .outcome(Outcome.ESTABLISHED)
               .build();
-      List<ConnectionEvent> batch = new ArrayList<>(List.of(event));
-      enricher.enrichAll(batch);
+      List<Event> batch = new ArrayList<>(List.of(event));
+      plugin.enrichAll(batch);
       assertThat(batch).containsExactly(event);
+      plugin.stop();
     }
+    assertThat(emitted.events()).isEmpty();
   }
 
   @Test
   void aBadSettingIsOneLineNamingTheKey() {
-    try (ProbeDnsEnricher enricher = new ProbeDnsEnricher()) {
-      assertThatThrownBy(
-              () -> enricher.start(TestPluginContext.forPlugin("probe-dns").with("ring-size = 5K")))
-          .isInstanceOf(PluginException.class)
-          .hasMessageStartingWith("probe-dns.ring-size must be a power of two");
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    assertThatThrownBy(
+            () ->
+                new ProbeDnsFactory()
+                    .validate(
+                        TestPluginContext.forPlugin("probe-dns").with("ring-size = 5K").config()))
+        .isInstanceOf(PluginException.class)
+        .hasMessageStartingWith("probe-dns.ring-size must be a power of two");
   }
 }

@@ -3,11 +3,13 @@ package io.lanthorn.sink.sqlite;
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.DnsEvent;
 import io.lanthorn.api.Event;
 import io.lanthorn.api.StandardAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
@@ -33,6 +35,8 @@ final class BatchWriter implements AutoCloseable {
   private final Summaries summaries = new Summaries();
   private final AddressTextCache addresses = new AddressTextCache();
   private final EventColumns.EventRow row = new EventColumns.EventRow();
+  private final DnsEventWriter dnsEvents;
+  private final List<DnsRow> dnsRows = new ArrayList<>();
 
   BatchWriter(Connection connection) throws SQLException {
     this.connection = connection;
@@ -48,6 +52,7 @@ final class BatchWriter implements AutoCloseable {
     this.upsertProcess = connection.prepareStatement(dsl.render(processes.upsert(dsl)));
     this.upsertContainer = connection.prepareStatement(dsl.render(containers.upsert(dsl)));
     this.upsertSummary = connection.prepareStatement(dsl.render(Summaries.upsert(dsl)));
+    this.dnsEvents = new DnsEventWriter(connection, dsl);
     processes.start(dsl);
     containers.start(dsl);
   }
@@ -64,13 +69,18 @@ final class BatchWriter implements AutoCloseable {
           transaction -> {
             // Statements prepared on the same connection join the transaction jOOQ began.
             for (Event event : batch) {
-              // The sink takes connection events only (SqliteSink.kinds()).
+              // The kinds SqliteSink.kinds() declares; the pipeline passes no other.
+              if (event instanceof DnsEvent answer) {
+                dnsRows.add(DnsRows.of(answer));
+                continue;
+              }
               describe((ConnectionEvent) event);
               Column.bind(insertEvent, EventColumns.ALL, row);
               insertEvent.addBatch();
               summaries.add(row);
             }
             insertEvent.executeBatch();
+            dnsEvents.write(dnsRows);
             if (processes.usedAny()) {
               processes.bindBatch(upsertProcess);
               processes.requireOwnRows(upsertProcess.executeBatch());
@@ -89,6 +99,7 @@ final class BatchWriter implements AutoCloseable {
       upsertContainer.clearBatch();
       upsertSummary.clearBatch();
       summaries.clear();
+      dnsRows.clear();
       processes.endBatch();
       containers.endBatch();
       row.event = null;
@@ -122,7 +133,8 @@ final class BatchWriter implements AutoCloseable {
         insertEvent;
         upsertProcess;
         upsertContainer;
-        upsertSummary) {
+        upsertSummary;
+        dnsEvents) {
       // Closing the last connection checkpoints the WAL into the database file.
     }
   }

@@ -7,6 +7,7 @@ import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.nullif;
 import static org.jooq.impl.DSL.round;
 
+import io.lanthorn.api.Vocabulary;
 import org.jooq.Condition;
 import org.jooq.Field;
 
@@ -37,7 +38,7 @@ final class QuerySql {
   static final Field<String> DOMAIN =
       field(
           "json_extract({0}, {1})",
-          String.class, EVENTS_VIEW.ATTRIBUTES, inline("$.\"server.address\""));
+          String.class, EVENTS_VIEW.ATTRIBUTES, inline("$.\"" + Vocabulary.SERVER_ADDRESS + "\""));
 
   private QuerySql() {}
 

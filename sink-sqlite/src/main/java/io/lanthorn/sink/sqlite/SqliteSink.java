@@ -74,10 +74,10 @@ public final class SqliteSink implements Sink {
     return new SqliteSink(settings, writer, maintenance, written, failed);
   }
 
-  /** Connection attempts: the {@code events} table holds them. */
+  /** Connection attempts ({@code events}) and DNS answers ({@code dns_events}). */
   @Override
   public Set<EventKind> kinds() {
-    return Set.of(EventKind.TCP_CONNECT);
+    return Set.of(EventKind.TCP_CONNECT, EventKind.DNS_ANSWER);
   }
 
   @Override

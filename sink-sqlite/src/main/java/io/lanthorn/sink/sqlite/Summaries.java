@@ -4,6 +4,7 @@ import static io.lanthorn.sink.sqlite.schema.Tables.CONNECTION_AGGREGATIONS;
 
 import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Vocabulary;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ final class Summaries {
   private static final String NO_CONTAINER = "";
 
   /** The domain the connection's process resolved for its destination (probe-dns). */
-  static final AttributeKey<String> DOMAIN = AttributeKey.stringKey("server.address");
+  static final AttributeKey<String> DOMAIN = AttributeKey.stringKey(Vocabulary.SERVER_ADDRESS);
 
   /** One summary row: the key and what this batch adds to it. */
   static final class Tally {

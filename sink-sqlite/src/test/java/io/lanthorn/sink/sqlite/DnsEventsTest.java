@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
+import io.lanthorn.api.Attributes;
+import io.lanthorn.api.DnsAnswer;
+import io.lanthorn.api.DnsEvent;
+import io.lanthorn.api.EventHeader;
+import io.lanthorn.api.Protocol;
+import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.testkit.TestPluginContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,8 +38,9 @@ class DnsEventsTest {
   void migrate() throws Exception {
     now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(TestContext.forFile(file, Map.of("retention", "0")));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
+      // Migrated: the tables exist.
     }
   }
 
@@ -94,6 +102,60 @@ class DnsEventsTest {
   }
 
   @Test
+  void aDnsAnswerThroughTheSinkIsARowWithItsContainer() throws Exception {
+    DnsEvent answer =
+        new DnsEvent(
+            EventHeader.builder()
+                .timestampNanos(EpochNanos.of(now.minusSeconds(1)))
+                .pid(31)
+                .tid(32)
+                .comm("nslookup")
+                .cgroupId(99)
+                .hostName("test-host")
+                .build(),
+            "www.lanthorn.test",
+            DnsEvent.TYPE_AAAA,
+            0,
+            List.of(
+                DnsAnswer.canonicalName("www.lanthorn.test", 300, "edge.lanthorn.test"),
+                DnsAnswer.address("edge.lanthorn.test", 20, InetAddress.ofLiteral("2001:db8::7"))),
+            InetAddress.ofLiteral("127.0.0.11"),
+            53,
+            Protocol.UDP,
+            Attributes.empty().toBuilder()
+                .put(StandardAttributes.CONTAINER_NAME, "web")
+                .put(StandardAttributes.CONTAINER_ID, "c0ffee")
+                .build());
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
+      sink.write(List.of(answer, TestEvents.host(now, 443).build()));
+    }
+
+    assertThat(
+            Db.rows(
+                file,
+                "SELECT domain, query_type, response_code, resolved_ip, answers, server_addr, pid,"
+                    + " process_name, cgroup_id, container_name, container_id FROM dns_events"))
+        .containsExactly(
+            Map.ofEntries(
+                Map.entry("domain", "www.lanthorn.test"),
+                Map.entry("query_type", "AAAA"),
+                Map.entry("response_code", "NOERROR"),
+                Map.entry("resolved_ip", "2001:db8::7"),
+                Map.entry(
+                    "answers",
+                    "[\"www.lanthorn.test 300 CNAME edge.lanthorn.test\","
+                        + "\"edge.lanthorn.test 20 AAAA 2001:db8::7\"]"),
+                Map.entry("server_addr", "127.0.0.11"),
+                Map.entry("pid", 31L),
+                Map.entry("process_name", "nslookup"),
+                Map.entry("cgroup_id", 99L),
+                Map.entry("container_name", "web"),
+                Map.entry("container_id", "c0ffee")));
+    assertThat(Db.count(file, "SELECT count(*) FROM events")).isEqualTo(1);
+  }
+
+  @Test
   void queryDnsNarrowsToAContainerAndAPeriod() throws Exception {
     write(
         row(now.minus(Duration.ofMinutes(10)), "web", "api.lanthorn.test", "NOERROR", "10.0.0.1"),
@@ -128,8 +190,7 @@ class DnsEventsTest {
   @Test
   void theSummaryUsesTheDomainAsDestinationWhenKnown() throws Exception {
     TestContext context = TestContext.forFile(file, Map.of("retention", "0"));
-    try (SqliteSink sink = new SqliteSink()) {
-      sink.start(context);
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
       sink.write(
           List.of(
               TestEvents.inContainer("web", now.minusSeconds(3), 443)
@@ -155,13 +216,14 @@ class DnsEventsTest {
   private List<Map<String, Object>> query(String... args) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    List<String> withDb = new java.util.ArrayList<>(List.of(args));
-    withDb.addAll(List.of("--db-path", file.toString()));
     int status =
-        new QueryCommand()
+        new SqliteSinkFactory()
+            .commands()
+            .getFirst()
             .run(
-                ConfigFactory.parseResources("reference.conf").getConfig(SqliteSink.NAME),
-                withDb,
+                // What --db-path sets.
+                TestPluginContext.forPlugin(SqliteSink.NAME).with(Map.of("path", file.toString())),
+                List.of(args),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();

@@ -5,9 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.DnsEvent;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.Outcome;
+import io.lanthorn.api.testkit.RecordingEmitter;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,13 +29,14 @@ import org.junit.jupiter.api.Test;
  * The plugin with real parts: the programs in this kernel, dnsmasq on the Docker bridge's gateway,
  * containers of the host's dockerd resolving through it with {@code --dns}.
  */
-class ProbeDnsEnricherTest {
+class ProbeDnsPluginTest {
   private static final InetAddress SHARED = InetAddress.ofLiteral("10.99.0.1");
   private static final InetAddress API_V6 = InetAddress.ofLiteral("fd00:99::1");
   private static InetAddress gateway;
   private static DnsServer server;
   private final List<String> containers = new ArrayList<>();
-  private final ProbeDnsEnricher enricher = new ProbeDnsEnricher();
+  private final RecordingEmitter emitted = new RecordingEmitter();
+  private ProbeDnsPlugin plugin;
   private final Queue<DnsResponseHandler.DnsObservation> observations =
       new ConcurrentLinkedQueue<>();
   private TestPluginContext context;
@@ -58,15 +64,17 @@ class ProbeDnsEnricherTest {
 
   @BeforeEach
   void start() throws Exception {
-    enricher.observe(observations::add);
-    context = TestPluginContext.forPlugin("probe-dns").with("poll-interval = 10ms");
-    enricher.start(context);
-    assertThat(enricher.capture()).as("the kernel took the programs").isNotNull();
+    context =
+        TestPluginContext.forPlugin("probe-dns").with("poll-interval = 10ms").withEmitter(emitted);
+    plugin =
+        ProbeDnsPlugin.start(ProbeDnsConfig.from(context.config()), context, observations::add);
+    assertThat(plugin.capture()).as("the kernel took the programs").isNotNull();
   }
 
   @AfterEach
   void stop() throws Exception {
-    enricher.close();
+    plugin.stop();
+    plugin.close();
     for (String id : containers) {
       Docker.docker("rm", "-f", id);
     }
@@ -86,9 +94,9 @@ class ProbeDnsEnricherTest {
   }
 
   private String enriched(long cgroupId, InetAddress to) {
-    List<ConnectionEvent> batch = new ArrayList<>(List.of(connection(cgroupId, to)));
-    enricher.enrichAll(batch);
-    return batch.getFirst().attribute(ProbeDnsEnricher.DOMAIN_NAME);
+    List<Event> batch = new ArrayList<>(List.of(connection(cgroupId, to)));
+    plugin.enrichAll(batch);
+    return batch.getFirst().attribute(ProbeDnsPlugin.DOMAIN_NAME);
   }
 
   /** Starts a container that resolves {@code name} through the test's server, then stays up. */
@@ -119,6 +127,19 @@ class ProbeDnsEnricherTest {
         .atMost(Duration.ofSeconds(5))
         .until(() -> "api.lanthorn.test".equals(enriched(KernelTests.ownCgroupId(), SHARED)));
     assertThat(context.metrics().snapshot()).containsKey("names.hit");
+    // The answer itself is an event too, with the process that asked.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                emitted.events().stream()
+                    .anyMatch(
+                        e ->
+                            e instanceof DnsEvent d
+                                && d.questionName().equals("api.lanthorn.test")
+                                && d.pid() == ProcessHandle.current().pid()
+                                && d.addresses().contains(SHARED)
+                                && d.serverAddress().equals(gateway)));
   }
 
   @Test
@@ -148,10 +169,13 @@ class ProbeDnsEnricherTest {
 
   @Test
   void aContainerGoneWithinMillisecondsIsStillAttributed() throws Exception {
+    Path cidFile = Files.createTempDirectory("probe-dns-test").resolve("cid");
     Docker.Result run =
         Docker.docker(
             "run",
             "--rm",
+            "--cidfile",
+            cidFile.toString(),
             "--dns",
             gateway.getHostAddress(),
             Docker.IMAGE,
@@ -176,5 +200,18 @@ class ProbeDnsEnricherTest {
     assertThat(seen.record().pid()).isPositive();
     assertThat(seen.record().comm()).isEqualTo("busybox");
     assertThat(enriched(seen.record().cgroupId(), SHARED)).isEqualTo("one.lanthorn.test");
+    // Its DNS event names the cgroup, read while the container lived: the container id is in it.
+    String containerId = Files.readString(cidFile).strip();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                emitted.events().stream()
+                    .anyMatch(
+                        e ->
+                            e instanceof DnsEvent d
+                                && d.questionName().equals("one.lanthorn.test")
+                                && d.header().cgroupName() != null
+                                && d.header().cgroupName().contains(containerId)));
   }
 }
