@@ -16,11 +16,24 @@ final class FeedRefresher implements AutoCloseable {
     this.downloader = downloader;
   }
 
-  static FeedRefresher start(List<FeedState> feeds, FeedDownloader downloader, Logger log) {
+  /**
+   * @param remoteFetch false: https/http feeds are not fetched (their saved copy stays in use)
+   */
+  static FeedRefresher start(
+      List<FeedState> feeds, boolean remoteFetch, FeedDownloader downloader, Logger log) {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("enricher-threat-refresh").daemon().factory());
     for (FeedState feed : feeds) {
+      if (!remoteFetch && feed.spec().remote()) {
+        log.info(
+            "threat feed '{}': not fetched (remote-fetch = false); {}",
+            feed.spec().name(),
+            feed.content().entries() > 0
+                ? "matching with its saved copy (" + feed.content().entries() + " entries)"
+                : "no saved copy, so nothing from it matches");
+        continue;
+      }
       // The task catches everything itself; its future is never read.
       var _ =
           scheduler.scheduleWithFixedDelay(

@@ -2,6 +2,7 @@ package io.lanthorn.enricher.threat;
 
 import io.lanthorn.api.Counter;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.util.Optional;
@@ -172,6 +173,9 @@ final class FeedState {
   private static String describe(Exception e) {
     if (e instanceof HttpTimeoutException) {
       return "timed out";
+    }
+    if (e instanceof ConnectException) {
+      return "cannot connect";
     }
     String message = e.getMessage();
     return message == null || message.isBlank()

@@ -88,7 +88,8 @@ public final class ThreatFactory implements io.lanthorn.api.PluginFactory {
               () -> feed.content().entries());
       feeds.add(feed);
     }
-    FeedRefresher refresher = FeedRefresher.start(feeds, downloader, context.logger());
+    FeedRefresher refresher =
+        FeedRefresher.start(feeds, settings.remoteFetch(), downloader, context.logger());
     return new ThreatEnricher(
         new ThreatIndex(feeds, settings.allowlist()),
         refresher,

@@ -12,6 +12,7 @@ import java.util.Set;
 /** The {@code enricher-threat} section, checked. */
 record ThreatSettings(
     List<FeedSpec> feeds,
+    boolean remoteFetch,
     Allowlist allowlist,
     Path cacheDir,
     long maxSize,
@@ -51,6 +52,7 @@ record ThreatSettings(
     }
     return new ThreatSettings(
         List.copyOf(feeds),
+        config.getBoolean("remote-fetch"),
         allowlist,
         Path.of(config.getString("cache-dir")),
         maxSize,
