@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Lanthorn builds and runs with. Idempotent: installs only
 # what is missing. Usage: scripts/install-deps.sh [--with-docker]
+# (--with-docker: also what the tests need: Docker, busybox for the test image, faketime)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/env.sh"
 lanthorn_require_root "scripts/install-deps.sh"
 
 packages=(clang llvm libbpf-dev bpftool libbpf1 sqlite3 curl ca-certificates)
-[ "${1:-}" = "--with-docker" ] && packages+=(docker.io busybox-static)
+[ "${1:-}" = "--with-docker" ] && packages+=(docker.io busybox-static faketime)
 # probe-dns tests run their own DNS server; its benchmark measures loopback TCP with iperf3.
 [ "${1:-}" = "--with-docker" ] && packages+=(dnsmasq-base iperf3)
 

@@ -1,6 +1,6 @@
 package io.lanthorn.bpf;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static io.lanthorn.api.testkit.Requirements.require;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +23,6 @@ final class TestObjects {
 
   static void assumeBpf() {
     var reason = BpfSupport.unavailableReason();
-    assumeTrue(reason.isEmpty(), () -> "eBPF unavailable: " + reason.orElseThrow());
+    require(reason.isEmpty(), () -> "eBPF unavailable: " + reason.orElseThrow());
   }
 }

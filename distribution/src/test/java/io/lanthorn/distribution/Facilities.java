@@ -1,7 +1,7 @@
 package io.lanthorn.distribution;
 
+import static io.lanthorn.api.testkit.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,25 +27,25 @@ final class Facilities {
 
   /** The kernel probe can run: Linux, root, BTF, libbpf. */
   static void assumeProbe() {
-    assumeTrue(System.getProperty("os.name").startsWith("Linux"), "needs Linux (eBPF): skipped");
-    assumeTrue(
+    require(System.getProperty("os.name").startsWith("Linux"), "needs Linux (eBPF)");
+    require(
         "root".equals(System.getProperty("user.name")),
-        "the agent's eBPF probe needs root: skipped (run the tests as root)");
-    assumeTrue(
+        "the agent's eBPF probe needs root (run the tests as root)");
+    require(
         Files.exists(Path.of("/sys/kernel/btf/vmlinux")),
-        "the kernel has no BTF (/sys/kernel/btf/vmlinux): the probe cannot load: skipped");
-    assumeTrue(
+        "the kernel has no BTF (/sys/kernel/btf/vmlinux): the probe cannot load");
+    require(
         Stream.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/lib")
             .anyMatch(dir -> Files.exists(Path.of(dir, "libbpf.so.1"))),
-        "libbpf.so.1 is not installed (package libbpf1): skipped");
+        "libbpf.so.1 is not installed (package libbpf1)");
   }
 
   /** Docker runs (started with scripts/start-docker.sh if needed) and has the test image. */
   static void assumeDocker() {
     assumeProbe();
-    assumeTrue(
+    require(
         onPath("docker") && onPath("dockerd") && onPath("containerd"),
-        "docker.io is not installed: skipped (run scripts/install-deps.sh --with-docker)");
+        "docker.io is not installed (run scripts/install-deps.sh --with-docker)");
     script("start-docker.sh");
     script("test-image.sh");
   }

@@ -1,7 +1,7 @@
 package io.lanthorn.distribution;
 
+import static io.lanthorn.api.testkit.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ class MissionIT {
   @Test
   void everyAttemptIsStoredOnceWithWhoMadeItAndHowItEnded() throws Exception {
     Facilities.assumeDocker();
-    assumeTrue(Facilities.onPath("busybox"), "busybox is not installed: skipped");
+    require(Facilities.onPath("busybox"), "busybox is not installed");
     Path db = work.resolve("data/lanthorn.db");
 
     try (Docker docker = new Docker();

@@ -1,7 +1,7 @@
 package io.lanthorn.distribution;
 
+import static io.lanthorn.api.testkit.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,7 +25,7 @@ class PluginDrillsIT {
   @Test
   void withoutTheDockerEnricherRowsLackOnlyTheContainerFields() throws Exception {
     Facilities.assumeDocker();
-    assumeTrue(Facilities.onPath("busybox"), "busybox is not installed: skipped");
+    require(Facilities.onPath("busybox"), "busybox is not installed");
     Installation installation = Installation.copyTo(work.resolve("lanthorn"));
     installation.removePlugin("enricher-docker");
     Path db = work.resolve("lanthorn.db");
@@ -60,7 +60,7 @@ class PluginDrillsIT {
   @Test
   void theJsonLinesSinkReceivesTheSameEventsAsSqlite() throws Exception {
     Facilities.assumeDocker();
-    assumeTrue(Facilities.onPath("busybox"), "busybox is not installed: skipped");
+    require(Facilities.onPath("busybox"), "busybox is not installed");
     Path db = work.resolve("lanthorn.db");
     Path jsonl = work.resolve("events.jsonl");
 

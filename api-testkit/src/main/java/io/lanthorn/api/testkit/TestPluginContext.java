@@ -6,6 +6,8 @@ import io.lanthorn.api.EventEmitter;
 import io.lanthorn.api.PipelineStats;
 import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginContext;
+import io.lanthorn.config.ConfigValidationException;
+import io.lanthorn.config.ConfigValidator;
 import io.lanthorn.config.HoconPluginConfig;
 import java.time.Clock;
 import java.util.Map;
@@ -25,6 +27,7 @@ public final class TestPluginContext implements PluginContext {
       new PipelineStats(0, Map.of(), Map.of(), Map.of(), Map.of());
 
   private final String pluginName;
+  private final Config reference;
   private final Config config;
   private final TestMetrics metrics;
   private final Clock clock;
@@ -33,12 +36,14 @@ public final class TestPluginContext implements PluginContext {
 
   private TestPluginContext(
       String pluginName,
+      Config reference,
       Config config,
       TestMetrics metrics,
       Clock clock,
       Supplier<PipelineStats> stats,
       EventEmitter emitter) {
     this.pluginName = pluginName;
+    this.reference = reference;
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
@@ -53,47 +58,75 @@ public final class TestPluginContext implements PluginContext {
    * @throws com.typesafe.config.ConfigException.Missing when there is no such section
    */
   public static TestPluginContext forPlugin(String pluginName) {
-    Config reference = ConfigFactory.parseResources("reference.conf").getConfig(pluginName);
+    return fromReference(pluginName, ConfigFactory.parseResources("reference.conf"));
+  }
+
+  /**
+   * The context for a plugin whose reference is this HOCON text (a {@code reference.conf} holding a
+   * section named {@code pluginName}), e.g. one a test builds or a README shows.
+   */
+  public static TestPluginContext forPlugin(String pluginName, String referenceConf) {
+    return fromReference(pluginName, ConfigFactory.parseString(referenceConf));
+  }
+
+  private static TestPluginContext fromReference(String pluginName, Config references) {
+    Config reference = references.getConfig(pluginName).withoutPath("enabled").resolve();
     return new TestPluginContext(
         pluginName,
-        reference.withoutPath("enabled").resolve(),
+        reference,
+        reference,
         new TestMetrics(),
         Clock.systemUTC(),
         () -> NO_STATS,
         null);
   }
 
-  /** This context with HOCON overrides for keys inside the section, e.g. {@code ring-size = 4K}. */
+  /**
+   * This context with HOCON overrides for keys inside the section, e.g. {@code ring-size = 4K}.
+   *
+   * @throws IllegalArgumentException for an unknown key or a value of the wrong type, with the
+   *     message the agent gives for it, so a misspelt override cannot silently test the default
+   */
   public TestPluginContext with(String hocon) {
     return withConfig(ConfigFactory.parseString(hocon));
   }
 
-  /** This context with overrides for keys inside the section, keyed by path. */
+  /**
+   * This context with overrides for keys inside the section, keyed by path.
+   *
+   * @throws IllegalArgumentException for an unknown key or a value of the wrong type, as {@link
+   *     #with(String)}
+   */
   public TestPluginContext with(Map<String, ?> overrides) {
     return withConfig(ConfigFactory.parseMap(overrides));
   }
 
   private TestPluginContext withConfig(Config overrides) {
-    return new TestPluginContext(
-        pluginName, overrides.withFallback(config).resolve(), metrics, clock, stats, emitter);
+    Config merged = overrides.withFallback(config).resolve();
+    try {
+      ConfigValidator.validate(pluginName, reference.root(), merged.root());
+    } catch (ConfigValidationException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return new TestPluginContext(pluginName, reference, merged, metrics, clock, stats, emitter);
   }
 
   /** This context with another clock. */
   public TestPluginContext withClock(Clock newClock) {
     return new TestPluginContext(
-        pluginName, config, metrics, Objects.requireNonNull(newClock), stats, emitter);
+        pluginName, reference, config, metrics, Objects.requireNonNull(newClock), stats, emitter);
   }
 
   /** This context reporting these pipeline totals to the plugin. */
   public TestPluginContext withPipelineStats(Supplier<PipelineStats> newStats) {
     return new TestPluginContext(
-        pluginName, config, metrics, clock, Objects.requireNonNull(newStats), emitter);
+        pluginName, reference, config, metrics, clock, Objects.requireNonNull(newStats), emitter);
   }
 
   /** This context handing a source's events to this emitter, e.g. a {@link RecordingEmitter}. */
   public TestPluginContext withEmitter(EventEmitter newEmitter) {
     return new TestPluginContext(
-        pluginName, config, metrics, clock, stats, Objects.requireNonNull(newEmitter));
+        pluginName, reference, config, metrics, clock, stats, Objects.requireNonNull(newEmitter));
   }
 
   @Override

@@ -25,6 +25,22 @@ class TestPluginContextTest {
   }
 
   @Test
+  void anUnknownOrMistypedOverrideIsRefusedAsTheAgentRefusesIt() {
+    TestPluginContext context = TestPluginContext.forPlugin("sample");
+
+    assertThatThrownBy(() -> context.with("sise = 2K"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("configuration: unknown key sample.sise (")
+        .hasMessageEndingWith("sample accepts: interval, name, size");
+    assertThatThrownBy(() -> context.with(Map.of("interval", "soon")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("configuration: sample.interval")
+        .hasMessageContaining("duration");
+    assertThat(context.with(Map.of("interval", "1s")).config().getDuration("interval"))
+        .hasSeconds(1);
+  }
+
+  @Test
   void anUnknownSectionFailsLoudly() {
     assertThatThrownBy(() -> TestPluginContext.forPlugin("absent")).hasMessageContaining("absent");
   }

@@ -1,8 +1,8 @@
 package io.lanthorn.enricher.docker;
 
+import static io.lanthorn.api.testkit.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,14 +43,13 @@ final class DockerHost {
    * Skips the test when Docker cannot run here; otherwise makes sure dockerd and the image are up.
    */
   static void ensureRunning() {
-    assumeTrue(
-        System.getProperty("os.name").startsWith("Linux"), "Docker tests need Linux: skipped");
-    assumeTrue(
+    require(System.getProperty("os.name").startsWith("Linux"), "Docker tests need Linux");
+    require(
         "root".equals(System.getProperty("user.name")),
-        "Docker tests start dockerd and need root: skipped (run the tests as root)");
-    assumeTrue(
+        "Docker tests start dockerd and need root (run the tests as root)");
+    require(
         onPath("docker") && onPath("dockerd") && onPath("containerd"),
-        "docker.io is not installed: skipped (run scripts/install-deps.sh --with-docker)");
+        "docker.io is not installed (run scripts/install-deps.sh --with-docker)");
     script("start-docker.sh");
     script("test-image.sh");
   }

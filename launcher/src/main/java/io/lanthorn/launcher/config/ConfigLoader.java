@@ -8,6 +8,8 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import io.lanthorn.config.ConfigValidationException;
+import io.lanthorn.config.ConfigValidator;
 import io.lanthorn.launcher.ExitCodes;
 import io.lanthorn.launcher.LauncherException;
 import io.lanthorn.launcher.plugin.InstalledPlugin;
@@ -163,7 +165,11 @@ public final class ConfigLoader {
                   + " sets it to a "
                   + value.valueType().name().toLowerCase(java.util.Locale.ROOT));
         }
-        ConfigValidator.validate(section, reference.getObject(section), object);
+        try {
+          ConfigValidator.validate(section, reference.getObject(section), object);
+        } catch (ConfigValidationException e) {
+          throw new LauncherException(ExitCodes.CONFIG, e.getMessage(), e);
+        }
       } else if (value.valueType() == ConfigValueType.OBJECT) {
         warnings.add(
             "configuration: section "

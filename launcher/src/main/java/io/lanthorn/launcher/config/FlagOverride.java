@@ -1,8 +1,8 @@
 package io.lanthorn.launcher.config;
 
 /**
- * A configuration value a command-line flag sets, e.g. {@code --db-path} sets {@code
- * sink-sqlite.path}. Flags override every other layer.
+ * A configuration value a command-line flag sets, e.g. a plugin's {@code --db-path} sets its {@code
+ * path}. Flags override every other layer.
  *
  * @param path the configuration path
  * @param value the value (a string, number or boolean)

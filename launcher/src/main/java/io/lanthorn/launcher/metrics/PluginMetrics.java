@@ -15,7 +15,7 @@ public final class PluginMetrics implements Metrics {
 
   /**
    * @param registry the agent's registry
-   * @param pluginName the prefix, e.g. {@code probe-tcp}
+   * @param pluginName the prefix, e.g. {@code sink-example}
    */
   public PluginMetrics(MetricsRegistry registry, String pluginName) {
     this.registry = registry;

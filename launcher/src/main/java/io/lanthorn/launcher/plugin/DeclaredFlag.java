@@ -39,7 +39,7 @@ public record DeclaredFlag(
     return valueLabel != null;
   }
 
-  /** The paths it sets, e.g. {@code sink-sqlite.path}, comma-separated. */
+  /** The paths it sets, e.g. {@code sink-example.path}, comma-separated. */
   public String paths() {
     return targets.stream()
         .map(

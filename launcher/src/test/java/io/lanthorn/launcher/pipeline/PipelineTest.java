@@ -332,6 +332,9 @@ class PipelineTest {
             fine);
     p.emitter().emitAll(events(0, 30));
     p.start();
+    // The other sink is not held up by the hung one (awaited: on a loaded machine its thread may
+    // need longer than the drain deadline just to be scheduled).
+    await().atMost(LONG).until(() -> fine.ports().size() == 30);
 
     assertThat(p.drain()).isFalse();
 

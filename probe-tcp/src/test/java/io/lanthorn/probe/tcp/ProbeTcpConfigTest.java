@@ -3,8 +3,11 @@ package io.lanthorn.probe.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.typesafe.config.ConfigFactory;
+import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.api.testkit.TestPluginContext;
+import io.lanthorn.config.HoconPluginConfig;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,10 +60,15 @@ class ProbeTcpConfigTest {
 
   @Test
   void rejectsWrongTypesWithTheKey() {
-    assertThatThrownBy(
-            () ->
-                ProbeTcpConfig.from(
-                    TestPluginContext.forPlugin("probe-tcp").with("poll-interval = soon").config()))
+    // The agent (and TestPluginContext.with) refuses this before the plugin starts; the plugin
+    // still reads defensively, so the override goes straight into its configuration here.
+    PluginConfig unchecked =
+        new HoconPluginConfig(
+            "probe-tcp",
+            ConfigFactory.parseString("poll-interval = soon")
+                .withFallback(
+                    ConfigFactory.parseResources("reference.conf").getConfig("probe-tcp")));
+    assertThatThrownBy(() -> ProbeTcpConfig.from(unchecked))
         .isInstanceOf(PluginException.class)
         .hasMessageContaining("poll-interval");
   }

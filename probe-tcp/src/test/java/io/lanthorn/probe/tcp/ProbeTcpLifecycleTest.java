@@ -1,10 +1,10 @@
 package io.lanthorn.probe.tcp;
 
+import static io.lanthorn.api.testkit.Requirements.require;
 import static io.lanthorn.probe.tcp.Connections.LOOPBACK_V4;
 import static io.lanthorn.probe.tcp.Connections.PID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
@@ -35,7 +35,7 @@ class ProbeTcpLifecycleTest {
   @BeforeEach
   void assumeBpf() {
     var reason = BpfSupport.unavailableReason();
-    assumeTrue(reason.isEmpty(), () -> "eBPF unavailable: " + reason.orElseThrow());
+    require(reason.isEmpty(), () -> "eBPF unavailable: " + reason.orElseThrow());
   }
 
   /** Creates the source as the agent does, emitting to {@link #emitter}. */

@@ -1,7 +1,7 @@
 package io.lanthorn.probe.tcp;
 
+import static io.lanthorn.api.testkit.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lanthorn.bpf.BpfObject;
 import io.lanthorn.bpf.BpfSupport;
@@ -26,7 +26,7 @@ class RecordLayoutTest {
 
   @BeforeEach
   void open() throws Exception {
-    assumeTrue(libbpfPresent(), "libbpf.so.1 is not installed");
+    require(libbpfPresent(), "libbpf.so.1 is not installed");
     byte[] elf;
     try (InputStream in = ProbeTcpSource.class.getResourceAsStream(ProbeTcpSource.ELF_RESOURCE)) {
       elf = in.readAllBytes();

@@ -3,6 +3,7 @@ package io.lanthorn.sink.sqlite;
 import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.AddressText;
 import io.lanthorn.api.Attributes;
+import io.lanthorn.api.AttributesJson;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.StandardAttributes;
@@ -236,7 +237,7 @@ public class WriteBenchmark {
           + " src_addr, src_port, dst_addr, dst_port, outcome, errno, handshake_ns, pid, tid, uid,"
           + " gid, process_name, cgroup_id, container_name, attribution_status, attributes,"
           + " process_ref, container_ref)"
-          + " VALUES (?, ?, 'connect', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " VALUES (?, ?, 'tcp_connect', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String PLAIN_PROCESS =
       "INSERT INTO processes (id, process_cmdline, process_exe_path, cgroup_name, first_seen_ns,"
           + " last_seen_ns) VALUES (?, ?, ?, ?, ?, ?)";
@@ -272,7 +273,7 @@ public class WriteBenchmark {
     s.setLong(17, e.cgroupId());
     s.setString(18, e.attribute(StandardAttributes.CONTAINER_NAME));
     s.setString(19, e.attribute(StandardAttributes.ATTRIBUTION_STATUS));
-    s.setString(20, AttributesJson.unstored(e.attributes(), EventColumns.STORED_ATTRIBUTES));
+    s.setString(20, AttributesJson.except(e.attributes(), EventColumns.STORED_ATTRIBUTES));
     s.setLong(21, plainProcess(e));
     Long container = plainContainer(e);
     if (container == null) {
@@ -326,7 +327,8 @@ public class WriteBenchmark {
       for (int i = 0; i < 8; i++) {
         Object value = facts.get(i);
         plainContainer.setObject(
-            i + 2, value instanceof Map<?, ?> labels ? AttributesJson.of(strings(labels)) : value);
+            i + 2,
+            value instanceof Map<?, ?> labels ? AttributesJson.ofMap(strings(labels)) : value);
       }
       plainContainer.setLong(10, e.timestampNanos());
       plainContainer.setLong(11, e.timestampNanos());

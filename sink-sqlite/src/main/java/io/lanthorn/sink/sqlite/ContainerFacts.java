@@ -3,6 +3,7 @@ package io.lanthorn.sink.sqlite;
 import static io.lanthorn.sink.sqlite.schema.Tables.CONTAINERS;
 
 import io.lanthorn.api.Attributes;
+import io.lanthorn.api.AttributesJson;
 import io.lanthorn.api.StandardAttributes;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ record ContainerFacts(
           new Column<>(CONTAINERS.CONTAINER_RUNTIME, ContainerFacts::runtime),
           new Column<>(CONTAINERS.IMAGE_NAME, ContainerFacts::imageName),
           new Column<>(CONTAINERS.IMAGE_ID, ContainerFacts::imageId),
-          new Column<>(CONTAINERS.CONTAINER_LABELS, facts -> AttributesJson.of(facts.labels())),
+          new Column<>(CONTAINERS.CONTAINER_LABELS, facts -> AttributesJson.ofMap(facts.labels())),
           new Column<>(CONTAINERS.COMPOSE_PROJECT, ContainerFacts::composeProject),
           new Column<>(CONTAINERS.COMPOSE_SERVICE, ContainerFacts::composeService));
 
@@ -66,7 +67,7 @@ record ContainerFacts(
   /** The facts a row of {@code containers} holds; {@code null} if its labels are not readable. */
   private static ContainerFacts fromRow(Record row) {
     String labels = row.get(CONTAINERS.CONTAINER_LABELS);
-    Map<String, String> labelMap = labels == null ? null : AttributesJson.readMap(labels);
+    Map<String, String> labelMap = labels == null ? null : LabelsJson.read(labels);
     if (labels != null && labelMap == null) {
       return null;
     }

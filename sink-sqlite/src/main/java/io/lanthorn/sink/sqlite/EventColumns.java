@@ -2,12 +2,14 @@ package io.lanthorn.sink.sqlite;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 
-import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.AttributeKey;
+import io.lanthorn.api.AttributesJson;
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.EventKind;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.Protocol;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.Vocabulary;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +17,14 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * How a {@link ConnectionEvent} fills a row of {@code event_rows}: one entry per column. Its
- * container and process facts go to {@code containers} and {@code processes} ({@link
- * ContainerFacts}, {@link ProcessFacts}); the row refers to them by number.
+ * How a {@link ConnectionEvent} fills a row of {@code event_rows}: one entry per column, encoded as
+ * the api's {@link Vocabulary} says (the JSON lines sink encodes the same way). Its container and
+ * process facts go to {@code containers} and {@code processes} ({@link ContainerFacts}, {@link
+ * ProcessFacts}); the row refers to them by number.
  */
 final class EventColumns {
   /** The {@code event_type} of every row: one row per outbound connection attempt. */
-  static final String EVENT_TYPE = "connect";
+  static final String EVENT_TYPE = EventKind.TCP_CONNECT.label();
 
   /** Attributes with a column of their own; all others go to the {@code attributes} JSON. */
   static final Set<AttributeKey<?>> STORED_ATTRIBUTES =
@@ -50,18 +53,19 @@ final class EventColumns {
           new Column<>(EVENT_ROWS.TIMESTAMP_NS, row -> row.event.timestampNanos()),
           new Column<>(EVENT_ROWS.KERNEL_TIME_NS, row -> row.event.kernelTimeNanos()),
           new Column<>(EVENT_ROWS.PROTOCOL, row -> PROTOCOLS.get(row.event.protocol())),
-          new Column<>(EVENT_ROWS.ADDRESS_FAMILY, row -> family(row.event.family())),
+          new Column<>(
+              EVENT_ROWS.ADDRESS_FAMILY, row -> Vocabulary.networkType(row.event.family())),
           new Column<>(EVENT_ROWS.SRC_ADDR, row -> row.sourceAddress),
           new Column<>(EVENT_ROWS.SRC_PORT, row -> row.event.sourcePort()),
           new Column<>(EVENT_ROWS.DST_ADDR, row -> row.destinationAddress),
           new Column<>(EVENT_ROWS.DST_PORT, row -> row.event.destinationPort()),
           new Column<>(EVENT_ROWS.OUTCOME, row -> OUTCOMES.get(row.event.outcome())),
           new Column<>(EVENT_ROWS.ERRNO, row -> row.event.errno()),
-          new Column<>(EVENT_ROWS.HANDSHAKE_NS, row -> handshake(row.event)),
+          new Column<>(EVENT_ROWS.HANDSHAKE_NS, row -> Vocabulary.handshakeNanos(row.event)),
           new Column<>(EVENT_ROWS.PID, row -> row.event.pid()),
           new Column<>(EVENT_ROWS.TID, row -> row.event.tid()),
-          new Column<>(EVENT_ROWS.UID, row -> Integer.toUnsignedLong(row.event.uid())),
-          new Column<>(EVENT_ROWS.GID, row -> Integer.toUnsignedLong(row.event.gid())),
+          new Column<>(EVENT_ROWS.UID, row -> Vocabulary.unsignedId(row.event.uid())),
+          new Column<>(EVENT_ROWS.GID, row -> Vocabulary.unsignedId(row.event.gid())),
           new Column<>(EVENT_ROWS.PROCESS_NAME, row -> row.event.comm()),
           new Column<>(EVENT_ROWS.CGROUP_ID, row -> row.event.cgroupId()),
           new Column<>(EVENT_ROWS.CONTAINER_NAME, row -> row.containerName),
@@ -70,7 +74,7 @@ final class EventColumns {
               row -> row.event.attribute(StandardAttributes.ATTRIBUTION_STATUS)),
           new Column<>(
               EVENT_ROWS.ATTRIBUTES,
-              row -> AttributesJson.unstored(row.event.attributes(), STORED_ATTRIBUTES)),
+              row -> AttributesJson.except(row.event.attributes(), STORED_ATTRIBUTES)),
           new Column<>(EVENT_ROWS.PROCESS_REF, row -> row.processRef),
           new Column<>(EVENT_ROWS.CONTAINER_REF, row -> row.containerRef));
 
@@ -106,17 +110,5 @@ final class EventColumns {
   /** The protocol as stored, e.g. {@code tcp}. */
   static String protocol(Protocol protocol) {
     return PROTOCOLS.get(protocol);
-  }
-
-  private static String family(AddressFamily family) {
-    return switch (family) {
-      case INET -> "ipv4";
-      case INET6 -> "ipv6";
-    };
-  }
-
-  private static Long handshake(ConnectionEvent event) {
-    // -1 (pending) becomes NULL so that avg(handshake_ns) means something.
-    return event.handshakeNanos() < 0 ? null : event.handshakeNanos();
   }
 }

@@ -1,11 +1,14 @@
 package io.lanthorn.sink.sqlite;
 
 import io.lanthorn.api.PluginCommand;
+import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.PluginException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -29,11 +32,19 @@ public final class QueryCommand implements PluginCommand {
     return "Answer questions from the SQLite history (top destinations, failures, one container)";
   }
 
+  /** The command line of {@code query}, its times read with the given clock. */
+  static CommandLine commandLine(PluginConfig config, Clock clock) {
+    CommandLine commandLine = new CommandLine(new QueryCli(config));
+    commandLine.registerConverter(Instant.class, new QueryTimeConverter(clock));
+    return commandLine;
+  }
+
+  /** Ages ({@code --since 1h}) count back from the context's clock. */
   @Override
   public int run(PluginContext context, List<String> args, PrintStream out, PrintStream err) {
     PrintWriter output = new PrintWriter(out, true, StandardCharsets.UTF_8);
     PrintWriter errors = new PrintWriter(err, true, StandardCharsets.UTF_8);
-    CommandLine commandLine = new CommandLine(new QueryCli(context.config()));
+    CommandLine commandLine = commandLine(context.config(), context.clock());
     commandLine.setOut(output);
     commandLine.setErr(errors);
     // A mistyped command line gets one line naming what is wrong and where help is, not the usage.

@@ -6,13 +6,15 @@ import java.time.Instant;
 import org.jooq.Condition;
 import picocli.CommandLine.Option;
 
-/** {@code --since} and {@code --until}: the period a question is about. */
+/**
+ * {@code --since} and {@code --until}: the period a question is about. Read by the {@link
+ * QueryTimeConverter} that {@link QueryCommand} registers for {@link Instant}, with its clock.
+ */
 final class QueryPeriodOptions {
   @Option(
       names = "--since",
       paramLabel = "TIME",
       defaultValue = "24h",
-      converter = QueryTimeConverter.class,
       description =
           "Start of the period: an age like 90s, 15m, 2h, 7d, or a UTC time like 2026-11-25,"
               + " 2026-11-25T08:00 (default: ${DEFAULT-VALUE}).")
@@ -22,7 +24,6 @@ final class QueryPeriodOptions {
       names = "--until",
       paramLabel = "TIME",
       defaultValue = "now",
-      converter = QueryTimeConverter.class,
       description = "End of the period (exclusive), same forms (default: ${DEFAULT-VALUE}).")
   Instant until;
 

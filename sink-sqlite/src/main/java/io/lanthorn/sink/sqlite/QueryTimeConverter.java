@@ -23,11 +23,7 @@ final class QueryTimeConverter implements ITypeConverter<Instant> {
 
   private final Clock clock;
 
-  /** Used by picocli: ages count back from the system clock. */
-  QueryTimeConverter() {
-    this(Clock.systemUTC());
-  }
-
+  /** Ages count back from this clock's now (the system clock, or a test's fixed one). */
   QueryTimeConverter(Clock clock) {
     this.clock = clock;
   }

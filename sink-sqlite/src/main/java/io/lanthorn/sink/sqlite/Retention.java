@@ -8,6 +8,8 @@ import static io.lanthorn.sink.sqlite.schema.Tables.PROCESSES;
 
 import java.util.function.BooleanSupplier;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
 
 /**
  * Deletes events older than the retention period, a small chunk per transaction, so the write lock
@@ -50,9 +52,18 @@ final class Retention {
     } while (last == chunk && keepGoing.getAsBoolean());
     if (last < chunk) {
       // Every event older than the cutoff is gone, and with it every event that could refer to a
-      // set of facts last seen before it.
-      dsl.deleteFrom(PROCESSES).where(PROCESSES.LAST_SEEN_NS.lt(cutoffNanos)).execute();
-      dsl.deleteFrom(CONTAINERS).where(CONTAINERS.LAST_SEEN_NS.lt(cutoffNanos)).execute();
+      // set of facts last seen before it; except one a batch committed since, with an old
+      // timestamp. So each statement deletes only rows no event refers to, checked in the same
+      // statement: SQLite runs it atomically, and a batch committed after it writes again the
+      // rows of every set it uses (FactTable), so no event ever points at a missing row.
+      deleteUnreferenced(
+          PROCESSES, PROCESSES.ID, PROCESSES.LAST_SEEN_NS, EVENT_ROWS.PROCESS_REF, cutoffNanos);
+      deleteUnreferenced(
+          CONTAINERS,
+          CONTAINERS.ID,
+          CONTAINERS.LAST_SEEN_NS,
+          EVENT_ROWS.CONTAINER_REF,
+          cutoffNanos);
     }
     // DNS answers are few beside connections: one statement, through their timestamp index.
     dsl.deleteFrom(DNS_EVENTS).where(DNS_EVENTS.TIMESTAMP_NS.lt(cutoffNanos)).execute();
@@ -60,5 +71,19 @@ final class Retention {
         .where(COLLECTION_HEALTH.INTERVAL_END_NS.lt(cutoffNanos))
         .execute();
     return deleted;
+  }
+
+  private void deleteUnreferenced(
+      Table<?> facts, Field<Long> id, Field<Long> lastSeen, Field<Long> ref, long cutoffNanos) {
+    // An event refers to a set of facts only if it is no newer than the set's last_seen_ns, so
+    // the check reads the few events older than the cutoff through the timestamp index.
+    dsl.deleteFrom(facts)
+        .where(lastSeen.lt(cutoffNanos))
+        .andNotExists(
+            dsl.selectOne()
+                .from(EVENT_ROWS)
+                .where(EVENT_ROWS.TIMESTAMP_NS.lt(cutoffNanos))
+                .and(ref.eq(id)))
+        .execute();
   }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Container and process facts are stored once, referred to by number, and read back whole. */
 class FactTablesTest {
-  private static final Instant T0 = Instant.parse("2026-11-25T14:00:00Z");
+  private static final Instant T0 = TestEvents.NOW.plus(Duration.ofHours(2));
 
   @TempDir Path dir;
 
@@ -176,7 +176,7 @@ class FactTablesTest {
   void retentionDeletesFactsNoKeptEventUsesAndTheSinkWritesThemAgainWhenTheyReturn()
       throws Exception {
     Path file = dir.resolve("lanthorn.db");
-    Instant now = Instant.parse("2026-11-25T12:00:00Z");
+    Instant now = TestEvents.NOW;
     try (SqliteSink sink =
         new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
       sink.write(

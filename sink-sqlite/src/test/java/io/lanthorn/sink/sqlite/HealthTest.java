@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class HealthTest {
-  private static final Instant START = Instant.parse("2026-11-25T10:15:00Z");
+  private static final Instant START = TestEvents.NOW.minus(Duration.ofMinutes(105));
 
   @TempDir Path dir;
 

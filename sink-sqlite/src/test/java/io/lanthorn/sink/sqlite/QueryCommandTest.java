@@ -13,9 +13,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +41,7 @@ class QueryCommandTest {
 
   @BeforeAll
   static void fill() throws Exception {
-    now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    now = TestEvents.NOW;
     file = dir.resolve("lanthorn.db");
     List<ConnectionEvent> events = new ArrayList<>();
     Instant recent = now.minus(Duration.ofMinutes(30));
@@ -69,10 +70,13 @@ class QueryCommandTest {
     events.add(TestEvents.inContainer("web", now.minus(Duration.ofDays(2)), 25).build());
 
     TestContext context = TestContext.forFile(file, Map.of("retention", "0"));
+    // The sink's health interval ends a second before the queries' now, within the last hour.
+    context.setNow(now.minusSeconds(60));
     try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
       sink.write(events);
       context.setStats(
           new PipelineStats(13, Map.of("kernel_ring_full", 1L), Map.of(), Map.of(), Map.of()));
+      context.setNow(now.minusSeconds(1));
     }
   }
 
@@ -253,7 +257,9 @@ class QueryCommandTest {
             .commands()
             .getFirst()
             .run(
-                TestPluginContext.forPlugin(SqliteSink.NAME).with(overrides),
+                TestPluginContext.forPlugin(SqliteSink.NAME)
+                    .with(overrides)
+                    .withClock(Clock.fixed(now, ZoneOffset.UTC)),
                 List.of(args),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));

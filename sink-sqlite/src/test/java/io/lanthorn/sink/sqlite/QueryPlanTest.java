@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -102,7 +104,9 @@ class QueryPlanTest {
 
   private static QueryQuestion question(String... args) {
     CommandLine commandLine =
-        new CommandLine(new QueryCli(TestPluginContext.forPlugin(SqliteSink.NAME).config()));
+        QueryCommand.commandLine(
+            TestPluginContext.forPlugin(SqliteSink.NAME).config(),
+            Clock.fixed(TestEvents.NOW, ZoneOffset.UTC));
     return commandLine.parseArgs(args).subcommand().commandSpec().commandLine().getCommand();
   }
 }

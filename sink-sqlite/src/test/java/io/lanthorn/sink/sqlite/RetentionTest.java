@@ -7,12 +7,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RetentionTest {
-  private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+  private static final Instant NOW = TestEvents.NOW;
 
   @TempDir Path dir;
 
@@ -93,5 +96,59 @@ class RetentionTest {
       assertThat(retention.deleteOlderThan(cutoff, () -> true)).isEqualTo(7);
       assertThat(Db.count(file, "SELECT count(*) FROM events")).isEqualTo(2);
     }
+  }
+
+  @Test
+  void noEventEverRefersToAMissingFactRowWhileBatchesAndRetentionInterleave() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    Instant old = NOW.minus(Duration.ofDays(10));
+    long cutoff = EpochNanos.of(NOW.minus(Duration.ofDays(1)));
+    DatabaseFile database = DatabaseFile.forWriting(file, Duration.ofSeconds(30));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
+      AtomicBoolean writing = new AtomicBoolean(true);
+      AtomicLong passes = new AtomicLong();
+      Thread retention =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try (Connection connection = database.connect()) {
+                      Retention pass = new Retention(Jooq.using(connection), 7);
+                      while (writing.get()) {
+                        pass.deleteOlderThan(cutoff, () -> true);
+                        passes.incrementAndGet();
+                      }
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+      try {
+        for (int batch = 0; batch < 300; batch++) {
+          // Late events, older than the cutoff: the case where a fact row's last_seen_ns is old.
+          sink.write(
+              List.of(
+                  TestEvents.inContainer("c" + batch % 5, old.plusMillis(batch), 80).build(),
+                  TestEvents.inContainer("c" + (batch + 1) % 5, old.plusMillis(batch), 81)
+                      .comm("p" + batch % 3)
+                      .commandLine("p " + batch % 3)
+                      .build()));
+          assertThat(dangling(file)).as("events without their fact rows, batch %d", batch).isZero();
+        }
+      } finally {
+        writing.set(false);
+        retention.join();
+      }
+      assertThat(passes.get()).isPositive();
+    }
+    assertThat(dangling(file)).isZero();
+  }
+
+  private static long dangling(Path file) throws Exception {
+    return Db.count(
+        file,
+        "SELECT count(*) FROM event_rows e WHERE (e.container_ref IS NOT NULL AND NOT EXISTS"
+            + " (SELECT 1 FROM containers c WHERE c.id = e.container_ref))"
+            + " OR (e.process_ref IS NOT NULL AND NOT EXISTS"
+            + " (SELECT 1 FROM processes p WHERE p.id = e.process_ref))");
   }
 }

@@ -74,12 +74,15 @@ class SchemaMigrationTest {
     // Retention off: the old agent's row is older than the default three days.
     try (SqliteSink sink =
         new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
-      sink.write(List.of(TestEvents.inContainer("db", Instant.now(), 5432).comm("psql").build()));
+      sink.write(List.of(TestEvents.inContainer("db", TestEvents.NOW, 5432).comm("psql").build()));
     }
 
     assertThat(appliedVersions(file)).isEqualTo(knownVersions());
     assertThat(Db.count(file, "SELECT count(*) FROM events WHERE process_name = 'psql'"))
         .isEqualTo(2);
+    // The older agent's 'connect' is the Rust Lanthorn's 'tcp_connect' now, like the new row's.
+    assertThat(Db.rows(file, "SELECT DISTINCT event_type FROM events"))
+        .containsExactly(Map.of("event_type", "tcp_connect"));
     // A summary created by the upgrade includes what the older agent had written.
     assertThat(
             Db.rows(
@@ -99,7 +102,7 @@ class SchemaMigrationTest {
     Path file = dir.resolve("lanthorn.db");
     // Version 3: events is a table holding every fact in every row, as the first agents wrote it.
     flyway(file, SchemaMigrator.MIGRATIONS).target("3").load().migrate();
-    Instant t0 = Instant.now().minusSeconds(600);
+    Instant t0 = TestEvents.NOW.minusSeconds(600);
     String columns =
         "INSERT INTO events (id, timestamp_ns, kernel_time_ns, event_type, protocol,"
             + " address_family, src_addr, src_port, dst_addr, dst_port, outcome, errno,"
@@ -146,7 +149,28 @@ class SchemaMigrationTest {
 
     try (SqliteSink sink =
         new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
-      assertThat(Db.rows(file, "SELECT * FROM events_view ORDER BY id")).isEqualTo(before);
+      // Every value kept; only event_type took upstream's name, and upstream's columns came last.
+      List<Map<String, Object>> expected =
+          before.stream()
+              .map(
+                  row -> {
+                    Map<String, Object> upgraded = new java.util.LinkedHashMap<>(row);
+                    upgraded.put("event_type", "tcp_connect");
+                    return upgraded;
+                  })
+              .toList();
+      assertThat(
+              Db.rows(file, "SELECT * FROM events_view ORDER BY id").stream()
+                  .map(
+                      row -> {
+                        Map<String, Object> old = new java.util.LinkedHashMap<>(row);
+                        old.keySet()
+                            .removeAll(
+                                List.of("timestamp", "domain_name", "is_threat", "threat_source"));
+                        return old;
+                      })
+                  .toList())
+          .isEqualTo(expected);
       assertThat(Db.count(file, "SELECT count(*) FROM containers")).isEqualTo(2);
       assertThat(Db.count(file, "SELECT count(*) FROM processes")).isEqualTo(2);
       assertThat(

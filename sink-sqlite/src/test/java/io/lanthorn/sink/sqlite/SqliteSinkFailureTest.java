@@ -7,13 +7,14 @@ import io.lanthorn.api.PluginException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteSinkFailureTest {
-  private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+  private static final Instant T0 = TestEvents.NOW.minus(Duration.ofHours(2));
 
   @TempDir Path dir;
 

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteSinkWriteTest {
-  private static final Instant T0 = Instant.parse("2026-11-25T14:03:07.123456789Z");
+  private static final Instant T0 =
+      TestEvents.NOW.plusSeconds(2 * 3600 + 3 * 60 + 7).plusNanos(123_456_789);
 
   @TempDir Path dir;
 
@@ -76,7 +77,7 @@ class SqliteSinkWriteTest {
         .contains(
             entry("timestamp_ns", EpochNanos.of(T0)),
             entry("kernel_time_ns", 1_000_000_443L),
-            entry("event_type", "connect"),
+            entry("event_type", "tcp_connect"),
             entry("protocol", "tcp"),
             entry("address_family", "ipv4"),
             entry("src_addr", "127.0.0.1"),
@@ -106,6 +107,11 @@ class SqliteSinkWriteTest {
             entry("compose_project", "shop"),
             entry("compose_service", "web"),
             entry("attribution_status", "attributed"),
+            // The Rust Lanthorn's columns: its timestamp text, and what no plugin fills yet.
+            entry("timestamp", "2026-11-25 14:03:07"),
+            entry("domain_name", null),
+            entry("is_threat", null),
+            entry("threat_source", null),
             entry(
                 "attributes",
                 "{\"acme.flagged\":true,\"acme.rack\":7,\"acme.score\":0.5,"

@@ -18,10 +18,11 @@ import org.slf4j.Logger;
 
 /**
  * The api-testkit's context for the sink, with a clock and pipeline totals a test can set while the
- * sink runs (retention and health read them on their own schedule).
+ * sink runs (retention and health read them on their own schedule). The clock stands at {@link
+ * TestEvents#NOW} until a test moves it: never the real clock, so tests pass on any date.
  */
 final class TestContext implements PluginContext {
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
+  private final AtomicReference<Instant> now = new AtomicReference<>(TestEvents.NOW);
   private final AtomicReference<PipelineStats> stats =
       new AtomicReference<>(new PipelineStats(0, Map.of(), Map.of(), Map.of(), Map.of()));
   private final TestPluginContext context;

@@ -13,6 +13,13 @@ import java.util.Map;
 
 /** Events for tests: realistic values, every one distinguishable. */
 final class TestEvents {
+  /**
+   * The tests' "now": what {@link TestContext}'s clock says unless a test sets it (a Clock.fixed
+   * instant, never the real clock), so that retention, health intervals and {@code --since} count
+   * from it on any date. Events at or after it are never older than the default retention.
+   */
+  static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+
   private TestEvents() {}
 
   /** A host process's established IPv4 connection to 127.0.0.1:port at the given time. */

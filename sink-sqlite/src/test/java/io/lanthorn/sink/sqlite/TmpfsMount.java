@@ -1,6 +1,6 @@
 package io.lanthorn.sink.sqlite;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static io.lanthorn.api.testkit.Requirements.require;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,11 +24,11 @@ final class TmpfsMount implements AutoCloseable {
    * @param options mount options, e.g. {@code size=256k} or {@code ro}
    */
   static TmpfsMount on(Path directory, String options) throws IOException, InterruptedException {
-    assumeTrue(
+    require(
         "root".equals(System.getProperty("user.name")),
         "mounting a tmpfs needs root; run the tests as root to cover disk-full and read-only file systems");
     int status = run("mount", "-t", "tmpfs", "-o", options, "lanthorn-test", directory.toString());
-    assumeTrue(status == 0, "mount -t tmpfs failed (exit " + status + "): no mount privilege here");
+    require(status == 0, "mount -t tmpfs failed (exit " + status + "): no mount privilege here");
     return new TmpfsMount(directory);
   }
 

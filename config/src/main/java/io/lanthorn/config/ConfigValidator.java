@@ -1,4 +1,4 @@
-package io.lanthorn.launcher.config;
+package io.lanthorn.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -9,8 +9,6 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
-import io.lanthorn.launcher.ExitCodes;
-import io.lanthorn.launcher.LauncherException;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,7 +31,7 @@ import java.util.regex.Pattern;
  *   <li>a {@code null} in the reference accepts anything.
  * </ul>
  */
-final class ConfigValidator {
+public final class ConfigValidator {
   private static final Pattern NUMBER_WITH_UNIT = Pattern.compile("\\s*[0-9.]+\\s*[a-zA-Z]+\\s*");
   private static final Set<String> BOOLEAN_WORDS =
       Set.of("true", "false", "yes", "no", "on", "off");
@@ -44,9 +42,10 @@ final class ConfigValidator {
    * Checks {@code actual} against {@code reference}.
    *
    * @param path the section's path, e.g. {@code sink-jsonl}
-   * @throws LauncherException naming the first bad key, with its full path and origin
+   * @throws ConfigValidationException naming the first bad key, with its full path and origin; the
+   *     api-testkit calls this too, so a test's overrides are refused exactly as the agent would
    */
-  static void validate(String path, ConfigObject reference, ConfigObject actual) {
+  public static void validate(String path, ConfigObject reference, ConfigObject actual) {
     checkObject(path, reference, actual);
   }
 
@@ -58,8 +57,7 @@ final class ConfigValidator {
       String childPath = path + "." + ConfigUtil.joinPath(entry.getKey());
       ConfigValue ref = reference.get(entry.getKey());
       if (ref == null) {
-        throw new LauncherException(
-            ExitCodes.CONFIG,
+        throw new ConfigValidationException(
             "configuration: unknown key "
                 + childPath
                 + " ("
@@ -169,9 +167,9 @@ final class ConfigValidator {
     return object.keySet().stream().allMatch(k -> k.chars().allMatch(Character::isDigit));
   }
 
-  private static LauncherException wrongType(String path, ConfigValue value, String expected) {
-    return new LauncherException(
-        ExitCodes.CONFIG,
+  private static ConfigValidationException wrongType(
+      String path, ConfigValue value, String expected) {
+    return new ConfigValidationException(
         "configuration: "
             + path
             + " must be "
@@ -182,7 +180,8 @@ final class ConfigValidator {
             + value.render(ConfigRenderOptions.concise()));
   }
 
-  static String origin(ConfigValue value) {
+  /** Where a value was set, as users read it: a file and line, or "an environment override". */
+  public static String origin(ConfigValue value) {
     String description = value.origin().description();
     return description.startsWith("env variables") ? "an environment override" : description;
   }
