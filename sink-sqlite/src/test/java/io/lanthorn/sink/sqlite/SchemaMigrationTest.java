@@ -57,6 +57,8 @@ class SchemaMigrationTest {
         Db.count(
                 file, "SELECT count(*) FROM sqlite_master WHERE name = 'events' AND type = 'table'")
             == 1;
+    // Before V5 an agent wrote 'connect'; from V5 on, upstream's 'tcp_connect'.
+    String eventType = Integer.parseInt(version) < 5 ? "connect" : "tcp_connect";
     Db.execute(
         file,
         "INSERT INTO "
@@ -64,7 +66,9 @@ class SchemaMigrationTest {
             + " (timestamp_ns, kernel_time_ns, event_type, protocol, address_family,"
             + " src_addr, src_port, dst_addr, dst_port, outcome, errno, pid, tid, uid, gid,"
             + " process_name, cgroup_id, container_name)"
-            + " VALUES (1764079387000000000, 1, 'connect', 'tcp', 'ipv4', '127.0.0.1', 40000,"
+            + " VALUES (1764079387000000000, 1, '"
+            + eventType
+            + "', 'tcp', 'ipv4', '127.0.0.1', 40000,"
             + " '127.0.0.1', 5432, 'refused', 111, 7, 7, 0, 0, 'psql', 9, 'db')");
     // Without a summary table yet, the upgrade creates one from the events already there.
     boolean summarisedByUpgrade =
