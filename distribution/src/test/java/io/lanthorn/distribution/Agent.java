@@ -38,6 +38,14 @@ final class Agent implements AutoCloseable {
     this.stderr = stderr;
   }
 
+  /**
+   * What every test agent runs with unless a test overrides it: threat feeds are never fetched from
+   * the network (the shipped defaults name public abuse.ch URLs, and tests send nothing beyond
+   * loopback); a test that wants feeds gives its own {@code file:} or 127.0.0.1 ones.
+   */
+  static final Map<String, String> TEST_ENVIRONMENT =
+      Map.of("CONFIG_FORCE_enricher__threat_remote__fetch", "false");
+
   /** How to start one. */
   static Launcher of(Installation installation) {
     return new Launcher(installation);
@@ -46,7 +54,7 @@ final class Agent implements AutoCloseable {
   /** Collects what a start needs; {@link #start} runs it. */
   static final class Launcher {
     private final Installation installation;
-    private final Map<String, String> env = new LinkedHashMap<>();
+    private final Map<String, String> env = new LinkedHashMap<>(TEST_ENVIRONMENT);
     private final List<String> asUser = new ArrayList<>();
     private Path logs;
 
