@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Prints lookups per second against 1 M mixed feed entries (IPv4 addresses and ranges, IPv6
- * ranges, domains), and the enricher's cost per connection event. A main, not a test: figures go
- * to docs/benchmarks.md, never into assertions. Run after {@code ./mvnw verify -pl enricher-threat
+ * Prints lookups per second against 1 M mixed feed entries (IPv4 addresses and ranges, IPv6 ranges,
+ * domains), and the enricher's cost per connection event. A main, not a test: figures go to
+ * docs/benchmarks.md, never into assertions. Run after {@code ./mvnw verify -pl enricher-threat
  * -am}:
  *
  * <pre>
@@ -43,7 +43,8 @@ public final class LookupBenchmark {
       ips.append('\n');
     }
     for (int i = 0; i < ENTRIES * 2 / 10; i++) {
-      ips.append(String.format("2001:db8:%x:%x::/64%n", random.nextInt(0x10000), random.nextInt(0x10000)));
+      ips.append(
+          String.format("2001:db8:%x:%x::/64%n", random.nextInt(0x10000), random.nextInt(0x10000)));
     }
     for (int i = 0; i < ENTRIES * 2 / 10; i++) {
       names.append("host").append(i).append(".evil").append(i % 1000).append(".example\n");
@@ -66,7 +67,11 @@ public final class LookupBenchmark {
               String.format("2001:db8:%x:%x::1", random.nextInt(0x10000), random.nextInt(0x10000)));
       domains[i] =
           random.nextBoolean()
-              ? "www.host" + random.nextInt(ENTRIES / 5) + ".evil" + random.nextInt(1000) + ".example"
+              ? "www.host"
+                  + random.nextInt(ENTRIES / 5)
+                  + ".evil"
+                  + random.nextInt(1000)
+                  + ".example"
               : "cdn" + random.nextInt(1_000_000) + ".good.example";
     }
     for (int round = 0; round < 3; round++) {
@@ -110,8 +115,7 @@ public final class LookupBenchmark {
     for (int round = 0; round < 3; round++) {
       System.out.printf(
           "round %d: enrich() %.0f ns/connection event (destination + domain against both feeds)%n",
-          round,
-          time(i -> sink[0] = enricher.enrich(events[i & (events.length - 1)])));
+          round, time(i -> sink[0] = enricher.enrich(events[i & (events.length - 1)])));
     }
   }
 
