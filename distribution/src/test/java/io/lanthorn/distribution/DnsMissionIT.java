@@ -1,8 +1,8 @@
 package io.lanthorn.distribution;
 
+import static io.lanthorn.api.testkit.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -30,14 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
  * stored connection carries the name its own process resolved.
  */
 class DnsMissionIT {
-  private static final String DOMAIN_SQL = "json_extract(attributes, '$.\"server.address\"')";
+  private static final String DOMAIN_SQL = "domain_name";
 
   @TempDir Path work;
 
   @Test
   void everyConnectionCarriesTheNameItsOwnContainerResolved() throws Exception {
     Facilities.assumeDocker();
-    assumeTrue(Facilities.onPath("dnsmasq"), "dnsmasq is not installed (dnsmasq-base): skipped");
+    require(Facilities.onPath("dnsmasq"), "dnsmasq (scripts/install-deps.sh --with-docker)");
     InetAddress gateway = bridgeGateway();
     Path db = work.resolve("data/lanthorn.db");
 
@@ -120,16 +120,21 @@ class DnsMissionIT {
               domainOf(
                   db, "pid = ? AND dst_port = ?", ProcessHandle.current().pid(), v6.getLocalPort()))
           .containsExactly("v6.lanthorn.test");
-      // The answers themselves, with the container the Docker enricher named.
+      // The answers themselves, each under the cgroup of the container that asked.
       assertThat(
               EventsDb.texts(
                   db,
                   "SELECT domain || ' ' || query_type || ' ' || response_code || ' ' || resolved_ip"
-                      + " FROM dns_events WHERE container_name = ?",
+                      + " FROM dns_events WHERE cgroup_id ="
+                      + " (SELECT cgroup_id FROM events WHERE container_name = ? LIMIT 1)",
                   one))
           .containsExactly("one.lanthorn.test A NOERROR " + gateway.getHostAddress());
       assertThat(
-              EventsDb.texts(db, "SELECT domain FROM dns_events WHERE container_name = ?", brief))
+              EventsDb.texts(
+                  db,
+                  "SELECT domain FROM dns_events WHERE cgroup_id ="
+                      + " (SELECT cgroup_id FROM events WHERE container_name = ? LIMIT 1)",
+                  brief))
           .containsExactly("api.lanthorn.test");
       assertThat(
               EventsDb.texts(

@@ -14,7 +14,6 @@ import io.lanthorn.api.EventSource;
 import io.lanthorn.api.Metrics;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.Protocol;
-import io.lanthorn.api.Vocabulary;
 import io.lanthorn.bpf.BpfException;
 import io.lanthorn.bpf.Cgroup2;
 import java.nio.file.Path;
@@ -40,13 +39,17 @@ import org.slf4j.Logger;
  */
 public final class ProbeDnsPlugin implements EventSource, Enricher {
   /**
-   * The domain the connection's process resolved for its destination: OpenTelemetry's {@code
-   * server.address}, "domain name if available without reverse DNS lookup".
+   * The domain the connection's process resolved for its destination (the Rust Lanthorn's {@code
+   * domain_name}). Not {@code server.address}: the vocabulary gives that name to the destination
+   * address itself.
    */
   public static final AttributeKey<String> DOMAIN_NAME =
-      AttributeKey.stringKey(Vocabulary.SERVER_ADDRESS);
+      AttributeKey.stringKey("lanthorn.domain_name");
 
   private static final int DNS_PORT = 53;
+
+  /** The loss reason of answers the kernel ring had no room for. */
+  static final String LOST_RING_FULL = "dns_ring_full";
 
   private final DnsCapture capture;
   private final DnsNameCache cache;
@@ -55,6 +58,7 @@ public final class ProbeDnsPlugin implements EventSource, Enricher {
   private final EventEmitter emitter;
   private final Thread emitterThread;
   private volatile boolean running = true;
+  private long reportedRingFull;
 
   private ProbeDnsPlugin(
       DnsCapture capture,
@@ -198,7 +202,14 @@ public final class ProbeDnsPlugin implements EventSource, Enricher {
     }
   }
 
-  private void emitPending() {
+  // The emitter thread, then stop() after joining it: one at a time.
+  private synchronized void emitPending() {
+    // Lost answers count as the source's loss: the status line and collection_health show them.
+    long ringFull = kernel("ring_full");
+    if (ringFull > reportedRingFull) {
+      emitter.reportLost(LOST_RING_FULL, ringFull - reportedRingFull);
+      reportedRingFull = ringFull;
+    }
     List<Event> batch = new ArrayList<>();
     DnsEvent event;
     while ((event = pending.poll()) != null) {

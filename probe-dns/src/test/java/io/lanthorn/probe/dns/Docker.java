@@ -1,6 +1,6 @@
 package io.lanthorn.probe.dns;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static io.lanthorn.api.testkit.Requirements.require;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -20,9 +20,9 @@ final class Docker {
   private Docker() {}
 
   static void assumeDocker() throws Exception {
-    assumeTrue(
-        run(List.of("docker", "image", "inspect", IMAGE)).exit == 0,
-        "no docker or no test image " + IMAGE);
+    require(
+        run(List.of("docker", "image", "inspect", IMAGE)).exit() == 0,
+        "dockerd with the image " + IMAGE + " (scripts/start-docker.sh, scripts/test-image.sh)");
   }
 
   record Result(int exit, String output) {}

@@ -1,6 +1,6 @@
 package io.lanthorn.probe.dns;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static io.lanthorn.api.testkit.Requirements.require;
 
 import io.lanthorn.bpf.BpfSupport;
 import io.lanthorn.bpf.Cgroup2;
@@ -18,7 +18,7 @@ final class KernelTests {
 
   static void assumeBpf() {
     var reason = BpfSupport.unavailableReason();
-    assumeTrue(reason.isEmpty(), () -> "eBPF unavailable: " + reason.orElseThrow());
+    require(reason.isEmpty(), () -> "eBPF (" + reason.orElseThrow() + ")");
   }
 
   static Path cgroupRoot() {

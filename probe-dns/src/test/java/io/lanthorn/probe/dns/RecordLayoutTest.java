@@ -1,7 +1,7 @@
 package io.lanthorn.probe.dns;
 
+import static io.lanthorn.api.testkit.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lanthorn.bpf.BpfObject;
 import io.lanthorn.bpf.BpfSupport;
@@ -25,9 +25,9 @@ class RecordLayoutTest {
 
   @BeforeEach
   void open() throws Exception {
-    assumeTrue(
+    require(
         BpfSupport.unavailableReason().map(r -> !r.contains("libbpf.so.1")).orElse(true),
-        "libbpf.so.1 is not installed");
+        "libbpf.so.1 (package libbpf1)");
     try (InputStream in = DnsCapture.class.getResourceAsStream(DnsCapture.ELF_RESOURCE)) {
       object = BpfObject.open("dns_layout_check", in.readAllBytes());
     }

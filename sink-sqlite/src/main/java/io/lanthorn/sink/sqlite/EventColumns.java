@@ -38,6 +38,7 @@ final class EventColumns {
           StandardAttributes.COMPOSE_PROJECT,
           StandardAttributes.COMPOSE_SERVICE,
           StandardAttributes.ATTRIBUTION_STATUS,
+          Summaries.DOMAIN,
           StandardAttributes.PROCESS_EXECUTABLE_PATH,
           StandardAttributes.THREAT_MATCHED,
           StandardAttributes.THREAT_SOURCE);
@@ -74,6 +75,8 @@ final class EventColumns {
           new Column<>(
               EVENT_ROWS.ATTRIBUTION_STATUS,
               row -> row.event.attribute(StandardAttributes.ATTRIBUTION_STATUS)),
+          // The Rust Lanthorn's domain_name: what the connection's process resolved (probe-dns).
+          new Column<>(EVENT_ROWS.DOMAIN_NAME, row -> row.event.attribute(Summaries.DOMAIN)),
           new Column<>(
               EVENT_ROWS.ATTRIBUTES,
               row -> AttributesJson.except(row.event.attributes(), STORED_ATTRIBUTES)),

@@ -2,12 +2,10 @@ package io.lanthorn.sink.sqlite;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
 import static org.jooq.impl.DSL.coalesce;
-import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.nullif;
 import static org.jooq.impl.DSL.round;
 
-import io.lanthorn.api.Vocabulary;
 import org.jooq.Condition;
 import org.jooq.Field;
 
@@ -30,15 +28,8 @@ final class QuerySql {
   static final Field<Double> HANDSHAKE_MS =
       round(EVENTS_VIEW.HANDSHAKE_NS.cast(Double.class).div(inline(1_000_000.0)), 3);
 
-  /**
-   * The domain the connection's process resolved for its destination (probe-dns), or {@code NULL}.
-   * The {@code server.address} attribute, kept in the attributes JSON until the schema has a column
-   * for it.
-   */
-  static final Field<String> DOMAIN =
-      field(
-          "json_extract({0}, {1})",
-          String.class, EVENTS_VIEW.ATTRIBUTES, inline("$.\"" + Vocabulary.SERVER_ADDRESS + "\""));
+  /** The domain the connection's process resolved for its destination (probe-dns), or NULL. */
+  static final Field<String> DOMAIN = EVENTS_VIEW.DOMAIN_NAME;
 
   private QuerySql() {}
 

@@ -4,7 +4,6 @@ import static io.lanthorn.sink.sqlite.schema.Tables.CONNECTION_AGGREGATIONS;
 
 import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.ConnectionEvent;
-import io.lanthorn.api.Vocabulary;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -22,7 +21,7 @@ final class Summaries {
   private static final String NO_CONTAINER = "";
 
   /** The domain the connection's process resolved for its destination (probe-dns). */
-  static final AttributeKey<String> DOMAIN = AttributeKey.stringKey(Vocabulary.SERVER_ADDRESS);
+  static final AttributeKey<String> DOMAIN = AttributeKey.stringKey("lanthorn.domain_name");
 
   /** One summary row: the key and what this batch adds to it. */
   static final class Tally {

@@ -57,7 +57,7 @@ class SchemaMigrationTest {
         Db.count(
                 file, "SELECT count(*) FROM sqlite_master WHERE name = 'events' AND type = 'table'")
             == 1;
-    // Before V5 an agent wrote 'connect'; from V5 on, upstream's 'tcp_connect'.
+    // Agents before version 5 wrote 'connect'; from version 5 on, the Rust Lanthorn's value.
     String eventType = Integer.parseInt(version) < 5 ? "connect" : "tcp_connect";
     Db.execute(
         file,
