@@ -119,12 +119,23 @@ class ThreatMissionIT {
                       + " FROM events WHERE container_name = ? AND dst_port = ?",
                   flagged,
                   port))
+          .as(
+              "rows of %s: %s; agent log: %s",
+              flagged,
+              EventsDb.texts(
+                  db,
+                  "SELECT coalesce(is_threat, 'null') || ' ' || coalesce(domain_name, 'no domain')"
+                      + " || ' ' || dst_addr || ':' || dst_port FROM events WHERE container_name = ?",
+                  flagged),
+              agent.stderr())
           .containsExactly("1 names c2.threat.test");
       assertThat(
               EventsDb.texts(
                   db,
                   "SELECT is_threat || ' ' || threat_source || ' ' || threat_indicator"
-                      + " FROM dns_events WHERE container_name = ?",
+                      + " FROM dns_events WHERE domain = ? AND cgroup_id ="
+                  + " (SELECT cgroup_id FROM events WHERE container_name = ? LIMIT 1)",
+                  "c2.threat.test",
                   flagged))
           .containsExactly("1 names c2.threat.test");
       assertThat(
@@ -136,7 +147,11 @@ class ThreatMissionIT {
           .containsExactly("0");
       assertThat(
               EventsDb.texts(
-                  db, "SELECT is_threat FROM dns_events WHERE container_name = ?", allowed))
+                  db,
+                  "SELECT is_threat FROM dns_events WHERE domain = ? AND cgroup_id ="
+                      + " (SELECT cgroup_id FROM events WHERE container_name = ? LIMIT 1)",
+                  "allowed.threat.test",
+                  allowed))
           .containsExactly("0");
       assertThat(
               EventsDb.texts(
