@@ -134,7 +134,7 @@ class ThreatMissionIT {
                   db,
                   "SELECT is_threat || ' ' || threat_source || ' ' || threat_indicator"
                       + " FROM dns_events WHERE domain = ? AND cgroup_id ="
-                  + " (SELECT cgroup_id FROM events WHERE container_name = ? LIMIT 1)",
+                      + " (SELECT cgroup_id FROM events WHERE container_name = ? LIMIT 1)",
                   "c2.threat.test",
                   flagged))
           .containsExactly("1 names c2.threat.test");
