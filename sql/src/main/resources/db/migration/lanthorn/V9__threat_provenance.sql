@@ -24,8 +24,7 @@ SELECT events.timestamp_ns,
        events.process_name,
        events.pid,
        events.dst_addr AS destination,
-       CAST(coalesce(events.domain_name, json_extract(events.attributes, '$."server.address"'))
-           AS TEXT) AS domain,
+       events.domain_name AS domain,
        events.threat_source AS feed,
        CAST(json_extract(events.attributes, '$."lanthorn.threat.indicator"') AS TEXT)
            AS indicator

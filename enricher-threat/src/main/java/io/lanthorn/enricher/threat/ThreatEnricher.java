@@ -10,7 +10,6 @@ import io.lanthorn.api.EventKind;
 import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.UdpFlowEvent;
-import io.lanthorn.api.Vocabulary;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,8 +25,8 @@ import org.slf4j.Logger;
  * address and by the name probe-dns gave them; DNS answers by the names and addresses they hold.
  */
 final class ThreatEnricher implements Enricher {
-  /** The domain probe-dns names a connection with. */
-  static final AttributeKey<String> DOMAIN = AttributeKey.stringKey(Vocabulary.SERVER_ADDRESS);
+  /** The domain probe-dns names a connection with (stored as upstream's events.domain_name). */
+  static final AttributeKey<String> DOMAIN = AttributeKey.stringKey("lanthorn.domain_name");
 
   private static final Set<EventKind> KINDS =
       Set.of(EventKind.TCP_CONNECT, EventKind.TCP_ACCEPT, EventKind.UDP_SEND, EventKind.DNS_ANSWER);
