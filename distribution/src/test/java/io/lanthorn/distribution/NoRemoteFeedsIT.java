@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * fetching off (the shipped defaults name public abuse.ch URLs), and no URL in their sources or
  * resources points anywhere but loopback or a file.
  */
-class NoRemoteFeedsTest {
+class NoRemoteFeedsIT {
   // Split so that this file's own pattern is not a URL it finds.
   private static final Pattern URL = Pattern.compile("\\b(?:https?|ftp):" + "//[^\\s\"'<>)]+");
 
@@ -37,7 +37,7 @@ class NoRemoteFeedsTest {
       remote =
           files
               .filter(Files::isRegularFile)
-              .flatMap(NoRemoteFeedsTest::urls)
+              .flatMap(NoRemoteFeedsIT::urls)
               .filter(url -> !loopback(url))
               .toList();
     }
