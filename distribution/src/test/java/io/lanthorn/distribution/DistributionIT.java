@@ -122,7 +122,7 @@ class DistributionIT {
     // Every section's opening line is uncommented like the rest (none hides behind a blank).
     assertThat(uncommented)
         .contains("\nlanthorn {", "\nprobe-tcp {", "\nenricher-docker {", "\nsink-sqlite {")
-        .contains("\nsink-jsonl {", "\nprobe-dns {");
+        .contains("\nsink-jsonl {", "\nprobe-dns {", "\nenricher-threat {");
     Path file = Files.writeString(work.resolve("uncommented.conf"), uncommented);
 
     Agent listed = lanthorn("plugins", "--config", file.toString());
@@ -201,7 +201,13 @@ class DistributionIT {
         .containsPattern(
             "-rw-r--r-- .* " + base + "plugins/sink-jsonl/jackson-core-[0-9.]+\\.jar\n");
     for (String plugin :
-        List.of("probe-tcp", "probe-dns", "enricher-docker", "sink-sqlite", "sink-jsonl")) {
+        List.of(
+            "probe-tcp",
+            "probe-dns",
+            "enricher-docker",
+            "enricher-threat",
+            "sink-sqlite",
+            "sink-jsonl")) {
       assertThat(listing)
           .containsPattern("drwxr-xr-x .* " + base + "plugins/" + plugin + "/\n")
           .containsPattern(
@@ -226,7 +232,8 @@ class DistributionIT {
   void theJsonLinesPluginRecordsEveryEventAndDrainsOnSigterm() throws Exception {
     // The real sink-jsonl fed by a source built here, alone: the core plugins removed.
     Installation installation = Installation.copyTo(work.resolve("lanthorn"));
-    for (String plugin : List.of("probe-tcp", "probe-dns", "enricher-docker", "sink-sqlite")) {
+    for (String plugin :
+        List.of("probe-tcp", "probe-dns", "enricher-docker", "enricher-threat", "sink-sqlite")) {
       installation.removePlugin(plugin);
     }
     TestPlugins.source(installation.plugins(), "test-source");

@@ -159,7 +159,7 @@ class DnsMissionIT {
     return EventsDb.texts(db, "SELECT " + DOMAIN_SQL + " FROM events WHERE " + where, args);
   }
 
-  private static InetAddress bridgeGateway() throws IOException {
+  static InetAddress bridgeGateway() throws IOException {
     String bridge =
         Docker.docker(
             "network",
@@ -175,7 +175,7 @@ class DnsMissionIT {
   }
 
   /** Accepts and closes connections until closed. */
-  private static final class Acceptor implements AutoCloseable {
+  static final class Acceptor implements AutoCloseable {
     private final ServerSocket socket;
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final Thread thread;
@@ -206,7 +206,7 @@ class DnsMissionIT {
   }
 
   /** dnsmasq answering only what it is told, on the test's address, port 53. */
-  private static final class Dnsmasq implements AutoCloseable {
+  static final class Dnsmasq implements AutoCloseable {
     private final Process process;
     private final InetAddress address;
 

@@ -34,7 +34,7 @@ class MissionIT {
       assertThat(agent.stderr())
           .contains(
               "pipeline running: sources [probe-dns, probe-tcp], enrichers [enricher-docker,"
-                  + " probe-dns],"
+                  + " probe-dns, enricher-threat],"
                   + " sinks [sink-sqlite]");
 
       // Until the enricher reached Docker, containers' events are stored as runtime_unavailable

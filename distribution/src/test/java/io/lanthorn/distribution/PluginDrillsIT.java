@@ -37,7 +37,8 @@ class PluginDrillsIT {
       agent.awaitRunning();
       assertThat(agent.stderr())
           .contains(
-              "pipeline running: sources [probe-dns, probe-tcp], enrichers [probe-dns], sinks"
+              "pipeline running: sources [probe-dns, probe-tcp], enrichers [probe-dns, enricher-threat],"
+                  + " sinks"
                   + " [sink-sqlite]");
 
       List<Attempt> attempts = Mission.makeAttempts(host, new ContainerTraffic(docker), work);

@@ -266,6 +266,13 @@ public final class DnsCapture implements AutoCloseable {
     return undecodable.get();
   }
 
+  /** The kernel's ids of the loaded programs, for tests. */
+  List<Integer> programIds() {
+    return probe == null
+        ? List.of()
+        : probe.programs().stream().map(io.lanthorn.bpf.BpfProgram::id).toList();
+  }
+
   /** The loaded programs' links, for tests. */
   List<BpfLink> links() {
     return probe == null ? List.of() : probe.links();

@@ -62,8 +62,9 @@ final class DnsServer implements AutoCloseable {
           .pollInterval(Duration.ofMillis(50))
           .until(() -> server.ask(probe, DnsMessage.TYPE_A, Duration.ofMillis(200)) != null);
     } catch (RuntimeException e) {
+      String output = Files.readString(log);
       server.close();
-      throw new IllegalStateException("dnsmasq did not answer: " + Files.readString(log), e);
+      throw new IllegalStateException("dnsmasq did not answer: " + output, e);
     }
     return server;
   }

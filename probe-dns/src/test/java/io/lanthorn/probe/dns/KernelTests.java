@@ -44,6 +44,25 @@ final class KernelTests {
     }
   }
 
+  /** The program ids {@code bpftool cgroup show} lists for the root: the independent view. */
+  static List<Integer> bpftoolShowIds() throws IOException, InterruptedException {
+    Process p =
+        new ProcessBuilder("bpftool", "cgroup", "show", cgroupRoot().toString())
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    p.waitFor();
+    List<Integer> ids = new ArrayList<>();
+    for (String line : out.lines().toList()) {
+      String[] fields = line.trim().split("\\s+", -1);
+      if (fields.length >= 3 && fields[0].matches("\\d+")) {
+        ids.add(Integer.parseInt(fields[0]));
+      }
+    }
+    return ids;
+  }
+
   /** The names {@code bpftool cgroup show} lists for the root: the independent view. */
   static List<String> bpftoolShow() throws IOException, InterruptedException {
     Process p =
@@ -61,28 +80,5 @@ final class KernelTests {
       }
     }
     return names;
-  }
-
-  /**
-   * The ids of the programs attached to the cgroup root, by name, from {@code bpftool cgroup show}:
-   * a test compares ids, so another Lanthorn running on the machine meanwhile (with programs of the
-   * same names) cannot make it pass or fail.
-   */
-  static java.util.Map<Integer, String> bpftoolShowIds() throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder("bpftool", "cgroup", "show", cgroupRoot().toString())
-            .redirectErrorStream(true)
-            .start();
-    java.util.Map<Integer, String> programs = new java.util.HashMap<>();
-    String out =
-        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-    p.waitFor();
-    for (String line : out.lines().toList()) {
-      String[] fields = line.trim().split("\\s+", -1);
-      if (fields.length >= 3 && fields[0].matches("\\d+")) {
-        programs.put(Integer.parseInt(fields[0]), fields[fields.length - 1]);
-      }
-    }
-    return programs;
   }
 }

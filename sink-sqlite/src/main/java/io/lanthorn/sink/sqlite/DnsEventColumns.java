@@ -36,7 +36,10 @@ final class DnsEventColumns {
           new Column<>(DNS_EVENTS.CONTAINER_ID, DnsRow::containerId),
           new Column<>(DNS_EVENTS.CONTAINER_NAME, DnsRow::containerName),
           new Column<>(DNS_EVENTS.IMAGE_NAME, DnsRow::imageName),
-          new Column<>(DNS_EVENTS.ATTRIBUTION_STATUS, DnsRow::attributionStatus));
+          new Column<>(DNS_EVENTS.ATTRIBUTION_STATUS, DnsRow::attributionStatus),
+          new Column<>(DNS_EVENTS.IS_THREAT, DnsRow::isThreat),
+          new Column<>(DNS_EVENTS.THREAT_SOURCE, DnsRow::threatSource),
+          new Column<>(DNS_EVENTS.THREAT_INDICATOR, DnsRow::threatIndicator));
 
   private DnsEventColumns() {}
 

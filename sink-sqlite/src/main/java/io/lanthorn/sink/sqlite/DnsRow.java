@@ -13,6 +13,8 @@ import java.util.List;
  * @param resolvedIp the first address the name resolved to, or {@code null}
  * @param answers every answer record as {@code name ttl TYPE data}, in wire order
  * @param pid 0 when the query's sender was not seen
+ * @param isThreat whether a threat feed lists the name or an answer (enricher-threat), or {@code
+ *     null} when nothing checked
  */
 record DnsRow(
     long timestampNanos,
@@ -30,7 +32,10 @@ record DnsRow(
     String containerId,
     String containerName,
     String imageName,
-    String attributionStatus) {
+    String attributionStatus,
+    Boolean isThreat,
+    String threatSource,
+    String threatIndicator) {
 
   DnsRow {
     answers = List.copyOf(answers);

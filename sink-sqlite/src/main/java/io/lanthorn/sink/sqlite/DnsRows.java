@@ -39,6 +39,9 @@ final class DnsRows {
         event.attribute(StandardAttributes.CONTAINER_ID),
         event.attribute(StandardAttributes.CONTAINER_NAME),
         event.attribute(StandardAttributes.CONTAINER_IMAGE_NAME),
-        event.attribute(StandardAttributes.ATTRIBUTION_STATUS));
+        event.attribute(StandardAttributes.ATTRIBUTION_STATUS),
+        event.attribute(StandardAttributes.THREAT_MATCHED),
+        event.attribute(StandardAttributes.THREAT_SOURCE),
+        event.attribute(StandardAttributes.THREAT_INDICATOR));
   }
 }

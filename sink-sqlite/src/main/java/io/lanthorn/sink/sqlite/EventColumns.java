@@ -39,7 +39,9 @@ final class EventColumns {
           StandardAttributes.COMPOSE_SERVICE,
           StandardAttributes.ATTRIBUTION_STATUS,
           Summaries.DOMAIN,
-          StandardAttributes.PROCESS_EXECUTABLE_PATH);
+          StandardAttributes.PROCESS_EXECUTABLE_PATH,
+          StandardAttributes.THREAT_MATCHED,
+          StandardAttributes.THREAT_SOURCE);
 
   // label() lower-cases on every call; these rows are written a hundred thousand times a second.
   private static final Map<Protocol, String> PROTOCOLS = labels(Protocol.class, Protocol::label);
@@ -79,7 +81,14 @@ final class EventColumns {
               EVENT_ROWS.ATTRIBUTES,
               row -> AttributesJson.except(row.event.attributes(), STORED_ATTRIBUTES)),
           new Column<>(EVENT_ROWS.PROCESS_REF, row -> row.processRef),
-          new Column<>(EVENT_ROWS.CONTAINER_REF, row -> row.containerRef));
+          new Column<>(EVENT_ROWS.CONTAINER_REF, row -> row.containerRef),
+          // Threat feeds (enricher-threat): NULL when nothing checked; the entry that matched
+          // stays in attributes as lanthorn.threat.indicator.
+          new Column<>(
+              EVENT_ROWS.IS_THREAT, row -> row.event.attribute(StandardAttributes.THREAT_MATCHED)),
+          new Column<>(
+              EVENT_ROWS.THREAT_SOURCE,
+              row -> row.event.attribute(StandardAttributes.THREAT_SOURCE)));
 
   /**
    * One event and what the writer worked out for its row: the addresses as text and the numbers of

@@ -61,7 +61,10 @@ class DnsEventsTest {
         container == null ? null : "c0ffee",
         container,
         container == null ? null : "alpine:3",
-        container == null ? "not_in_container" : "attributed");
+        container == null ? "not_in_container" : "attributed",
+        null,
+        null,
+        null);
   }
 
   private void write(DnsRow... rows) throws Exception {

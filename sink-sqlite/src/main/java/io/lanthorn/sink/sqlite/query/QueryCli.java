@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
       QuerySummary.class,
       QueryHealth.class,
       QueryDns.class,
+      QueryThreats.class,
       CommandLine.HelpCommand.class
     },
     footer = {
