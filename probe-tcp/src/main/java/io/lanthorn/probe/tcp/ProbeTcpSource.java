@@ -36,7 +36,10 @@ import org.slf4j.Logger;
  */
 public final class ProbeTcpSource implements EventSource {
   static final String OBJECT_NAME = "lanthorn_tcp";
-  static final String ELF_RESOURCE = "tcp_probe.bpf.o";
+
+  /** The program built for this JVM's architecture (the build makes one per architecture). */
+  static final String ELF_RESOURCE = elfResource(System.getProperty("os.arch"));
+
   static final String LOST_DECODE_ERROR = "decode_error";
 
   private static final int MAX_BATCH = 1024;
@@ -163,6 +166,15 @@ public final class ProbeTcpSource implements EventSource {
     object.setConstant("inflight_slots", config.inflightEntries());
     object.setConstant("wakeup_threshold", config.wakeupThreshold());
     object.setConstant("capture_argv", config.captureArgv() ? 1 : 0);
+  }
+
+  /** The object built for an architecture: {@code __TARGET_ARCH_x86} or {@code _arm64}. */
+  static String elfResource(String osArch) {
+    return switch (osArch) {
+      case "amd64", "x86_64" -> "tcp_probe.x86.bpf.o";
+      case "aarch64" -> "tcp_probe.arm64.bpf.o";
+      default -> "tcp_probe." + osArch + ".bpf.o"; // not built: reported as missing
+    };
   }
 
   private static byte[] programImage() {
