@@ -268,7 +268,8 @@ class DistributionIT {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(events)))
           .isEqualTo("rw-------");
       assertThat(agent.stderr())
-          .contains("pipeline running: sources [test-source], enrichers [], sinks [sink-jsonl]")
+          .contains(
+              "pipeline running: sources [test-source], enrichers [], sinks [sink-jsonl, web]")
           .contains(
               "final: received=1005 enriched=1005 queued=0 lost_at_source=2 (test_lost=2)"
                   + " dropped=0 | sink-jsonl written=1005 failed=0 queued=0");

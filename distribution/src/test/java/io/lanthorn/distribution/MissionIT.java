@@ -35,7 +35,7 @@ class MissionIT {
           .contains(
               "pipeline running: sources [probe-dns, probe-tcp], enrichers [enricher-docker,"
                   + " probe-dns, enricher-threat],"
-                  + " sinks [sink-sqlite]");
+                  + " sinks [sink-sqlite, web]");
 
       // Until the enricher reached Docker, containers' events are stored as runtime_unavailable
       // (documented); on a busy machine that handshake may end after the pipeline started.

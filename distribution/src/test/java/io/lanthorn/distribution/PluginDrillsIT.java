@@ -39,7 +39,7 @@ class PluginDrillsIT {
           .contains(
               "pipeline running: sources [probe-dns, probe-tcp], enrichers [probe-dns, enricher-threat],"
                   + " sinks"
-                  + " [sink-sqlite]");
+                  + " [sink-sqlite, web]");
 
       List<Attempt> attempts = Mission.makeAttempts(host, new ContainerTraffic(docker), work);
       Mission.awaitStored(db, attempts);
@@ -76,7 +76,7 @@ class PluginDrillsIT {
                 .start("run", "--disable-dns-mon", "--db-path", db.toString())) {
       agent.awaitRunning().awaitLog(Mission.DOCKER_CONNECTED);
       assertThat(agent.stderr())
-          .containsPattern("sinks \\[sink-(jsonl|sqlite), sink-(jsonl|sqlite)]");
+          .containsPattern("sinks \\[sink-(jsonl|sqlite), sink-(jsonl|sqlite), web]");
 
       List<Attempt> attempts = new ArrayList<>();
       attempts.add(host.established(HostTraffic.V4));

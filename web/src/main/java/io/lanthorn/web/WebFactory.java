@@ -43,11 +43,11 @@ public final class WebFactory implements PluginFactory {
 
   @Override
   public List<PluginFlag> flags() {
+    // Not --db-path: that flag is sink-sqlite's and leaves --help with it (issue 10's rule); a
+    // dashboard over another file is pointed there with web.path.
     return List.of(
         PluginFlag.withValue(
-            "--web-listen", "listen", "ADDRESS:PORT", "Dashboard and /metrics address."),
-        // sink-sqlite's flag too: one --db-path points the sink and the dashboard at one file.
-        PluginFlag.withValue("--db-path", "path", "PATH", "SQLite database file."));
+            "--web-listen", "listen", "ADDRESS:PORT", "Dashboard and /metrics address."));
   }
 
   @Override

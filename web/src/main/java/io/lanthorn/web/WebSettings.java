@@ -48,7 +48,7 @@ public record WebSettings(
     }
     if (database.isBlank()) {
       throw new IllegalArgumentException(
-          "web.path is empty: set it to sink-sqlite's file (--db-path sets both)");
+          "web.path is empty: set it to sink-sqlite's file (sink-sqlite.path, or --db-path)");
     }
     return new WebSettings(
         listenAddress(listen),

@@ -338,7 +338,7 @@ public final class History {
       throw new HistoryUnavailableException(
           "no history at "
               + file
-              + " yet: start sink-sqlite, or point web.path at its file (--db-path sets both)",
+              + " yet: start sink-sqlite, or point web.path at its file (as sink-sqlite.path or --db-path)",
           null);
     }
     SQLiteConfig config = new SQLiteConfig();
