@@ -136,6 +136,17 @@ class DnsMissionIT {
                       + " (SELECT cgroup_id FROM events WHERE container_name = ? LIMIT 1)",
                   brief))
           .containsExactly("api.lanthorn.test");
+      // Named by the Docker enricher like the connections, also the --rm container's answer.
+      for (String container : List.of(one, brief)) {
+        assertThat(
+                EventsDb.texts(
+                    db,
+                    "SELECT DISTINCT container_name FROM dns_events WHERE cgroup_id ="
+                        + " (SELECT cgroup_id FROM events WHERE container_name = ? LIMIT 1)",
+                    container))
+            .as("dns_events.container_name of %s's answers", container)
+            .containsExactly(container);
+      }
       assertThat(
               EventsDb.texts(
                   db,
