@@ -7,8 +7,11 @@ import io.lanthorn.api.StandardAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jooq.DSLContext;
 
 /**
@@ -56,13 +59,14 @@ final class BatchWriter implements AutoCloseable {
    *
    * @throws org.jooq.exception.DataAccessException wrapping SQLite's failure
    */
-  void write(List<ConnectionEvent> batch) throws SQLException {
+  int write(List<ConnectionEvent> batch) throws SQLException {
     relearnIfForgotten();
+    List<ConnectionEvent> fresh = withoutStored(batch);
     try {
       dsl.transaction(
           transaction -> {
             // Statements prepared on the same connection join the transaction jOOQ began.
-            for (ConnectionEvent event : batch) {
+            for (ConnectionEvent event : fresh) {
               describe(event);
               Column.bind(insertEvent, EventColumns.ALL, row);
               insertEvent.addBatch();
@@ -91,6 +95,48 @@ final class BatchWriter implements AutoCloseable {
       containers.endBatch();
       row.event = null;
     }
+    return batch.size() - fresh.size();
+  }
+
+  /**
+   * The batch without the events stored before or repeated within it, recognised by their stable id
+   * (events from other hosts carry one; a consumer replays after a crash). The unique index on
+   * {@code event_uid} backs this up; asking first keeps one copy from failing the whole batch.
+   */
+  private List<ConnectionEvent> withoutStored(List<ConnectionEvent> batch) throws SQLException {
+    Set<String> ids = new HashSet<>();
+    for (ConnectionEvent event : batch) {
+      String id = event.attribute(EventColumns.EVENT_ID);
+      if (id != null) {
+        ids.add(id);
+      }
+    }
+    if (ids.isEmpty()) {
+      return batch;
+    }
+    Set<String> seen = new HashSet<>(storedAmong(ids));
+    List<ConnectionEvent> fresh = new ArrayList<>(batch.size());
+    for (ConnectionEvent event : batch) {
+      String id = event.attribute(EventColumns.EVENT_ID);
+      if (id == null || seen.add(id)) {
+        fresh.add(event);
+      }
+    }
+    return fresh;
+  }
+
+  private List<String> storedAmong(Set<String> ids) {
+    List<String> stored = new ArrayList<>();
+    List<String> all = new ArrayList<>(ids);
+    // SQLite allows 32766 parameters per statement; stay well below.
+    for (int from = 0; from < all.size(); from += 500) {
+      stored.addAll(
+          dsl.select(EVENT_ROWS.EVENT_UID)
+              .from(EVENT_ROWS)
+              .where(EVENT_ROWS.EVENT_UID.in(all.subList(from, Math.min(all.size(), from + 500))))
+              .fetch(EVENT_ROWS.EVENT_UID));
+    }
+    return stored;
   }
 
   /**

@@ -23,6 +23,18 @@ final class EventColumns {
   /** The {@code event_type} of every row: one row per outbound connection attempt. */
   static final String EVENT_TYPE = "connect";
 
+  /**
+   * The host that captured an event that came from another agent (sink-kafka and source-kafka set
+   * it; OpenTelemetry's name). Absent on this host's own events.
+   */
+  static final AttributeKey<String> HOST_NAME = AttributeKey.stringKey("host.name");
+
+  /** The host's id; part of {@link #EVENT_ID}, so not stored on its own. */
+  static final AttributeKey<String> HOST_ID = AttributeKey.stringKey("host.id");
+
+  /** An event's stable id across copies (a replay from Kafka): stored once ({@code event_uid}). */
+  static final AttributeKey<String> EVENT_ID = AttributeKey.stringKey("lanthorn.event.id");
+
   /** Attributes with a column of their own; all others go to the {@code attributes} JSON. */
   static final Set<AttributeKey<?>> STORED_ATTRIBUTES =
       Set.of(
@@ -35,7 +47,10 @@ final class EventColumns {
           StandardAttributes.COMPOSE_PROJECT,
           StandardAttributes.COMPOSE_SERVICE,
           StandardAttributes.ATTRIBUTION_STATUS,
-          StandardAttributes.PROCESS_EXECUTABLE_PATH);
+          StandardAttributes.PROCESS_EXECUTABLE_PATH,
+          HOST_NAME,
+          HOST_ID,
+          EVENT_ID);
 
   // label() lower-cases on every call; these rows are written a hundred thousand times a second.
   private static final Map<Protocol, String> PROTOCOLS = labels(Protocol.class, Protocol::label);
@@ -71,6 +86,8 @@ final class EventColumns {
           new Column<>(
               EVENT_ROWS.ATTRIBUTES,
               row -> AttributesJson.unstored(row.event.attributes(), STORED_ATTRIBUTES)),
+          new Column<>(EVENT_ROWS.HOST_NAME, row -> row.event.attribute(HOST_NAME)),
+          new Column<>(EVENT_ROWS.EVENT_UID, row -> row.event.attribute(EVENT_ID)),
           new Column<>(EVENT_ROWS.PROCESS_REF, row -> row.processRef),
           new Column<>(EVENT_ROWS.CONTAINER_REF, row -> row.containerRef));
 

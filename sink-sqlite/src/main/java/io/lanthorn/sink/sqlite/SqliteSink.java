@@ -28,6 +28,7 @@ public final class SqliteSink implements Sink {
   private Maintenance maintenance;
   private Counter written;
   private Counter failed;
+  private Counter duplicates;
 
   /** Does nothing: work starts in {@link #start}. */
   public SqliteSink() {}
@@ -45,6 +46,12 @@ public final class SqliteSink implements Sink {
         context
             .metrics()
             .counter("events.failed", "events in batches that failed to commit (not written)");
+    duplicates =
+        context
+            .metrics()
+            .counter(
+                "events.duplicates",
+                "copies of events already stored (same lanthorn.event.id), not stored again");
     DatabaseFile file = DatabaseFile.forWriting(settings.path(), settings.busyTimeout());
     MigrationVersion version = new SchemaMigrator(file).migrate();
     file.useWal();
@@ -68,13 +75,15 @@ public final class SqliteSink implements Sink {
     if (batch.isEmpty()) {
       return;
     }
+    int repeated;
     try {
-      writer.write(batch);
+      repeated = writer.write(batch);
     } catch (SQLException | RuntimeException e) {
       failed.add(batch.size());
       throw new PluginException(SqliteErrors.explain(settings.path(), e, "write to"), e);
     }
-    written.add(batch.size());
+    written.add(batch.size() - repeated);
+    duplicates.add(repeated);
   }
 
   @Override
