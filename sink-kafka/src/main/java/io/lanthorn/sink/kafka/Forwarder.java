@@ -44,6 +44,7 @@ final class Forwarder {
   private Instant nextAttempt = Instant.MIN;
   private boolean unreachable;
   private long acknowledged;
+  private long outages;
 
   Forwarder(
       Producer<byte[], byte[]> producer,
@@ -107,6 +108,11 @@ final class Forwarder {
     return acknowledged;
   }
 
+  /** Times the brokers became unreachable (each logged once, as a WARN). */
+  long outages() {
+    return outages;
+  }
+
   /** Sends every message and waits for its acknowledgement; returns those that failed. */
   private List<Spool.Message> send(List<Spool.Message> batch) {
     List<Future<RecordMetadata>> futures = new ArrayList<>(batch.size());
@@ -142,6 +148,7 @@ final class Forwarder {
     }
     if (!missed.isEmpty() && !unreachable) {
       unreachable = true;
+      outages++;
       log.warn(
           "brokers {} unreachable ({}); spooling to {} (up to {} bytes), trying again every {} s",
           brokers,

@@ -75,6 +75,10 @@ public final class KafkaSink implements Sink {
         .metrics()
         .gauge("acknowledged", "events the brokers acknowledged", forwarder::acknowledged);
     context
+        .metrics()
+        .gauge(
+            "outages", "times the brokers became unreachable (one WARN each)", forwarder::outages);
+    context
         .logger()
         .info(
             "sending to {} topic {} as host.name={} host.id={}{}",
