@@ -46,6 +46,13 @@ final class LauncherOptions {
       description = "SQLite database file (sets sink-sqlite.path).")
   String dbPath;
 
+  @Option(
+      names = "--host-name",
+      paramLabel = "NAME",
+      description =
+          "This host's name on the events it sends to a central agent (sets sink-kafka.host-name).")
+  String hostName;
+
   /** These options with unset ones taken from {@code outer} (the options before the subcommand). */
   LauncherOptions over(LauncherOptions outer) {
     LauncherOptions merged = new LauncherOptions();
@@ -55,6 +62,7 @@ final class LauncherOptions {
     merged.disableTcpMon = disableTcpMon || outer.disableTcpMon;
     merged.disableDockerMon = disableDockerMon || outer.disableDockerMon;
     merged.dbPath = dbPath != null ? dbPath : outer.dbPath;
+    merged.hostName = hostName != null ? hostName : outer.hostName;
     return merged;
   }
 
@@ -69,6 +77,9 @@ final class LauncherOptions {
     }
     if (dbPath != null) {
       flags.add(new FlagOverride("sink-sqlite.path", dbPath, "--db-path"));
+    }
+    if (hostName != null) {
+      flags.add(new FlagOverride("sink-kafka.host-name", hostName, "--host-name"));
     }
     return flags;
   }

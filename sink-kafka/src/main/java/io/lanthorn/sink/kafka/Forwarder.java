@@ -150,12 +150,12 @@ final class Forwarder {
       unreachable = true;
       outages++;
       log.warn(
-          "brokers {} unreachable ({}); spooling to {} (up to {} bytes), trying again every {} s",
+          "brokers {} unreachable ({}); spooling to {} (up to {} bytes), trying again every {} ms",
           brokers,
           cause == null ? "no acknowledgement" : cause.toString(),
           spool.directory(),
           spool.maxBytes(),
-          retryInterval.toSeconds());
+          retryInterval.toMillis());
     }
     if (!missed.isEmpty()) {
       nextAttempt = clock.instant().plus(retryInterval);

@@ -37,16 +37,18 @@ final class QueryContainer implements QueryQuestion {
   @Override
   public ResultQuery<?> ask(DSLContext dsl) {
     return dsl.select(
-            EVENTS_VIEW.TIME,
-            EVENTS_VIEW.PROCESS_NAME,
-            EVENTS_VIEW.PID,
-            EVENTS_VIEW.SRC_ADDR,
-            EVENTS_VIEW.SRC_PORT,
-            EVENTS_VIEW.DST_ADDR,
-            EVENTS_VIEW.DST_PORT,
-            EVENTS_VIEW.OUTCOME,
-            EVENTS_VIEW.ERRNO,
-            QuerySql.HANDSHAKE_MS.as("handshake_ms"))
+            QuerySql.withHost(
+                dsl,
+                EVENTS_VIEW.TIME,
+                EVENTS_VIEW.PROCESS_NAME,
+                EVENTS_VIEW.PID,
+                EVENTS_VIEW.SRC_ADDR,
+                EVENTS_VIEW.SRC_PORT,
+                EVENTS_VIEW.DST_ADDR,
+                EVENTS_VIEW.DST_PORT,
+                EVENTS_VIEW.OUTCOME,
+                EVENTS_VIEW.ERRNO,
+                QuerySql.HANDSHAKE_MS.as("handshake_ms")))
         .from(EVENTS_VIEW)
         .where(period.events())
         .and(QuerySql.containerIs(EVENTS_VIEW.CONTAINER_NAME, container))

@@ -34,14 +34,16 @@ final class QueryFailed implements QueryQuestion {
   @Override
   public ResultQuery<?> ask(DSLContext dsl) {
     return dsl.select(
-            EVENTS_VIEW.TIME,
-            QuerySql.CONTAINER.as("container"),
-            EVENTS_VIEW.PROCESS_NAME,
-            EVENTS_VIEW.PID,
-            EVENTS_VIEW.DST_ADDR,
-            EVENTS_VIEW.DST_PORT,
-            EVENTS_VIEW.OUTCOME,
-            EVENTS_VIEW.ERRNO)
+            QuerySql.withHost(
+                dsl,
+                EVENTS_VIEW.TIME,
+                QuerySql.CONTAINER.as("container"),
+                EVENTS_VIEW.PROCESS_NAME,
+                EVENTS_VIEW.PID,
+                EVENTS_VIEW.DST_ADDR,
+                EVENTS_VIEW.DST_PORT,
+                EVENTS_VIEW.OUTCOME,
+                EVENTS_VIEW.ERRNO))
         .from(EVENTS_VIEW)
         .where(period.events())
         .and(QuerySql.FAILED)

@@ -2,9 +2,15 @@ package io.lanthorn.sink.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.typesafe.config.ConfigFactory;
 import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.ConnectionEvent;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,5 +57,21 @@ class FleetEventsTest {
         .as("the host is a column, not repeated in the attributes")
         .isZero();
     assertThat(context.metric("events.duplicates")).isEqualTo(2);
+
+    // Several hosts in the file: lanthorn query names each row's host ("-": this agent's own).
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int status =
+        new QueryCommand(Clock.fixed(TestEvents.NOW.plusSeconds(60), ZoneOffset.UTC))
+            .run(
+                ConfigFactory.parseResources("reference.conf").getConfig(SqliteSink.NAME),
+                List.of("container", "-", "--since", "1h", "--db-path", file.toString()),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
+    assertThat(status).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("|host|time")
+        .contains("|a   |")
+        .contains("|b   |")
+        .contains("|-   |");
   }
 }
