@@ -34,8 +34,11 @@ public final class EventCodec {
   /** The schema version this build writes and reads. */
   public static final int SCHEMA_VERSION = 1;
 
-  /** The value of {@code event.name} for a TCP connection attempt. */
-  public static final String KIND_CONNECTION_ATTEMPT = "connection_attempt";
+  /**
+   * The value of {@code event.name} for an outbound TCP connection attempt: the api's event kind
+   * label (upstream's {@code events.event_type}).
+   */
+  public static final String KIND_CONNECTION_ATTEMPT = "tcp_connect";
 
   static final String SCHEMA = "lanthorn.schema";
 
@@ -59,7 +62,7 @@ public final class EventCodec {
       json.writeStringField("host.name", hostName);
       json.writeStringField("host.id", hostId);
       json.writeNumberField("time_unix_nano", e.timestampNanos());
-      json.writeNumberField("lanthorn.kernel_time_ns", e.kernelTimeNanos());
+      json.writeNumberField("lanthorn.kernel_time_nanos", e.kernelTimeNanos());
       json.writeStringField("network.type", e.family() == AddressFamily.INET ? "ipv4" : "ipv6");
       json.writeStringField("network.transport", e.protocol().label());
       json.writeStringField("client.address", AddressText.of(e.sourceAddress()));
@@ -68,8 +71,8 @@ public final class EventCodec {
       json.writeNumberField("server.port", e.destinationPort());
       json.writeNumberField("process.pid", e.pid());
       json.writeNumberField("thread.id", e.tid());
-      json.writeNumberField("process.real_user.id", e.uid());
-      json.writeNumberField("process.real_group.id", e.gid());
+      json.writeNumberField("process.real_user.id", Integer.toUnsignedLong(e.uid()));
+      json.writeNumberField("process.real_group.id", Integer.toUnsignedLong(e.gid()));
       json.writeStringField("process.executable.name", e.comm());
       if (e.commandLine() != null) {
         json.writeStringField("process.command_line", e.commandLine());
@@ -78,9 +81,11 @@ public final class EventCodec {
       if (e.cgroupName() != null) {
         json.writeStringField("lanthorn.cgroup.name", e.cgroupName());
       }
-      json.writeStringField("lanthorn.outcome", e.outcome().label());
-      json.writeNumberField("lanthorn.errno", e.errno());
-      json.writeNumberField("lanthorn.handshake_ns", e.handshakeNanos());
+      json.writeStringField("lanthorn.connect.outcome", e.outcome().label());
+      json.writeNumberField("lanthorn.connect.errno", e.errno());
+      if (e.handshakeNanos() >= 0) { // absent while pending
+        json.writeNumberField("lanthorn.connect.handshake_nanos", e.handshakeNanos());
+      }
       json.writeObjectFieldStart("attributes");
       for (Map.Entry<AttributeKey<?>, Object> attribute : e.attributes().asMap().entrySet()) {
         AttributeKey<?> key = attribute.getKey();
@@ -164,18 +169,21 @@ public final class EventCodec {
         .destinationAddress(address(required(root, "server.address")))
         .destinationPort(integer(root, "server.port"))
         .timestampNanos(number(root, "time_unix_nano"))
-        .kernelTimeNanos(number(root, "lanthorn.kernel_time_ns"))
+        .kernelTimeNanos(number(root, "lanthorn.kernel_time_nanos"))
         .pid(integer(root, "process.pid"))
         .tid(integer(root, "thread.id"))
-        .uid(integer(root, "process.real_user.id"))
-        .gid(integer(root, "process.real_group.id"))
+        .uid(unsignedId(root, "process.real_user.id"))
+        .gid(unsignedId(root, "process.real_group.id"))
         .comm(required(root, "process.executable.name"))
         .commandLine(text(root, "process.command_line"))
         .cgroupId(number(root, "lanthorn.cgroup.id"))
         .cgroupName(text(root, "lanthorn.cgroup.name"))
-        .outcome(Outcome.ofLabel(required(root, "lanthorn.outcome")))
-        .errno(integer(root, "lanthorn.errno"))
-        .handshakeNanos(number(root, "lanthorn.handshake_ns"))
+        .outcome(Outcome.ofLabel(required(root, "lanthorn.connect.outcome")))
+        .errno(integer(root, "lanthorn.connect.errno"))
+        .handshakeNanos(
+            root.has("lanthorn.connect.handshake_nanos")
+                ? number(root, "lanthorn.connect.handshake_nanos")
+                : -1)
         .attributes(attributes.build())
         .build();
   }
@@ -247,6 +255,14 @@ public final class EventCodec {
       throw new IllegalArgumentException("missing integer field " + field);
     }
     return node.longValue();
+  }
+
+  private static int unsignedId(JsonNode root, String field) {
+    long value = number(root, field);
+    if (value < 0 || value > 0xFFFF_FFFFL) {
+      throw new IllegalArgumentException(field + " out of range: " + value);
+    }
+    return (int) value;
   }
 
   private static int integer(JsonNode root, String field) {

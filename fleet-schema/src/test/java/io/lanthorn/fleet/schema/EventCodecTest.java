@@ -30,7 +30,7 @@ class EventCodecTest {
         .kernelTimeNanos(kernelTime)
         .pid(42)
         .tid(tid)
-        .uid(1000)
+        .uid(-2) // 4294967294: ids are unsigned
         .gid(100)
         .comm("curl")
         .commandLine("curl -s https://example.invalid")
@@ -56,7 +56,7 @@ class EventCodecTest {
     assertThat(decoded.attribute(FleetAttributes.HOST_NAME)).isEqualTo("web-1");
     assertThat(decoded.attribute(FleetAttributes.HOST_ID)).isEqualTo("0123456789abcdef");
     assertThat(decoded.attribute(FleetAttributes.EVENT_ID))
-        .isEqualTo("0123456789abcdef:555000111:43:connection_attempt");
+        .isEqualTo("0123456789abcdef:555000111:43:tcp_connect");
     ConnectionEvent withoutFleet =
         decoded.withAttributes(
             decoded.attributes().toBuilder()
@@ -105,7 +105,8 @@ class EventCodecTest {
     JsonNode json = new ObjectMapper().readTree(codec.encode(event(43, 5), HOST));
 
     assertThat(json.get("lanthorn.schema").intValue()).isEqualTo(EventCodec.SCHEMA_VERSION);
-    assertThat(json.get("event.name").textValue()).isEqualTo("connection_attempt");
+    assertThat(json.get("event.name").textValue()).isEqualTo("tcp_connect");
+    assertThat(json.get("lanthorn.connect.outcome").textValue()).isEqualTo("refused");
     assertThat(json.get("server.address").textValue()).isEqualTo("2001:db8::53");
     assertThat(json.get("server.port").intValue()).isEqualTo(443);
     assertThat(json.get("process.pid").intValue()).isEqualTo(42);
