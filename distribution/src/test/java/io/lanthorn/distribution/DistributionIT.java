@@ -81,7 +81,8 @@ class DistributionIT {
             "lanthorn: no event source is installed or enabled: nothing can be monitored (plugins"
                 + " dir: "
                 + DIST.resolve("plugins")
-                + "; installed but disabled: probe-tcp (disabled by --disable-tcp-mon))");
+                + "; installed but disabled: probe-tcp (disabled by --disable-tcp-mon),"
+                + " source-kafka (disabled by plugin default))");
     assertThat(work.resolve("data")).doesNotExist();
   }
 

@@ -111,6 +111,7 @@ class PluginDrillsIT {
   void withoutTheProbeNothingCanBeMonitored() throws Exception {
     Installation installation = Installation.copyTo(work.resolve("lanthorn"));
     installation.removePlugin("probe-tcp");
+    installation.removePlugin("source-kafka"); // the other source: none is left installed
     Path db = work.resolve("data/lanthorn.db");
 
     try (Agent agent =
