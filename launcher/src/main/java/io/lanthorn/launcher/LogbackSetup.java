@@ -76,6 +76,10 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
     context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(libraries);
     context.getLogger("io.lanthorn").setLevel(ours);
     context.getLogger(PLUGIN_LOGGERS).setLevel(ours);
+    // The Kafka client warns on every reconnect while a broker is away; sink-kafka says it once.
+    context
+        .getLogger("org.apache.kafka")
+        .setLevel(ours.isGreaterOrEqual(Level.INFO) ? Level.ERROR : ours);
   }
 
   /** The levels {@code --log-level} accepts. */
