@@ -53,6 +53,7 @@ class FleetIT {
                 .start(
                     "run",
                     "--disable-tcp-mon",
+                    "--disable-dns-mon",
                     "--disable-docker-mon",
                     "--db-path",
                     central.toString());
@@ -103,7 +104,7 @@ class FleetIT {
   }
 
   private Agent hostAgent(String name, String bootstrap, String... more) throws IOException {
-    List<String> args = new ArrayList<>(List.of("run", "--host-name", name));
+    List<String> args = new ArrayList<>(List.of("run", "--host-name", name, "--disable-dns-mon"));
     args.addAll(List.of(more));
     args.addAll(List.of("--db-path", work.resolve(name + ".db").toString()));
     return Agent.of(Installation.shipped())

@@ -35,8 +35,8 @@ import java.util.Set;
  * The fleet's wire format, version {@value #SCHEMA_VERSION}: one JSON object per event, named with
  * the api's {@link Vocabulary} (OpenTelemetry where it has a name: {@code host.name}, {@code
  * client.address}, {@code server.port}, {@code process.pid} …; {@code lanthorn.*} where it has
- * none). docs/fleet.md lists every field. A reader refuses other versions instead of guessing; a new
- * optional field or a new kind keeps the version, a changed or removed field raises it.
+ * none). docs/fleet.md lists every field. A reader refuses other versions instead of guessing; a
+ * new optional field or a new kind keeps the version, a changed or removed field raises it.
  *
  * <p>Thread-safe.
  */
@@ -45,8 +45,7 @@ public final class EventCodec {
   public static final int SCHEMA_VERSION = 1;
 
   /** The kinds this version carries ({@code event.name} is the kind's label). */
-  public static final Set<EventKind> KINDS =
-      Set.of(EventKind.TCP_CONNECT, EventKind.DNS_ANSWER);
+  public static final Set<EventKind> KINDS = Set.of(EventKind.TCP_CONNECT, EventKind.DNS_ANSWER);
 
   static final String SCHEMA = "lanthorn.schema";
 
@@ -55,8 +54,8 @@ public final class EventCodec {
 
   /**
    * Encodes an event. Its host is the header's ({@link EventHeader#hostName()}, the agent's {@code
-   * --host-name}); {@code hostId} is the capturing host's stable id. An event that came from another
-   * agent keeps that agent's id and event id.
+   * --host-name}); {@code hostId} is the capturing host's stable id. An event that came from
+   * another agent keeps that agent's id and event id.
    *
    * @throws IllegalArgumentException for a kind outside {@link #KINDS}, or without a host name
    */

@@ -13,12 +13,6 @@ public final class EventId {
 
   /** The id of an event captured on the host with this id. */
   public static String of(String hostId, Event event) {
-    return hostId
-        + ':'
-        + event.kernelTimeNanos()
-        + ':'
-        + event.tid()
-        + ':'
-        + event.kind().label();
+    return hostId + ':' + event.kernelTimeNanos() + ':' + event.tid() + ':' + event.kind().label();
   }
 }

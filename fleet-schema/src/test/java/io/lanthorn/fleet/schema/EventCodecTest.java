@@ -12,8 +12,8 @@ import io.lanthorn.api.DnsAnswer;
 import io.lanthorn.api.DnsEvent;
 import io.lanthorn.api.Event;
 import io.lanthorn.api.EventHeader;
-import io.lanthorn.api.Protocol;
 import io.lanthorn.api.Outcome;
+import io.lanthorn.api.Protocol;
 import io.lanthorn.api.StandardAttributes;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -139,24 +139,25 @@ class EventCodecTest {
   void dnsAnswerRoundTripsWithItsRecords() throws Exception {
     DnsEvent original =
         new DnsEvent(
-            EventHeader.builder()
-                .timestampNanos(1_700_000_000_000_000_001L)
-                .kernelTimeNanos(77)
-                .pid(5)
-                .tid(6)
-                .comm("curl")
-                .hostName("web-2")
-                .build(),
-            "www.example.test",
-            DnsEvent.TYPE_AAAA,
-            0,
-            List.of(
-                DnsAnswer.canonicalName("www.example.test", 60, "edge.example.test"),
-                DnsAnswer.address("edge.example.test", 4_294_967_295L, InetAddress.ofLiteral("fd00::7"))),
-            InetAddress.ofLiteral("127.0.0.53"),
-            53,
-            Protocol.UDP,
-            io.lanthorn.api.Attributes.empty())
+                EventHeader.builder()
+                    .timestampNanos(1_700_000_000_000_000_001L)
+                    .kernelTimeNanos(77)
+                    .pid(5)
+                    .tid(6)
+                    .comm("curl")
+                    .hostName("web-2")
+                    .build(),
+                "www.example.test",
+                DnsEvent.TYPE_AAAA,
+                0,
+                List.of(
+                    DnsAnswer.canonicalName("www.example.test", 60, "edge.example.test"),
+                    DnsAnswer.address(
+                        "edge.example.test", 4_294_967_295L, InetAddress.ofLiteral("fd00::7"))),
+                InetAddress.ofLiteral("127.0.0.53"),
+                53,
+                Protocol.UDP,
+                io.lanthorn.api.Attributes.empty())
             .withAttribute(StandardAttributes.CONTAINER_NAME, "web");
 
     byte[] wire = codec.encode(original, HOST);

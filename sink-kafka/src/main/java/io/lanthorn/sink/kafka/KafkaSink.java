@@ -1,7 +1,8 @@
 package io.lanthorn.sink.kafka;
 
-import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Counter;
+import io.lanthorn.api.Event;
+import io.lanthorn.api.EventKind;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.api.Sink;
@@ -19,8 +20,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The {@code sink-kafka} plugin: the thin adapter between the plugin API and the {@link Forwarder}.
- * Encodes each event in the fleet schema, keyed by {@code host.id}.
+ * The {@code sink-kafka} instance: the thin adapter between the plugin API and the {@link
+ * Forwarder}. Encodes each event in the fleet schema, keyed by {@code host.id}; the host's name is
+ * the events' header's (the agent's {@code --host-name}).
  */
 public final class KafkaSink implements Sink {
   /** Settings that make delivery safe; the {@code kafka { }} block cannot override them. */
@@ -33,29 +35,33 @@ public final class KafkaSink implements Sink {
           ProducerConfig.BOOTSTRAP_SERVERS_CONFIG);
 
   private final EventCodec codec = new EventCodec();
-  private Producer<byte[], byte[]> producer;
-  private Forwarder forwarder;
-  private HostIdentity host;
-  private byte[] key;
-  private Counter overflow;
-  private Counter spooled;
+  private final Producer<byte[], byte[]> producer;
+  private final Forwarder forwarder;
+  private final String hostId;
+  private final byte[] key;
+  private final Counter overflow;
+  private final Counter spooled;
 
-  /** Needed by {@link java.util.ServiceLoader}. */
-  public KafkaSink() {}
-
-  @Override
-  public String name() {
-    return "sink-kafka";
+  private KafkaSink(
+      Producer<byte[], byte[]> producer,
+      Forwarder forwarder,
+      String hostId,
+      Counter overflow,
+      Counter spooled) {
+    this.producer = producer;
+    this.forwarder = forwarder;
+    this.hostId = hostId;
+    this.key = hostId.getBytes(StandardCharsets.UTF_8);
+    this.overflow = overflow;
+    this.spooled = spooled;
   }
 
-  @Override
-  public void start(PluginContext context) throws Exception {
-    KafkaSinkSettings settings = KafkaSinkSettings.from(context.config());
-    host = HostIdentity.of(settings.hostName(), settings.hostId());
-    key = host.id().getBytes(StandardCharsets.UTF_8);
+  /** Opens the spool and the producer; never contacts the brokers (they may be away at start). */
+  static KafkaSink open(KafkaSinkSettings settings, PluginContext context) throws Exception {
+    HostIdentity host = HostIdentity.of(context.hostName(), settings.hostId());
     Spool spool = new Spool(settings.spoolPath(), settings.spoolMaxBytes());
-    producer = new KafkaProducer<>(producerProperties(settings));
-    forwarder =
+    Producer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(settings));
+    Forwarder forwarder =
         new Forwarder(
             producer,
             settings.topic(),
@@ -64,11 +70,12 @@ public final class KafkaSink implements Sink {
             context.clock(),
             context.logger(),
             settings.bootstrapServers());
-    overflow =
+    Counter overflow =
         context
             .metrics()
             .counter("spool_overflow", "events lost because the spool was full (not kept)");
-    spooled = context.metrics().counter("spooled", "events put in the spool (not yet sent)");
+    Counter spooled =
+        context.metrics().counter("spooled", "events put in the spool (not yet sent)");
     context.metrics().gauge("spool_bytes", "bytes waiting in the spool", spool::bytes);
     context.metrics().gauge("spool_events", "events waiting in the spool", spool::messages);
     context
@@ -89,6 +96,13 @@ public final class KafkaSink implements Sink {
             spool.isEmpty() ? "" : "; " + spool.messages() + " events spooled from before");
     // No connection check here: an unreachable broker must never fail the start. The first
     // batch finds out, warns once and spools.
+    return new KafkaSink(producer, forwarder, host.id(), overflow, spooled);
+  }
+
+  /** The kinds the fleet schema carries; the pipeline counts the others as unsupported. */
+  @Override
+  public Set<EventKind> kinds() {
+    return EventCodec.KINDS;
   }
 
   static Map<String, Object> producerProperties(KafkaSinkSettings settings) throws PluginException {
@@ -121,10 +135,10 @@ public final class KafkaSink implements Sink {
   }
 
   @Override
-  public void write(List<ConnectionEvent> batch) throws Exception {
+  public void write(List<? extends Event> batch) throws Exception {
     List<Spool.Message> messages = new ArrayList<>(batch.size());
-    for (ConnectionEvent event : batch) {
-      messages.add(new Spool.Message(key, codec.encode(event, host)));
+    for (Event event : batch) {
+      messages.add(new Spool.Message(key, codec.encode(event, hostId)));
     }
     try {
       if (forwarder.forward(messages) == Forwarder.Result.SPOOLED) {
@@ -138,15 +152,11 @@ public final class KafkaSink implements Sink {
 
   @Override
   public void close() throws Exception {
-    if (forwarder != null) {
-      try {
-        forwarder.drain(); // one last try, so a clean stop leaves no spool behind
-      } catch (RuntimeException e) {
-        // the spool stays for the next start
-      }
+    try {
+      forwarder.drain(); // one last try, so a clean stop leaves no spool behind
+    } catch (RuntimeException e) {
+      // the spool stays for the next start
     }
-    if (producer != null) {
-      producer.close(java.time.Duration.ofSeconds(5));
-    }
+    producer.close(java.time.Duration.ofSeconds(5));
   }
 }

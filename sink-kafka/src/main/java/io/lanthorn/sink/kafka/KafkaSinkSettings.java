@@ -1,11 +1,9 @@
 package io.lanthorn.sink.kafka;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigValue;
+import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -13,7 +11,6 @@ import java.util.Set;
 record KafkaSinkSettings(
     String bootstrapServers,
     String topic,
-    String hostName,
     String hostId,
     String compression,
     Duration deliveryTimeout,
@@ -24,7 +21,7 @@ record KafkaSinkSettings(
 
   private static final Set<String> COMPRESSIONS = Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
-  static KafkaSinkSettings from(Config config) throws PluginException {
+  static KafkaSinkSettings from(PluginConfig config) throws PluginException {
     String compression = config.getString("compression");
     if (!COMPRESSIONS.contains(compression)) {
       throw new PluginException(
@@ -40,24 +37,12 @@ record KafkaSinkSettings(
     return new KafkaSinkSettings(
         servers,
         config.getString("topic"),
-        config.getString("host-name"),
         config.getString("host-id"),
         compression,
         config.getDuration("delivery-timeout"),
         config.getDuration("retry-interval"),
         Path.of(config.getString("spool.path")),
         config.getBytes("spool.max-size"),
-        passthrough(config.getConfig("kafka")));
-  }
-
-  /** The {@code kafka { }} block as flat Kafka client properties. */
-  static Map<String, String> passthrough(Config kafka) {
-    Map<String, String> properties = new LinkedHashMap<>();
-    for (Map.Entry<String, ConfigValue> entry : kafka.entrySet()) {
-      // Unquoted keys like security.protocol arrive as paths; Kafka wants them dotted.
-      String key = String.join(".", com.typesafe.config.ConfigUtil.splitPath(entry.getKey()));
-      properties.put(key, String.valueOf(entry.getValue().unwrapped()));
-    }
-    return properties;
+        config.getStringMap("kafka"));
   }
 }

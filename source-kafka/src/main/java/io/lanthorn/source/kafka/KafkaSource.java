@@ -1,13 +1,11 @@
 package io.lanthorn.source.kafka;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigUtil;
-import com.typesafe.config.ConfigValue;
-import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Counter;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.EventEmitter;
 import io.lanthorn.api.EventSource;
 import io.lanthorn.api.Metrics;
+import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.fleet.schema.EventCodec;
@@ -33,7 +31,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 
 /**
- * The {@code source-kafka} plugin: a consumer-group member that hands the fleet's events to this
+ * The {@code source-kafka} instance: a consumer-group member that hands the fleet's events to this
  * agent's pipeline and commits a batch's offsets only once every sink has it ({@link CommitGate}),
  * so a crash reads again instead of losing. Messages that are not Lanthorn events of a known schema
  * version are skipped and counted ({@code foreign_messages.<reason>}), never a crash.
@@ -51,53 +49,68 @@ public final class KafkaSource implements EventSource {
   private final EventCodec codec = new EventCodec();
   private final Map<String, Counter> foreign = new ConcurrentHashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private volatile boolean running;
-  private KafkaConsumer<byte[], byte[]> consumer;
-  private Thread poller;
-  private Logger log;
-  private Metrics metrics;
-  private Counter received;
-  private Duration commitTimeout;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final Logger log;
+  private final Metrics metrics;
+  private final Counter received;
+  private final Duration commitTimeout;
+  private volatile boolean running = true;
 
-  /** Needed by {@link java.util.ServiceLoader}. */
-  public KafkaSource() {}
-
-  @Override
-  public String name() {
-    return "source-kafka";
+  private KafkaSource(
+      KafkaConsumer<byte[], byte[]> consumer, Duration commitTimeout, PluginContext context) {
+    this.consumer = consumer;
+    this.commitTimeout = commitTimeout;
+    this.log = context.logger();
+    this.metrics = context.metrics();
+    this.received =
+        metrics.counter("received", "events read from Kafka and handed to the pipeline");
   }
 
-  @Override
-  public void start(PluginContext context, EventEmitter emitter) throws Exception {
-    Config config = context.config();
+  /** Checks the section: the brokers are named and no fixed consumer setting is overridden. */
+  static void validate(PluginConfig config) throws PluginException {
+    consumerProperties(config, servers(config));
+    config.getDuration("commit-timeout");
+  }
+
+  private static String servers(PluginConfig config) throws PluginException {
     String servers = config.getString("bootstrap-servers").strip();
     if (servers.isEmpty()) {
       throw new PluginException(
           "source-kafka.bootstrap-servers is empty: name the brokers, e.g. \"127.0.0.1:9092\"");
     }
-    String topic = config.getString("topic");
-    commitTimeout = config.getDuration("commit-timeout");
-    log = context.logger();
-    metrics = context.metrics();
-    received = metrics.counter("received", "events read from Kafka and handed to the pipeline");
-    consumer = new KafkaConsumer<>(consumerProperties(config, servers));
-    CommitGate<Map<TopicPartition, OffsetAndMetadata>> gate =
-        new CommitGate<>(context::pipelineStats);
-    running = true;
-    poller = Thread.ofPlatform().name("source-kafka-poll").start(() -> poll(topic, emitter, gate));
-    log.info("reading {} from {} as group {}", topic, servers, config.getString("group-id"));
+    return servers;
   }
 
-  static Map<String, Object> consumerProperties(Config config, String servers)
+  /**
+   * Subscribes and starts reading on a thread of its own; never waits for the brokers (they may be
+   * away at start: the consumer keeps trying).
+   */
+  static KafkaSource start(PluginContext context) throws Exception {
+    PluginConfig config = context.config();
+    String servers = servers(config);
+    String topic = config.getString("topic");
+    KafkaSource source =
+        new KafkaSource(
+            new KafkaConsumer<>(consumerProperties(config, servers)),
+            config.getDuration("commit-timeout"),
+            context);
+    CommitGate<Map<TopicPartition, OffsetAndMetadata>> gate =
+        new CommitGate<>(context::pipelineStats);
+    EventEmitter emitter = context.emitter();
+    Thread.ofPlatform().name("source-kafka-poll").start(() -> source.poll(topic, emitter, gate));
+    source.log.info("reading {} from {} as group {}", topic, servers, config.getString("group-id"));
+    return source;
+  }
+
+  static Map<String, Object> consumerProperties(PluginConfig config, String servers)
       throws PluginException {
     Map<String, Object> properties = new HashMap<>();
-    for (Map.Entry<String, ConfigValue> entry : config.getConfig("kafka").entrySet()) {
-      String key = String.join(".", ConfigUtil.splitPath(entry.getKey()));
-      if (FIXED.contains(key)) {
+    for (Map.Entry<String, String> entry : config.getStringMap("kafka").entrySet()) {
+      if (FIXED.contains(entry.getKey())) {
         throw new PluginException(
-            "source-kafka.kafka: " + key + " is set by the source itself; remove it");
+            "source-kafka.kafka: " + entry.getKey() + " is set by the source itself; remove it");
       }
-      properties.put(key, String.valueOf(entry.getValue().unwrapped()));
+      properties.put(entry.getKey(), entry.getValue());
     }
     properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
     properties.put(ConsumerConfig.GROUP_ID_CONFIG, config.getString("group-id"));
@@ -133,7 +146,7 @@ public final class KafkaSource implements EventSource {
       while (running) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
         if (!records.isEmpty()) {
-          List<ConnectionEvent> events = new ArrayList<>(records.count());
+          List<Event> events = new ArrayList<>(records.count());
           for (ConsumerRecord<byte[], byte[]> record : records) {
             decode(record, events);
             consumed.put(
@@ -189,7 +202,7 @@ public final class KafkaSource implements EventSource {
     }
   }
 
-  private void decode(ConsumerRecord<byte[], byte[]> record, List<ConnectionEvent> events) {
+  private void decode(ConsumerRecord<byte[], byte[]> record, List<Event> events) {
     try {
       events.add(codec.decode(record.value()));
     } catch (ForeignMessageException e) {
@@ -218,18 +231,17 @@ public final class KafkaSource implements EventSource {
     return counts;
   }
 
+  /** Stops reading once the sinks have what was read (up to commit-timeout) and commits it. */
   @Override
   public void stop() throws Exception {
     running = false;
-    if (consumer != null) {
-      consumer.wakeup();
-      stopped.await();
-    }
+    consumer.wakeup();
+    stopped.await();
   }
 
   @Override
   public void close() throws Exception {
-    if (poller != null && running) {
+    if (running) {
       stop();
     }
   }

@@ -1,7 +1,8 @@
 package io.lanthorn.source.kafka;
 
+import io.lanthorn.api.Sink;
 import io.lanthorn.api.testkit.TestPluginContext;
-import io.lanthorn.sink.sqlite.SqliteSink;
+import io.lanthorn.sink.sqlite.SqliteSinkFactory;
 import java.util.Map;
 
 /**
@@ -13,23 +14,26 @@ public final class Collector {
   private Collector() {}
 
   public static void main(String[] args) throws Exception {
-    SqliteSink sink = new SqliteSink();
-    sink.start(
-        TestPluginContext.forPlugin("sink-sqlite").with(Map.of("path", args[3], "retention", "0")));
-    MiniPipeline pipeline = new MiniPipeline(sink);
-    KafkaSource source = new KafkaSource();
-    source.start(
-        TestPluginContext.forPlugin("source-kafka")
-            .with(
-                Map.of(
-                    "bootstrap-servers", args[0],
-                    "topic", args[1],
-                    "group-id", args[2],
-                    // The broker's minimum: a SIGKILLed collector's partitions move on after 6 s
-                    // instead of the default 45 s.
-                    "kafka", Map.of("session.timeout.ms", "6000", "heartbeat.interval.ms", "1000")))
-            .withPipelineStats(pipeline::stats),
-        pipeline);
+    Sink sink =
+        new SqliteSinkFactory()
+            .create(
+                TestPluginContext.forPlugin("sink-sqlite")
+                    .with(Map.of("path", args[3], "retention", "0")));
+    MiniPipeline pipeline = new MiniPipeline("sink-sqlite", sink);
+    new KafkaSourceFactory()
+        .create(
+            TestPluginContext.forPlugin("source-kafka")
+                .with(
+                    Map.of(
+                        "bootstrap-servers", args[0],
+                        "topic", args[1],
+                        "group-id", args[2]))
+                // The broker's minimum: a SIGKILLed collector's partitions move on after 6 s
+                // instead of the default 45 s.
+                .with(
+                    "kafka { \"session.timeout.ms\" = \"6000\", \"heartbeat.interval.ms\" = \"1000\" }")
+                .withPipelineStats(pipeline::stats)
+                .withEmitter(pipeline));
     System.out.println("collecting");
     System.out.flush();
     Thread.currentThread().join();

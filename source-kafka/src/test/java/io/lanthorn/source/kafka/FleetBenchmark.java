@@ -1,10 +1,11 @@
 package io.lanthorn.source.kafka;
 
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.EventSource;
 import io.lanthorn.api.Sink;
 import io.lanthorn.api.testkit.TestPluginContext;
-import io.lanthorn.sink.kafka.KafkaSink;
-import io.lanthorn.sink.sqlite.SqliteSink;
+import io.lanthorn.sink.kafka.KafkaSinkFactory;
+import io.lanthorn.sink.sqlite.SqliteSinkFactory;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,19 +42,20 @@ public final class FleetBenchmark {
 
     // End to end: a collector reading while the host sends.
     Path central = scratch.resolve("central.db");
-    SqliteSink store = sqlite(central);
-    MiniPipeline pipeline = new MiniPipeline(store);
-    KafkaSource source = new KafkaSource();
-    source.start(
-        TestPluginContext.forPlugin("source-kafka")
-            .with(
-                Map.of(
-                    "bootstrap-servers", bootstrap,
-                    "topic", "bench.e2e",
-                    "group-id", "bench-e2e"))
-            .withPipelineStats(pipeline::stats),
-        pipeline);
-    KafkaSink host = kafka(bootstrap, "bench.e2e", scratch);
+    Sink store = sqlite(central);
+    MiniPipeline pipeline = new MiniPipeline("sink-sqlite", store);
+    EventSource source =
+        new KafkaSourceFactory()
+            .create(
+                TestPluginContext.forPlugin("source-kafka")
+                    .with(
+                        Map.of(
+                            "bootstrap-servers", bootstrap,
+                            "topic", "bench.e2e",
+                            "group-id", "bench-e2e"))
+                    .withPipelineStats(pipeline::stats)
+                    .withEmitter(pipeline));
+    Sink host = kafka(bootstrap, "bench.e2e", scratch);
     long start = System.nanoTime();
     for (List<ConnectionEvent> batch : batches) {
       host.write(batch);
@@ -100,35 +102,31 @@ public final class FleetBenchmark {
         (cpu1 - cpu0) / 1e3 / events);
   }
 
-  private static KafkaSink kafka(String bootstrap, String topic, Path scratch) throws Exception {
-    KafkaSink sink = new KafkaSink();
-    sink.start(
-        TestPluginContext.forPlugin("sink-kafka")
-            .with(
-                Map.of(
-                    "bootstrap-servers",
-                    bootstrap,
-                    "topic",
-                    topic,
-                    "host-name",
-                    "bench",
-                    "spool.path",
-                    scratch.resolve("spool-" + topic).toString())));
-    return sink;
+  private static Sink kafka(String bootstrap, String topic, Path scratch) throws Exception {
+    return new KafkaSinkFactory()
+        .create(
+            TestPluginContext.forPlugin("sink-kafka")
+                .with(
+                    Map.of(
+                        "bootstrap-servers",
+                        bootstrap,
+                        "topic",
+                        topic,
+                        "spool.path",
+                        scratch.resolve("spool-" + topic).toString())));
   }
 
-  private static SqliteSink sqlite(Path file) throws Exception {
-    SqliteSink sink = new SqliteSink();
-    sink.start(
-        TestPluginContext.forPlugin("sink-sqlite")
-            .with(Map.of("path", file.toString(), "retention", "0")));
-    return sink;
+  private static Sink sqlite(Path file) throws Exception {
+    return new SqliteSinkFactory()
+        .create(
+            TestPluginContext.forPlugin("sink-sqlite")
+                .with(Map.of("path", file.toString(), "retention", "0")));
   }
 
   private static List<List<ConnectionEvent>> batches(int events) {
     List<List<ConnectionEvent>> batches = new java.util.ArrayList<>();
     for (int from = 0; from < events; from += BATCH) {
-      batches.add(FleetTest.batch(from, Math.min(BATCH, events - from), "web"));
+      batches.add(FleetTest.batch("bench", from, Math.min(BATCH, events - from), "web"));
     }
     return batches;
   }

@@ -1,6 +1,6 @@
 package io.lanthorn.source.kafka;
 
-import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.EventEmitter;
 import io.lanthorn.api.PipelineStats;
 import io.lanthorn.api.Sink;
@@ -18,20 +18,22 @@ import java.util.concurrent.atomic.AtomicLong;
  * PipelineStats} reports.
  */
 final class MiniPipeline implements EventEmitter, AutoCloseable {
-  private final BlockingQueue<ConnectionEvent> queue = new ArrayBlockingQueue<>(4096);
+  private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(4096);
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong written = new AtomicLong();
+  private final String name;
   private final Sink sink;
   private final Thread writer;
   private volatile boolean running = true;
 
-  MiniPipeline(Sink sink) {
+  MiniPipeline(String name, Sink sink) {
+    this.name = name;
     this.sink = sink;
-    this.writer = Thread.ofPlatform().name("mini-pipeline-" + sink.name()).start(this::write);
+    this.writer = Thread.ofPlatform().name("mini-pipeline-" + name).start(this::write);
   }
 
   @Override
-  public void emit(ConnectionEvent event) {
+  public void emit(Event event) {
     try {
       queue.put(event);
       received.incrementAndGet();
@@ -45,14 +47,14 @@ final class MiniPipeline implements EventEmitter, AutoCloseable {
 
   PipelineStats stats() {
     return new PipelineStats(
-        received.get(), Map.of(), Map.of(), Map.of(sink.name(), written.get()), Map.of());
+        received.get(), Map.of(), Map.of(), Map.of(name, written.get()), Map.of());
   }
 
   private void write() {
-    List<ConnectionEvent> batch = new ArrayList<>();
+    List<Event> batch = new ArrayList<>();
     while (running || !queue.isEmpty()) {
       try {
-        ConnectionEvent first = queue.poll(50, TimeUnit.MILLISECONDS);
+        Event first = queue.poll(50, TimeUnit.MILLISECONDS);
         if (first == null) {
           continue;
         }
