@@ -12,6 +12,7 @@ import io.lanthorn.api.testkit.RecordingEmitter;
 import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.fleet.schema.EventCodec;
 import io.lanthorn.sink.kafka.KafkaSink;
+import io.lanthorn.sink.kafka.KafkaSinkFactory;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
