@@ -51,8 +51,8 @@ class HealthTest {
     assertThat(
             Db.rows(
                 file,
-                "SELECT hour, received, written, lost_at_source, dropped, sink_failed, complete_pct"
-                    + " FROM collection_health_hourly"))
+                "SELECT hour, received, written, in_flight, lost_at_source, dropped, sink_failed,"
+                    + " lost, complete_pct FROM collection_health_hourly"))
         .containsExactly(
             Map.of(
                 "hour", "2026-11-25T10:00Z",
