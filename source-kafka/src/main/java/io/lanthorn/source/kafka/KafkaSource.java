@@ -86,6 +86,7 @@ public final class KafkaSource implements EventSource {
    * away at start: the consumer keeps trying).
    */
   static KafkaSource start(PluginContext context) throws Exception {
+    EventEmitter emitter = context.emitter(); // before the consumer exists: nothing to release
     PluginConfig config = context.config();
     String servers = servers(config);
     String topic = config.getString("topic");
@@ -96,7 +97,6 @@ public final class KafkaSource implements EventSource {
             context);
     CommitGate<Map<TopicPartition, OffsetAndMetadata>> gate =
         new CommitGate<>(context::pipelineStats);
-    EventEmitter emitter = context.emitter();
     Thread.ofPlatform().name("source-kafka-poll").start(() -> source.poll(topic, emitter, gate));
     source.log.info("reading {} from {} as group {}", topic, servers, config.getString("group-id"));
     return source;
