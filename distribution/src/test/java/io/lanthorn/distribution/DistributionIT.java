@@ -108,7 +108,7 @@ class DistributionIT {
                 + " dir: "
                 + DIST.resolve("plugins")
                 + "; installed but disabled: probe-dns (disabled by --disable-dns-mon), probe-tcp"
-                + " (disabled by --disable-tcp-mon))");
+                + " (disabled by --disable-tcp-mon), source-kafka (disabled by plugin default))");
     assertThat(work.resolve("data")).doesNotExist();
   }
 

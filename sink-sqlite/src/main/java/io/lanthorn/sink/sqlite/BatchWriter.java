@@ -10,8 +10,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jooq.DSLContext;
 
 /**
@@ -60,15 +62,18 @@ final class BatchWriter implements AutoCloseable {
   /**
    * Commits the batch, or throws having written none of it.
    *
+   * @return how many events of the batch were copies of stored ones (same {@link
+   *     EventColumns#EVENT_ID}), not stored again
    * @throws org.jooq.exception.DataAccessException wrapping SQLite's failure
    */
-  void write(List<? extends Event> batch) throws SQLException {
+  int write(List<? extends Event> batch) throws SQLException {
     relearnIfForgotten();
+    List<? extends Event> fresh = withoutStored(batch);
     try {
       dsl.transaction(
           transaction -> {
             // Statements prepared on the same connection join the transaction jOOQ began.
-            for (Event event : batch) {
+            for (Event event : fresh) {
               // The kinds SqliteSink.kinds() declares; the pipeline passes no other.
               if (event instanceof DnsEvent answer) {
                 dnsRows.add(DnsRows.of(answer));
@@ -104,6 +109,49 @@ final class BatchWriter implements AutoCloseable {
       containers.endBatch();
       row.event = null;
     }
+    return batch.size() - fresh.size();
+  }
+
+  /**
+   * The batch without the connection events stored before or repeated within it, recognised by
+   * their stable id (events from other hosts carry one; a consumer replays after a crash). The
+   * unique index on {@code event_uid} backs this up; asking first keeps one copy from failing the
+   * whole batch.
+   */
+  private List<? extends Event> withoutStored(List<? extends Event> batch) {
+    Set<String> ids = new HashSet<>();
+    for (Event event : batch) {
+      String id = event.attribute(EventColumns.EVENT_ID);
+      if (id != null && event instanceof ConnectionEvent) {
+        ids.add(id);
+      }
+    }
+    if (ids.isEmpty()) {
+      return batch;
+    }
+    Set<String> seen = new HashSet<>(storedAmong(ids));
+    List<Event> fresh = new ArrayList<>(batch.size());
+    for (Event event : batch) {
+      String id = event.attribute(EventColumns.EVENT_ID);
+      if (id == null || !(event instanceof ConnectionEvent) || seen.add(id)) {
+        fresh.add(event);
+      }
+    }
+    return fresh;
+  }
+
+  private List<String> storedAmong(Set<String> ids) {
+    List<String> stored = new ArrayList<>();
+    List<String> all = new ArrayList<>(ids);
+    // SQLite allows 32766 parameters per statement; stay well below.
+    for (int from = 0; from < all.size(); from += 500) {
+      stored.addAll(
+          dsl.select(EVENT_ROWS.EVENT_UID)
+              .from(EVENT_ROWS)
+              .where(EVENT_ROWS.EVENT_UID.in(all.subList(from, Math.min(all.size(), from + 500))))
+              .fetch(EVENT_ROWS.EVENT_UID));
+    }
+    return stored;
   }
 
   /**

@@ -153,7 +153,8 @@ class SchemaMigrationTest {
 
     try (SqliteSink sink =
         new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
-      // Every value kept; only event_type took upstream's name, and upstream's columns came last.
+      // Every value kept; only event_type took upstream's name, and upstream's columns (V5) and
+      // host_name (V8) came last.
       List<Map<String, Object>> expected =
           before.stream()
               .map(
@@ -170,7 +171,12 @@ class SchemaMigrationTest {
                         Map<String, Object> old = new java.util.LinkedHashMap<>(row);
                         old.keySet()
                             .removeAll(
-                                List.of("timestamp", "domain_name", "is_threat", "threat_source"));
+                                List.of(
+                                    "timestamp",
+                                    "domain_name",
+                                    "is_threat",
+                                    "threat_source",
+                                    "host_name"));
                         return old;
                       })
                   .toList())
