@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -55,32 +54,12 @@ public final class BackupCommand implements PluginCommand {
 
   @Override
   public int run(PluginContext context, List<String> args, PrintStream out, PrintStream err) {
-    PrintWriter output = new PrintWriter(out, true, StandardCharsets.UTF_8);
-    PrintWriter errors = new PrintWriter(err, true, StandardCharsets.UTF_8);
-    CommandLine commandLine = new CommandLine(new Cli(context.config(), output));
-    commandLine.setOut(output);
-    commandLine.setErr(errors);
-    commandLine.setParameterExceptionHandler(
-        (exception, failedArgs) -> {
-          errors.println(
-              "lanthorn backup: " + exception.getMessage() + " (see lanthorn backup --help)");
-          return CommandLine.ExitCode.USAGE;
-        });
-    commandLine.setExecutionExceptionHandler(
-        (exception, failed, parsed) -> {
-          String message =
-              exception instanceof PluginException
-                  ? exception.getMessage()
-                  : exception.getClass().getSimpleName() + ": " + exception.getMessage();
-          errors.println("lanthorn backup: " + message);
-          return CommandLine.ExitCode.SOFTWARE;
-        });
-    try {
-      return commandLine.execute(args.toArray(String[]::new));
-    } finally {
-      output.flush();
-      errors.flush();
-    }
+    return CommandRunner.run(
+        "lanthorn backup",
+        output -> new CommandLine(new Cli(context.config(), output)),
+        args,
+        out,
+        err);
   }
 
   @Command(

@@ -3,10 +3,8 @@ package io.lanthorn.sink.sqlite.query;
 import io.lanthorn.api.PluginCommand;
 import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginContext;
-import io.lanthorn.api.PluginException;
+import io.lanthorn.sink.sqlite.CommandRunner;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -42,37 +40,7 @@ public final class QueryCommand implements PluginCommand {
   /** Ages ({@code --since 1h}) count back from the context's clock. */
   @Override
   public int run(PluginContext context, List<String> args, PrintStream out, PrintStream err) {
-    PrintWriter output = new PrintWriter(out, true, StandardCharsets.UTF_8);
-    PrintWriter errors = new PrintWriter(err, true, StandardCharsets.UTF_8);
-    CommandLine commandLine = commandLine(context.config(), context.clock());
-    commandLine.setOut(output);
-    commandLine.setErr(errors);
-    // A mistyped command line gets one line naming what is wrong and where help is, not the usage.
-    commandLine.setParameterExceptionHandler(
-        (exception, failedArgs) -> {
-          errors.println(
-              "lanthorn query: "
-                  + exception.getMessage()
-                  + " (see "
-                  + exception.getCommandLine().getCommandSpec().qualifiedName()
-                  + " --help)");
-          return CommandLine.ExitCode.USAGE;
-        });
-    commandLine.setExecutionExceptionHandler(
-        (exception, failed, parsed) -> {
-          // A PluginException's message is the whole story; anything else is a bug to report.
-          String message =
-              exception instanceof PluginException
-                  ? exception.getMessage()
-                  : exception.getClass().getSimpleName() + ": " + exception.getMessage();
-          errors.println("lanthorn query: " + message);
-          return CommandLine.ExitCode.SOFTWARE;
-        });
-    try {
-      return commandLine.execute(args.toArray(String[]::new));
-    } finally {
-      output.flush();
-      errors.flush();
-    }
+    return CommandRunner.run(
+        "lanthorn query", output -> commandLine(context.config(), context.clock()), args, out, err);
   }
 }
