@@ -11,6 +11,10 @@ packages=(clang llvm libbpf-dev bpftool libbpf1 sqlite3 curl ca-certificates)
 [ "${1:-}" = "--with-docker" ] && packages+=(docker.io busybox-static faketime)
 # scripts/test-deb.sh: the package's dependencies (dpkg -i installs none), setpriv's capsh, systemd-analyze.
 [ "${1:-}" = "--with-docker" ] && packages+=(adduser init-system-helpers libcap2-bin systemd)
+# probe-dns tests run their own DNS server; its benchmark measures loopback TCP with iperf3.
+[ "${1:-}" = "--with-docker" ] && packages+=(dnsmasq-base iperf3)
+# web plugin tests: a real headless browser driven by its chromedriver, and a real Prometheus.
+[ "${1:-}" = "--with-docker" ] && packages+=(chromium chromium-driver prometheus)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -17,6 +17,8 @@
 #   TMPDIR              where the databases go (default /tmp: a disk here)
 # Results (logs, per-round figures) go to bench/results/agent-<time>/; the table is printed last.
 set -euo pipefail
+# Benchmarks send nothing beyond loopback: the threat feeds' public URLs are never fetched.
+export CONFIG_FORCE_enricher__threat_remote__fetch=false
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 . "$root/scripts/env.sh"

@@ -8,6 +8,8 @@
 # Prints one line per run and the median (min–max) per distribution, with the load average and the
 # CPU time the agent had used when its pipeline ran (steadier than wall time on a busy machine).
 set -euo pipefail
+# Benchmarks send nothing beyond loopback: the threat feeds' public URLs are never fetched.
+export CONFIG_FORCE_enricher__threat_remote__fetch=false
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 . "$root/scripts/env.sh"

@@ -43,6 +43,12 @@ public interface PluginConfig {
   /** A size in bytes such as {@code 8M} or {@code 4K}; a bare number is bytes. */
   long getBytes(String path);
 
+  /**
+   * A list of objects, e.g. {@code feeds = [ { name = a, url = "file:///a.txt" } ]}: each element
+   * as a section of its own, named {@code <section>.<path>.<index>} in messages.
+   */
+  List<PluginConfig> getConfigList(String path);
+
   /** A list of strings. */
   List<String> getStringList(String path);
 

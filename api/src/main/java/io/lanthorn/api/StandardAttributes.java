@@ -61,4 +61,28 @@ public final class StandardAttributes {
   /** The process's executable path, when an enricher could read it. */
   public static final AttributeKey<String> PROCESS_EXECUTABLE_PATH =
       AttributeKey.stringKey("process.executable.path");
+
+  /**
+   * The domain the connection's own process (or, failing that, the host) resolved for its
+   * destination, from observed DNS answers (the Rust Lanthorn's {@code events.domain_name}). Not
+   * {@code server.address}: the vocabulary gives that name to the destination address itself.
+   */
+  public static final AttributeKey<String> DOMAIN_NAME =
+      AttributeKey.stringKey("lanthorn.domain_name");
+
+  /**
+   * Whether a threat-intelligence feed lists the event's destination or name: {@code true} when one
+   * does, {@code false} when the feeds were checked and none does, absent when nothing checked.
+   * SQLite's {@code events.is_threat}.
+   */
+  public static final AttributeKey<Boolean> THREAT_MATCHED =
+      AttributeKey.booleanKey("lanthorn.threat.matched");
+
+  /** The feeds that list it, comma-separated, e.g. {@code feodo}: {@code events.threat_source}. */
+  public static final AttributeKey<String> THREAT_SOURCE =
+      AttributeKey.stringKey("lanthorn.threat.source");
+
+  /** The feed entry that matched, e.g. {@code 203.0.113.0/24} or {@code evil.example}. */
+  public static final AttributeKey<String> THREAT_INDICATOR =
+      AttributeKey.stringKey("lanthorn.threat.indicator");
 }

@@ -64,6 +64,22 @@ public final class BpfProgram {
     }
   }
 
+  /**
+   * Attaches the program to a cgroup with a BPF link, for the attach type its ELF section names
+   * ({@code cgroup_skb/ingress}, {@code cgroup/connect4} …). A link attachment coexists with others
+   * on the same cgroup (as {@code BPF_F_ALLOW_MULTI}) and ends when the link's last file descriptor
+   * closes: at {@link BpfLink#close()}, or when the process dies, however it dies.
+   */
+  public BpfLink attachCgroup(Cgroup2.Directory cgroup) {
+    object.requireLoaded("attach " + name);
+    MemorySegment link = LibBpf.programAttachCgroup(handle, cgroup.fd());
+    if (link.equals(MemorySegment.NULL)) {
+      throw BpfException.ofErrno(
+          "cannot attach program " + name + " to cgroup " + cgroup.path(), Native.errno());
+    }
+    return object.track(new BpfLink(link, name));
+  }
+
   /** The kernel's id for the loaded program (as {@code bpftool prog show} lists it). */
   public int id() {
     return info().get(JAVA_INT, INFO_ID);

@@ -78,6 +78,12 @@ final class LibBpf {
       fn(
           "bpf_program__attach_tracepoint",
           FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+  private static final Native.Function PROGRAM_ATTACH_CGROUP =
+      fn("bpf_program__attach_cgroup", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
+  private static final Native.Function PROG_QUERY =
+      fn(
+          "bpf_prog_query",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
   private static final Native.Function LINK_DESTROY =
       fn("bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
   private static final Native.Function LINK_FD =
@@ -256,6 +262,39 @@ final class LibBpf {
     try {
       return (MemorySegment)
           PROGRAM_ATTACH_TRACEPOINT.handle().invokeExact(Native.callState(), prog, category, name);
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  static MemorySegment programAttachCgroup(MemorySegment prog, int cgroupFd) {
+    try {
+      return (MemorySegment)
+          PROGRAM_ATTACH_CGROUP.handle().invokeExact(Native.callState(), prog, cgroupFd);
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  static int progQuery(
+      int targetFd,
+      int attachType,
+      int queryFlags,
+      MemorySegment attachFlags,
+      MemorySegment progIds,
+      MemorySegment progCount) {
+    try {
+      return (int)
+          PROG_QUERY
+              .handle()
+              .invokeExact(
+                  Native.callState(),
+                  targetFd,
+                  attachType,
+                  queryFlags,
+                  attachFlags,
+                  progIds,
+                  progCount);
     } catch (Throwable t) {
       throw Native.rethrow(t);
     }

@@ -25,6 +25,8 @@ final class Libc {
               ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
   private static final Native.Function MUNMAP =
       fn("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+  private static final Native.Function OPEN =
+      fn("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
   private static final Native.Function CLOSE =
       fn("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
   private static final Native.Function EPOLL_CREATE1 =
@@ -57,6 +59,14 @@ final class Libc {
   static int munmap(MemorySegment addr, long length) {
     try {
       return (int) MUNMAP.handle().invokeExact(Native.callState(), addr, length);
+    } catch (Throwable t) {
+      throw Native.rethrow(t);
+    }
+  }
+
+  static int open(MemorySegment path, int flags) {
+    try {
+      return (int) OPEN.handle().invokeExact(Native.callState(), path, flags);
     } catch (Throwable t) {
       throw Native.rethrow(t);
     }

@@ -114,12 +114,10 @@ public final class RingBuffer implements AutoCloseable {
   }
 
   /**
-   * Waits until the kernel wakes us or {@code timeout} passes, then consumes every record
-   * available.
-   *
-   * @return the number of records handed to {@code handler}
+   * Waits until the kernel wakes us or {@code timeout} passes, without consuming: for a reader that
+   * shares consumption with other threads under its own lock (only one may consume at a time).
    */
-  public int poll(Duration timeout, RecordHandler handler) {
+  public void await(Duration timeout) {
     int rc =
         Libc.epollWait(
             epollFd, epollEvents, 1, (int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
@@ -129,6 +127,16 @@ public final class RingBuffer implements AutoCloseable {
         throw BpfException.ofErrno("cannot wait on ring buffer " + name, errno);
       }
     }
+  }
+
+  /**
+   * Waits until the kernel wakes us or {@code timeout} passes, then consumes every record
+   * available.
+   *
+   * @return the number of records handed to {@code handler}
+   */
+  public int poll(Duration timeout, RecordHandler handler) {
+    await(timeout);
     return consume(handler);
   }
 

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigValue;
 import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginConfigException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -82,6 +83,16 @@ public final class HoconPluginConfig implements PluginConfig {
   @Override
   public List<String> getStringList(String path) {
     return List.copyOf(read(path, Config::getStringList));
+  }
+
+  @Override
+  public List<PluginConfig> getConfigList(String path) {
+    List<? extends Config> elements = read(path, Config::getConfigList);
+    List<PluginConfig> list = new ArrayList<>(elements.size());
+    for (int i = 0; i < elements.size(); i++) {
+      list.add(new HoconPluginConfig(section + "." + path + "." + i, elements.get(i)));
+    }
+    return List.copyOf(list);
   }
 
   @Override

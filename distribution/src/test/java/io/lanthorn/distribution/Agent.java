@@ -38,6 +38,18 @@ final class Agent implements AutoCloseable {
     this.stderr = stderr;
   }
 
+  /**
+   * What every test agent runs with unless a test overrides it: threat feeds are never fetched from
+   * the network (the shipped defaults name public abuse.ch URLs, and tests send nothing beyond
+   * loopback); a test that wants feeds gives its own {@code file:} or 127.0.0.1 ones. And each
+   * agent's dashboard listens on a port of its own, so that agents run side by side (and next to a
+   * developer's agent on 9077).
+   */
+  static final Map<String, String> TEST_ENVIRONMENT =
+      Map.of(
+          "CONFIG_FORCE_enricher__threat_remote__fetch", "false",
+          "CONFIG_FORCE_web_listen", "127.0.0.1:0");
+
   /** How to start one. */
   static Launcher of(Installation installation) {
     return new Launcher(installation);
@@ -46,7 +58,7 @@ final class Agent implements AutoCloseable {
   /** Collects what a start needs; {@link #start} runs it. */
   static final class Launcher {
     private final Installation installation;
-    private final Map<String, String> env = new LinkedHashMap<>();
+    private final Map<String, String> env = new LinkedHashMap<>(TEST_ENVIRONMENT);
     private final List<String> asUser = new ArrayList<>();
     private Path logs;
 

@@ -95,10 +95,11 @@ class DistributionIT {
   }
 
   @Test
-  void runWithTheProbeDisabledSaysNothingCanBeMonitored() throws Exception {
+  void runWithTheProbesDisabledSaysNothingCanBeMonitored() throws Exception {
     Path db = work.resolve("data/lanthorn.db");
 
-    Agent run = lanthorn("run", "--disable-tcp-mon", "--db-path", db.toString());
+    Agent run =
+        lanthorn("run", "--disable-tcp-mon", "--disable-dns-mon", "--db-path", db.toString());
 
     assertThat(run.awaitExit()).isEqualTo(5);
     assertThat(run.stderrLines())
@@ -106,7 +107,8 @@ class DistributionIT {
             "lanthorn: no event source is installed or enabled: nothing can be monitored (plugins"
                 + " dir: "
                 + DIST.resolve("plugins")
-                + "; installed but disabled: probe-tcp (disabled by --disable-tcp-mon))");
+                + "; installed but disabled: probe-dns (disabled by --disable-dns-mon), probe-tcp"
+                + " (disabled by --disable-tcp-mon), source-kafka (disabled by plugin default))");
     assertThat(work.resolve("data")).doesNotExist();
   }
 
@@ -120,7 +122,7 @@ class DistributionIT {
     // Every section's opening line is uncommented like the rest (none hides behind a blank).
     assertThat(uncommented)
         .contains("\nlanthorn {", "\nprobe-tcp {", "\nenricher-docker {", "\nsink-sqlite {")
-        .contains("\nsink-jsonl {");
+        .contains("\nsink-jsonl {", "\nprobe-dns {", "\nenricher-threat {");
     Path file = Files.writeString(work.resolve("uncommented.conf"), uncommented);
 
     Agent listed = lanthorn("plugins", "--config", file.toString());
@@ -198,7 +200,14 @@ class DistributionIT {
         .containsPattern("-rw-r--r-- .* " + base + "lib/lanthorn-api-" + VERSION + ".jar\n")
         .containsPattern(
             "-rw-r--r-- .* " + base + "plugins/sink-jsonl/jackson-core-[0-9.]+\\.jar\n");
-    for (String plugin : List.of("probe-tcp", "enricher-docker", "sink-sqlite", "sink-jsonl")) {
+    for (String plugin :
+        List.of(
+            "probe-tcp",
+            "probe-dns",
+            "enricher-docker",
+            "enricher-threat",
+            "sink-sqlite",
+            "sink-jsonl")) {
       assertThat(listing)
           .containsPattern("drwxr-xr-x .* " + base + "plugins/" + plugin + "/\n")
           .containsPattern(
@@ -223,7 +232,8 @@ class DistributionIT {
   void theJsonLinesPluginRecordsEveryEventAndDrainsOnSigterm() throws Exception {
     // The real sink-jsonl fed by a source built here, alone: the core plugins removed.
     Installation installation = Installation.copyTo(work.resolve("lanthorn"));
-    for (String plugin : List.of("probe-tcp", "enricher-docker", "sink-sqlite")) {
+    for (String plugin :
+        List.of("probe-tcp", "probe-dns", "enricher-docker", "enricher-threat", "sink-sqlite")) {
       installation.removePlugin(plugin);
     }
     TestPlugins.source(installation.plugins(), "test-source");
@@ -258,7 +268,8 @@ class DistributionIT {
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(events)))
           .isEqualTo("rw-------");
       assertThat(agent.stderr())
-          .contains("pipeline running: sources [test-source], enrichers [], sinks [sink-jsonl]")
+          .contains(
+              "pipeline running: sources [test-source], enrichers [], sinks [sink-jsonl, web]")
           .contains(
               "final: received=1005 enriched=1005 queued=0 lost_at_source=2 (test_lost=2)"
                   + " dropped=0 | sink-jsonl written=1005 failed=0 queued=0");

@@ -112,6 +112,25 @@ final class EventsDb {
     return rows(db, "1 = 1");
   }
 
+  /** The first column of every row, as text, e.g. {@code SELECT container_name FROM events}. */
+  static List<String> texts(Path db, String sql, Object... args) {
+    try (Connection connection = open(db);
+        PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        statement.setObject(i + 1, args[i]);
+      }
+      List<String> values = new ArrayList<>();
+      try (ResultSet r = statement.executeQuery()) {
+        while (r.next()) {
+          values.add(r.getString(1));
+        }
+      }
+      return values;
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading " + db + ": " + e.getMessage(), e);
+    }
+  }
+
   /** A single number from SQL, e.g. {@code SELECT count(*) FROM events WHERE pid = ?}. */
   static long number(Path db, String sql, Object... args) {
     try (Connection connection = open(db);

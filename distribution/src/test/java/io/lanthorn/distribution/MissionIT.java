@@ -33,8 +33,9 @@ class MissionIT {
       agent.awaitRunning();
       assertThat(agent.stderr())
           .contains(
-              "pipeline running: sources [probe-tcp], enrichers [enricher-docker],"
-                  + " sinks [sink-sqlite]");
+              "pipeline running: sources [probe-dns, probe-tcp], enrichers [enricher-docker,"
+                  + " probe-dns, enricher-threat],"
+                  + " sinks [sink-sqlite, web]");
 
       // Until the enricher reached Docker, containers' events are stored as runtime_unavailable
       // (documented); on a busy machine that handshake may end after the pipeline started.
@@ -54,7 +55,11 @@ class MissionIT {
       assertThat(status.written())
           .as(status.line())
           .containsEntry("sink-sqlite", status.received());
-      assertThat(EventsDb.number(db, "SELECT count(*) FROM events")).isEqualTo(status.received());
+      // probe-dns's answers are events too, stored in dns_events.
+      assertThat(
+              EventsDb.number(
+                  db, "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM dns_events)"))
+          .isEqualTo(status.received());
       assertThat(EventsDb.integrityCheck(db)).isEqualTo("ok");
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db)))
           .isEqualTo("rw-------");

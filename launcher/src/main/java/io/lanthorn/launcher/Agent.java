@@ -63,12 +63,28 @@ public final class Agent {
    */
   public Agent(
       PluginCatalog catalog, EffectiveConfig config, MetricsRegistry registry, Clock clock) {
+    this(catalog, config, registry, clock, HostName.get());
+  }
+
+  /**
+   * Chooses the enabled plugins; every plugin context reports {@code hostName} (the {@code
+   * EventHeader.hostName} of this agent's events).
+   *
+   * @throws LauncherException with {@link ExitCodes#NOTHING_TO_RUN} when no source or no sink is
+   *     enabled
+   */
+  public Agent(
+      PluginCatalog catalog,
+      EffectiveConfig config,
+      MetricsRegistry registry,
+      Clock clock,
+      String hostName) {
     this.catalog = catalog;
     this.config = config;
     this.settings = PipelineSettings.from(config.launcher());
     this.registry = registry;
     this.clock = clock;
-    this.hostName = HostName.get();
+    this.hostName = hostName;
     this.sources = enabled(PluginKind.SOURCE);
     this.enrichers = enabled(PluginKind.ENRICHER);
     this.sinks = enabled(PluginKind.SINK);

@@ -8,6 +8,22 @@ import java.nio.file.Path;
 final class HostName {
   private HostName() {}
 
+  /**
+   * {@code given} ({@code --host-name}) when set, else the kernel's host name.
+   *
+   * @throws LauncherException when {@code given} is blank
+   */
+  static String of(String given) {
+    if (given == null) {
+      return get();
+    }
+    if (given.isBlank()) {
+      throw new LauncherException(
+          ExitCodes.USAGE, "--host-name is empty: give this host's name, or leave the option out");
+    }
+    return given.strip();
+  }
+
   /** The kernel's host name, or {@code localhost} when it cannot be read. */
   static String get() {
     try {

@@ -35,6 +35,14 @@ final class LauncherOptions {
       description = "ERROR, WARN, INFO (default), DEBUG or TRACE.")
   LogLevel logLevel;
 
+  @Option(
+      names = "--host-name",
+      paramLabel = "NAME",
+      description =
+          "This host's name on the events it captures (default: the kernel's host name); every"
+              + " plugin sees it, e.g. a sink that sends events to a central agent.")
+  String hostName;
+
   /**
    * The command these options belong to, whose plugin flag options {@link #flagOverrides()} reads.
    */
@@ -50,6 +58,7 @@ final class LauncherOptions {
     result.config = config != null ? config : outer.config;
     result.plugins = plugins != null ? plugins : outer.plugins;
     result.logLevel = logLevel != null ? logLevel : outer.logLevel;
+    result.hostName = hostName != null ? hostName : outer.hostName;
     Map<String, FlagOverride> byPath = new LinkedHashMap<>();
     for (FlagOverride flag : outer.flagOverrides()) {
       byPath.put(flag.path(), flag);
@@ -59,6 +68,11 @@ final class LauncherOptions {
     }
     result.merged = List.copyOf(byPath.values());
     return result;
+  }
+
+  /** The host name every plugin context reports: {@code --host-name}, else the kernel's. */
+  String effectiveHostName() {
+    return HostName.of(hostName);
   }
 
   /** The configuration values the plugins' flags set. */

@@ -73,7 +73,13 @@ final class LauncherSession implements AutoCloseable {
   /** {@code lanthorn run}: runs the agent until the stop signal, then drains and exits. */
   int run(LauncherOptions options) {
     EffectiveConfig config = loadConfig(options);
-    Agent agent = new Agent(catalog(), config, new MetricsRegistry(), Clock.systemUTC());
+    Agent agent =
+        new Agent(
+            catalog(),
+            config,
+            new MetricsRegistry(),
+            Clock.systemUTC(),
+            options.effectiveHostName());
     StopSignal signal = launch.stopSignal();
     signal.arm(PipelineSettings.from(config.launcher()).drainTimeout());
     try {
@@ -155,7 +161,7 @@ final class LauncherSession implements AutoCloseable {
             new PluginMetrics(new MetricsRegistry(), plugin.name()),
             Clock.systemUTC(),
             () -> new io.lanthorn.api.PipelineStats(0, Map.of(), Map.of(), Map.of(), Map.of()),
-            HostName.get(),
+            options.effectiveHostName(),
             null);
     try {
       return ContextClassLoader.call(

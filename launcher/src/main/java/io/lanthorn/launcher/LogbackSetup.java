@@ -76,6 +76,11 @@ public final class LogbackSetup extends ContextAwareBase implements Configurator
     context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(libraries);
     context.getLogger("io.lanthorn").setLevel(ours);
     context.getLogger(PLUGIN_LOGGERS).setLevel(ours);
+    // The Kafka client library warns on every reconnect while a broker is away; a plugin that uses
+    // it reports an outage once itself.
+    context
+        .getLogger("org.apache.kafka")
+        .setLevel(ours.isGreaterOrEqual(Level.INFO) ? Level.ERROR : ours);
   }
 
   /** The levels {@code --log-level} accepts. */

@@ -210,7 +210,29 @@ class MainTest {
     assertThat(code).isEqualTo(7);
     assertThat(out().lines())
         .containsExactly(
-            "greeting=hi", "args=[a, --help, --, -x]", "tccl-is-plugin=true", "sees-enabled=false");
+            "greeting=hi",
+            "args=[a, --help, --, -x]",
+            "tccl-is-plugin=true",
+            "sees-enabled=false",
+            "host=" + HostName.get());
+  }
+
+  @Test
+  void hostNameSetsTheHostEveryPluginContextReports() {
+    TestPlugins.command(plugins, "sink-hello", "hello");
+
+    assertThat(lanthorn("--host-name", "web-1", "hello")).isEqualTo(7);
+    assertThat(out().lines()).contains("host=web-1");
+  }
+
+  @Test
+  void anEmptyHostNameIsAUsageErrorOnOneLine() {
+    TestPlugins.command(plugins, "sink-hello", "hello");
+
+    assertThat(lanthorn("--host-name", " ", "hello")).isEqualTo(ExitCodes.USAGE);
+    assertThat(err())
+        .isEqualTo(
+            "lanthorn: --host-name is empty: give this host's name, or leave the option out\n");
   }
 
   @Test

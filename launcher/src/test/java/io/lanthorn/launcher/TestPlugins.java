@@ -353,6 +353,7 @@ public final class TestPlugins {
                     out.println("tccl-is-plugin="
                         + (Thread.currentThread().getContextClassLoader() == getClass().getClassLoader()));
                     out.println("sees-enabled=" + context.config().hasPath("enabled"));
+                    out.println("host=" + context.hostName());
                     return 7;
                   }
                 }

@@ -3,13 +3,17 @@ package io.lanthorn.sink.sqlite;
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.DnsEvent;
 import io.lanthorn.api.Event;
 import io.lanthorn.api.StandardAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jooq.DSLContext;
 
 /**
@@ -33,6 +37,8 @@ final class BatchWriter implements AutoCloseable {
   private final Summaries summaries = new Summaries();
   private final AddressTextCache addresses = new AddressTextCache();
   private final EventColumns.EventRow row = new EventColumns.EventRow();
+  private final DnsEventWriter dnsEvents;
+  private final List<DnsRow> dnsRows = new ArrayList<>();
 
   BatchWriter(Connection connection) throws SQLException {
     this.connection = connection;
@@ -48,6 +54,7 @@ final class BatchWriter implements AutoCloseable {
     this.upsertProcess = connection.prepareStatement(dsl.render(processes.upsert(dsl)));
     this.upsertContainer = connection.prepareStatement(dsl.render(containers.upsert(dsl)));
     this.upsertSummary = connection.prepareStatement(dsl.render(Summaries.upsert(dsl)));
+    this.dnsEvents = new DnsEventWriter(connection, dsl);
     processes.start(dsl);
     containers.start(dsl);
   }
@@ -55,22 +62,30 @@ final class BatchWriter implements AutoCloseable {
   /**
    * Commits the batch, or throws having written none of it.
    *
+   * @return how many events of the batch were copies of stored ones (same {@link
+   *     EventColumns#EVENT_ID}), not stored again
    * @throws org.jooq.exception.DataAccessException wrapping SQLite's failure
    */
-  void write(List<? extends Event> batch) throws SQLException {
+  int write(List<? extends Event> batch) throws SQLException {
     relearnIfForgotten();
+    List<? extends Event> fresh = withoutStored(batch);
     try {
       dsl.transaction(
           transaction -> {
             // Statements prepared on the same connection join the transaction jOOQ began.
-            for (Event event : batch) {
-              // The sink takes connection events only (SqliteSink.kinds()).
+            for (Event event : fresh) {
+              // The kinds SqliteSink.kinds() declares; the pipeline passes no other.
+              if (event instanceof DnsEvent answer) {
+                dnsRows.add(DnsRows.of(answer));
+                continue;
+              }
               describe((ConnectionEvent) event);
               Column.bind(insertEvent, EventColumns.ALL, row);
               insertEvent.addBatch();
               summaries.add(row);
             }
             insertEvent.executeBatch();
+            dnsEvents.write(dnsRows);
             if (processes.usedAny()) {
               processes.bindBatch(upsertProcess);
               processes.requireOwnRows(upsertProcess.executeBatch());
@@ -89,10 +104,54 @@ final class BatchWriter implements AutoCloseable {
       upsertContainer.clearBatch();
       upsertSummary.clearBatch();
       summaries.clear();
+      dnsRows.clear();
       processes.endBatch();
       containers.endBatch();
       row.event = null;
     }
+    return batch.size() - fresh.size();
+  }
+
+  /**
+   * The batch without the connection events stored before or repeated within it, recognised by
+   * their stable id (events from other hosts carry one; a consumer replays after a crash). The
+   * unique index on {@code event_uid} backs this up; asking first keeps one copy from failing the
+   * whole batch.
+   */
+  private List<? extends Event> withoutStored(List<? extends Event> batch) {
+    Set<String> ids = new HashSet<>();
+    for (Event event : batch) {
+      String id = event.attribute(EventColumns.EVENT_ID);
+      if (id != null && event instanceof ConnectionEvent) {
+        ids.add(id);
+      }
+    }
+    if (ids.isEmpty()) {
+      return batch;
+    }
+    Set<String> seen = new HashSet<>(storedAmong(ids));
+    List<Event> fresh = new ArrayList<>(batch.size());
+    for (Event event : batch) {
+      String id = event.attribute(EventColumns.EVENT_ID);
+      if (id == null || !(event instanceof ConnectionEvent) || seen.add(id)) {
+        fresh.add(event);
+      }
+    }
+    return fresh;
+  }
+
+  private List<String> storedAmong(Set<String> ids) {
+    List<String> stored = new ArrayList<>();
+    List<String> all = new ArrayList<>(ids);
+    // SQLite allows 32766 parameters per statement; stay well below.
+    for (int from = 0; from < all.size(); from += 500) {
+      stored.addAll(
+          dsl.select(EVENT_ROWS.EVENT_UID)
+              .from(EVENT_ROWS)
+              .where(EVENT_ROWS.EVENT_UID.in(all.subList(from, Math.min(all.size(), from + 500))))
+              .fetch(EVENT_ROWS.EVENT_UID));
+    }
+    return stored;
   }
 
   /**
@@ -122,7 +181,8 @@ final class BatchWriter implements AutoCloseable {
         insertEvent;
         upsertProcess;
         upsertContainer;
-        upsertSummary) {
+        upsertSummary;
+        dnsEvents) {
       // Closing the last connection checkpoints the WAL into the database file.
     }
   }

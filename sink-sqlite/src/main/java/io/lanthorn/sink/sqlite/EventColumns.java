@@ -26,6 +26,12 @@ final class EventColumns {
   /** The {@code event_type} of every row: one row per outbound connection attempt. */
   static final String EVENT_TYPE = EventKind.TCP_CONNECT.label();
 
+  /**
+   * An event's stable id across copies (sink-kafka sets it, a replay from Kafka repeats it): stored
+   * once ({@code event_uid}).
+   */
+  static final AttributeKey<String> EVENT_ID = AttributeKey.stringKey("lanthorn.event.id");
+
   /** Attributes with a column of their own; all others go to the {@code attributes} JSON. */
   static final Set<AttributeKey<?>> STORED_ATTRIBUTES =
       Set.of(
@@ -38,7 +44,11 @@ final class EventColumns {
           StandardAttributes.COMPOSE_PROJECT,
           StandardAttributes.COMPOSE_SERVICE,
           StandardAttributes.ATTRIBUTION_STATUS,
-          StandardAttributes.PROCESS_EXECUTABLE_PATH);
+          Summaries.DOMAIN,
+          StandardAttributes.PROCESS_EXECUTABLE_PATH,
+          StandardAttributes.THREAT_MATCHED,
+          StandardAttributes.THREAT_SOURCE,
+          EVENT_ID);
 
   // label() lower-cases on every call; these rows are written a hundred thousand times a second.
   private static final Map<Protocol, String> PROTOCOLS = labels(Protocol.class, Protocol::label);
@@ -72,11 +82,23 @@ final class EventColumns {
           new Column<>(
               EVENT_ROWS.ATTRIBUTION_STATUS,
               row -> row.event.attribute(StandardAttributes.ATTRIBUTION_STATUS)),
+          // The Rust Lanthorn's domain_name: what the connection's process resolved (probe-dns).
+          new Column<>(EVENT_ROWS.DOMAIN_NAME, row -> row.event.attribute(Summaries.DOMAIN)),
           new Column<>(
               EVENT_ROWS.ATTRIBUTES,
               row -> AttributesJson.except(row.event.attributes(), STORED_ATTRIBUTES)),
+          // The host that captured the event: a central agent's file holds several.
+          new Column<>(EVENT_ROWS.HOST_NAME, row -> row.event.hostName()),
+          new Column<>(EVENT_ROWS.EVENT_UID, row -> row.event.attribute(EVENT_ID)),
           new Column<>(EVENT_ROWS.PROCESS_REF, row -> row.processRef),
-          new Column<>(EVENT_ROWS.CONTAINER_REF, row -> row.containerRef));
+          new Column<>(EVENT_ROWS.CONTAINER_REF, row -> row.containerRef),
+          // Threat feeds (enricher-threat): NULL when nothing checked; the entry that matched
+          // stays in attributes as lanthorn.threat.indicator.
+          new Column<>(
+              EVENT_ROWS.IS_THREAT, row -> row.event.attribute(StandardAttributes.THREAT_MATCHED)),
+          new Column<>(
+              EVENT_ROWS.THREAT_SOURCE,
+              row -> row.event.attribute(StandardAttributes.THREAT_SOURCE)));
 
   /**
    * One event and what the writer worked out for its row: the addresses as text and the numbers of

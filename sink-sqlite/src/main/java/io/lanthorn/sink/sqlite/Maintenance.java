@@ -43,7 +43,13 @@ final class Maintenance implements AutoCloseable {
     this.clock = context.clock();
     this.logger = context.logger();
     this.health =
-        new HealthRecorder(dsl, context.pluginName(), context::pipelineStats, written, nowNanos());
+        new HealthRecorder(
+            dsl,
+            context.pluginName(),
+            context::pipelineStats,
+            written,
+            context.metrics()::snapshot,
+            nowNanos());
     this.retention = new Retention(dsl, settings.retentionChunk());
     this.deleted = context.metrics().counter("retention.deleted", "events deleted by retention");
     this.failures =

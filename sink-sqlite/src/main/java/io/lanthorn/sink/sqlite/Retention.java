@@ -2,6 +2,7 @@ package io.lanthorn.sink.sqlite;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.COLLECTION_HEALTH;
 import static io.lanthorn.sink.sqlite.schema.Tables.CONTAINERS;
+import static io.lanthorn.sink.sqlite.schema.Tables.DNS_EVENTS;
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 import static io.lanthorn.sink.sqlite.schema.Tables.PROCESSES;
 
@@ -13,8 +14,8 @@ import org.jooq.Table;
 /**
  * Deletes events older than the retention period, a small chunk per transaction, so the write lock
  * is never held for long and the sink's batches slip in between chunks. Summaries are kept; health
- * rows go with the events they describe, and so do {@code containers} and {@code processes} rows
- * that no remaining event can refer to.
+ * rows and DNS answers go with the events of their time, and so do {@code containers} and {@code
+ * processes} rows that no remaining event can refer to.
  */
 final class Retention {
   private final DSLContext dsl;
@@ -64,6 +65,8 @@ final class Retention {
           EVENT_ROWS.CONTAINER_REF,
           cutoffNanos);
     }
+    // DNS answers are few beside connections: one statement, through their timestamp index.
+    dsl.deleteFrom(DNS_EVENTS).where(DNS_EVENTS.TIMESTAMP_NS.lt(cutoffNanos)).execute();
     dsl.deleteFrom(COLLECTION_HEALTH)
         .where(COLLECTION_HEALTH.INTERVAL_END_NS.lt(cutoffNanos))
         .execute();

@@ -30,6 +30,7 @@ public final class SqliteSink implements Sink {
   private final Maintenance maintenance;
   private final Counter written;
   private final Counter failed;
+  private final Counter duplicates;
   private final DatabaseLock lock;
 
   private SqliteSink(
@@ -38,12 +39,14 @@ public final class SqliteSink implements Sink {
       Maintenance maintenance,
       Counter written,
       Counter failed,
+      Counter duplicates,
       DatabaseLock lock) {
     this.settings = settings;
     this.writer = writer;
     this.maintenance = maintenance;
     this.written = written;
     this.failed = failed;
+    this.duplicates = duplicates;
     this.lock = lock;
   }
 
@@ -55,6 +58,12 @@ public final class SqliteSink implements Sink {
         context
             .metrics()
             .counter("events.failed", "events in batches that failed to commit (not written)");
+    Counter duplicates =
+        context
+            .metrics()
+            .counter(
+                "events.duplicates",
+                "copies of events already stored (same lanthorn.event.id), not stored again");
     DatabaseFile file = DatabaseFile.forWriting(settings.path(), settings.busyTimeout());
     // Before anything is written, migrations included: a second agent changes nothing.
     DatabaseLock lock = DatabaseLock.acquire(file.path());
@@ -84,13 +93,13 @@ public final class SqliteSink implements Sink {
             file.path(),
             version,
             settings.retentionEnabled() ? context.config().getString("retention") : "off");
-    return new SqliteSink(settings, writer, maintenance, written, failed, lock);
+    return new SqliteSink(settings, writer, maintenance, written, failed, duplicates, lock);
   }
 
-  /** Connection attempts: the {@code events} table holds them. */
+  /** Connection attempts ({@code events}) and DNS answers ({@code dns_events}). */
   @Override
   public Set<EventKind> kinds() {
-    return Set.of(EventKind.TCP_CONNECT);
+    return Set.of(EventKind.TCP_CONNECT, EventKind.DNS_ANSWER);
   }
 
   @Override
@@ -98,13 +107,15 @@ public final class SqliteSink implements Sink {
     if (batch.isEmpty()) {
       return;
     }
+    int repeated;
     try {
-      writer.write(batch);
+      repeated = writer.write(batch);
     } catch (SQLException | RuntimeException e) {
       failed.add(batch.size());
       throw new PluginException(SqliteErrors.explain(settings.path(), e, "write to"), e);
     }
-    written.add(batch.size());
+    written.add(batch.size() - repeated);
+    duplicates.add(repeated);
   }
 
   @Override

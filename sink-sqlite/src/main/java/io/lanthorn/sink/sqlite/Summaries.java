@@ -2,7 +2,9 @@ package io.lanthorn.sink.sqlite;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.CONNECTION_AGGREGATIONS;
 
+import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.StandardAttributes;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -18,6 +20,9 @@ import org.jooq.impl.DSL;
  */
 final class Summaries {
   private static final String NO_CONTAINER = "";
+
+  /** The domain the connection's process resolved for its destination (probe-dns). */
+  static final AttributeKey<String> DOMAIN = StandardAttributes.DOMAIN_NAME;
 
   /** One summary row: the key and what this batch adds to it. */
   static final class Tally {
@@ -69,11 +74,13 @@ final class Summaries {
   /** Adds one event, whose row the writer has worked out, to its tally. */
   void add(EventColumns.EventRow row) {
     ConnectionEvent event = row.event;
+    // Like the Rust Lanthorn's summary: the domain is the destination when known (probe-dns).
+    String domain = event.attribute(DOMAIN);
     Key key =
         new Key(
             row.containerName == null ? NO_CONTAINER : row.containerName,
             event.comm(),
-            row.destinationAddress,
+            domain != null ? domain : row.destinationAddress,
             event.destinationPort(),
             EventColumns.protocol(event.protocol()));
     Tally tally = tallies.get(key);

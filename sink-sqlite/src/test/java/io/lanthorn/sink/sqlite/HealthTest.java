@@ -48,7 +48,11 @@ class HealthTest {
                 "lost_at_source", 3L,
                 "dropped", 1L,
                 "sink_failed", 0L));
-    assertThat(Db.rows(file, "SELECT * FROM collection_health_hourly"))
+    assertThat(
+            Db.rows(
+                file,
+                "SELECT hour, received, written, in_flight, lost_at_source, dropped, sink_failed,"
+                    + " lost, complete_pct FROM collection_health_hourly"))
         .containsExactly(
             Map.of(
                 "hour", "2026-11-25T10:00Z",
@@ -61,6 +65,38 @@ class HealthTest {
                 "lost", 4L,
                 // 14 events, 4 of them lost.
                 "complete_pct", 71.43));
+  }
+
+  @Test
+  void recordsWhatProbeDnsCountedInTheInterval() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    TestContext context = TestContext.forFile(file, Map.of("health-interval", "1h"));
+    context.setNow(START);
+    // probe-dns's metrics as the agent's registry names them; values change between rows.
+    long[] responses = {0};
+    context.metrics().gauge("probe-dns.responses", "", () -> responses[0]);
+    context.metrics().gauge("probe-dns.lost.ring_full", "", () -> 2);
+    context.metrics().gauge("probe-dns.malformed", "", () -> 1);
+    context.metrics().gauge("probe-dns.names.hit", "", () -> 5);
+    context.metrics().gauge("probe-dns.names.host_wide", "", () -> 1);
+    context.metrics().gauge("probe-dns.names.miss", "", () -> 4);
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
+      responses[0] = 100;
+      context.setNow(START.plusSeconds(42));
+    }
+
+    assertThat(
+            Db.rows(
+                file,
+                "SELECT dns_responses, dns_lost, dns_malformed, names_hit, names_miss"
+                    + " FROM collection_health"))
+        .containsExactly(
+            Map.of(
+                "dns_responses", 100L,
+                "dns_lost", 2L,
+                "dns_malformed", 1L,
+                "names_hit", 6L,
+                "names_miss", 4L));
   }
 
   @Test

@@ -57,6 +57,8 @@ class SchemaMigrationTest {
         Db.count(
                 file, "SELECT count(*) FROM sqlite_master WHERE name = 'events' AND type = 'table'")
             == 1;
+    // Agents before version 5 wrote 'connect'; from version 5 on, the Rust Lanthorn's value.
+    String eventType = Integer.parseInt(version) < 5 ? "connect" : "tcp_connect";
     Db.execute(
         file,
         "INSERT INTO "
@@ -65,8 +67,7 @@ class SchemaMigrationTest {
             + " src_addr, src_port, dst_addr, dst_port, outcome, errno, pid, tid, uid, gid,"
             + " process_name, cgroup_id, container_name)"
             + " VALUES (1764079387000000000, 1, '"
-            // An agent before V5 wrote 'connect'; from V5 on, the Rust Lanthorn's 'tcp_connect'.
-            + (Integer.parseInt(version) < 5 ? "connect" : "tcp_connect")
+            + eventType
             + "', 'tcp', 'ipv4', '127.0.0.1', 40000,"
             + " '127.0.0.1', 5432, 'refused', 111, 7, 7, 0, 0, 'psql', 9, 'db')");
     // Without a summary table yet, the upgrade creates one from the events already there.
@@ -152,7 +153,8 @@ class SchemaMigrationTest {
 
     try (SqliteSink sink =
         new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
-      // Every value kept; only event_type took upstream's name, and upstream's columns came last.
+      // Every value kept; only event_type took upstream's name, and upstream's columns (V5) and
+      // host_name (V8) came last.
       List<Map<String, Object>> expected =
           before.stream()
               .map(
@@ -169,7 +171,12 @@ class SchemaMigrationTest {
                         Map<String, Object> old = new java.util.LinkedHashMap<>(row);
                         old.keySet()
                             .removeAll(
-                                List.of("timestamp", "domain_name", "is_threat", "threat_source"));
+                                List.of(
+                                    "timestamp",
+                                    "domain_name",
+                                    "is_threat",
+                                    "threat_source",
+                                    "host_name"));
                         return old;
                       })
                   .toList())

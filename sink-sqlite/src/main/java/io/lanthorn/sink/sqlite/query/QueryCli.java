@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
       QueryFailed.class,
       QuerySummary.class,
       QueryHealth.class,
+      QueryDns.class,
+      QueryThreats.class,
       CommandLine.HelpCommand.class
     },
     footer = {
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  lanthorn query top --since 1h",
       "  lanthorn query container web --since 2026-11-25T08:00 --until 2026-11-25T09:00",
-      "  lanthorn query failed --json | jq ."
+      "  lanthorn query failed --json | jq .",
+      "  lanthorn query dns --container web --since 1h"
     })
 final class QueryCli implements Callable<Integer> {
   private final PluginConfig config;

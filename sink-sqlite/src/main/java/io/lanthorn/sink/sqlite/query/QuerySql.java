@@ -28,6 +28,9 @@ final class QuerySql {
   static final Field<Double> HANDSHAKE_MS =
       round(EVENTS_VIEW.HANDSHAKE_NS.cast(Double.class).div(inline(1_000_000.0)), 3);
 
+  /** The domain the connection's process resolved for its destination (probe-dns), or NULL. */
+  static final Field<String> DOMAIN = EVENTS_VIEW.DOMAIN_NAME;
+
   private QuerySql() {}
 
   /**

@@ -1,6 +1,7 @@
 package io.lanthorn.sink.sqlite.query;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
+import static org.jooq.impl.DSL.coalesce;
 import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.groupConcatDistinct;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Option;
 /** {@code lanthorn query top}: each container's most frequent destinations over a period. */
 @Command(
     name = "top",
-    description = "Top destinations per container over a period, most connections first.")
+    description =
+        "Top destinations per container over a period, most connections first, with the domain"
+            + " the container resolved for each (probe-dns).")
 final class QueryTop implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
@@ -50,6 +53,7 @@ final class QueryTop implements QueryQuestion {
     Table<?> ranked =
         dsl.select(
                 QuerySql.CONTAINER.as("container"),
+                coalesce(max(QuerySql.DOMAIN), inline(QuerySql.NO_CONTAINER)).as("domain"),
                 EVENTS_VIEW.DST_ADDR,
                 EVENTS_VIEW.DST_PORT,
                 connections.as("connections"),
@@ -71,6 +75,7 @@ final class QueryTop implements QueryQuestion {
     Field<Integer> rank = field(name("ranked", "rank"), Integer.class);
     return dsl.select(
             ranked.field("container"),
+            ranked.field("domain"),
             ranked.field("dst_addr"),
             ranked.field("dst_port"),
             ranked.field("connections"),

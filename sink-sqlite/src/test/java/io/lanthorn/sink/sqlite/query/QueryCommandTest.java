@@ -8,6 +8,7 @@ import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.PipelineStats;
 import io.lanthorn.api.PluginCommand;
+import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.sink.sqlite.SqliteSink;
 import io.lanthorn.sink.sqlite.SqliteSinkFactory;
@@ -50,7 +51,11 @@ class QueryCommandTest {
     List<ConnectionEvent> events = new ArrayList<>();
     Instant recent = now.minus(Duration.ofMinutes(30));
     for (int i = 0; i < 6; i++) {
-      events.add(TestEvents.inContainer("web", recent.plusSeconds(i), 5432).build());
+      // Named by probe-dns.
+      events.add(
+          TestEvents.inContainer("web", recent.plusSeconds(i), 5432)
+              .build()
+              .withAttribute(StandardAttributes.DOMAIN_NAME, "db.lanthorn.test"));
     }
     for (int i = 0; i < 3; i++) {
       events.add(TestEvents.inContainer("web", recent.plusSeconds(10 + i), 6379).build());
@@ -87,11 +92,12 @@ class QueryCommandTest {
     assertThat(run.status).isZero();
     assertThat(run.err).isEmpty();
     assertThat(run.out)
-        .contains("|container|dst_addr |dst_port|connections|failed|processes|first_seen")
-        .contains("|-        |127.0.0.1|     443|          1|     1|curl")
-        .contains("|db       |::1      |      53|          1|     0|wget")
-        .contains("|web      |127.0.0.1|    5432|          6|     0|wget")
-        .contains("|web      |127.0.0.1|    6379|          3|     0|wget")
+        .contains(
+            "|container|domain          |dst_addr |dst_port|connections|failed|processes|first_seen")
+        .contains("|-        |-               |127.0.0.1|     443|          1|     1|curl")
+        .contains("|db       |-               |::1      |      53|          1|     0|wget")
+        .contains("|web      |db.lanthorn.test|127.0.0.1|    5432|          6|     0|wget")
+        .contains("|web      |-               |127.0.0.1|    6379|          3|     0|wget")
         .doesNotContain("8080")
         .doesNotContain("|      25|");
   }

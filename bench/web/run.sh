@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# How long the dashboard's pages take over a generated history (docs/benchmarks.md).
+# Usage: bench/web/run.sh [events] [hours]   (default: 3 600 000 events over 1 h = 1 000 events/s)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+export JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+# One reactor run, so sibling modules resolve to their target/classes (nothing is installed).
+./mvnw -B -ntp -q -o test-compile dependency:build-classpath -pl web -am -Dspotless.check.skip \
+  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+cp=web/target/test-classes:web/target/classes:$(cat web/target/bench-classpath.txt)
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$cp" \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn io.lanthorn.web.DashboardBenchmark "${1:-3600000}" "${2:-1}"
