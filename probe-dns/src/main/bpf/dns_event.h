@@ -8,13 +8,19 @@
 
 #define DNS_MAX_PAYLOAD 512
 #define DNS_PORT 53
+#define DNS_CGROUP_NAME_LEN 128
 
-/* Who sent a query, remembered per socket cookie by the sock_addr hooks. */
+/*
+ * Who sent a query, remembered per socket cookie by the sock_addr hooks. The cgroup's name is read
+ * there, in the sender's task: by the time user space reads the response, a --rm container's
+ * cgroup directory may already be gone.
+ */
 struct dns_owner {
 	__u64 cgroup_id;
 	__u32 pid;
 	__u32 tid;
 	char comm[16];
+	char cgroup_name[DNS_CGROUP_NAME_LEN]; /* leaf of the cgroup v2 path, NUL-terminated */
 };
 
 /* One DNS response delivered to a socket: who asked, from which server, and its first bytes. */
@@ -25,6 +31,7 @@ struct dns_response {
 	__u32 pid;             /* 0 when no query from this socket was seen */
 	__u32 tid;
 	char comm[16];
+	char cgroup_name[DNS_CGROUP_NAME_LEN]; /* the sender's, when it is the receiving cgroup; else empty */
 	__u8 server[16];       /* source address: IPv4 in the first four bytes */
 	__u8 family;           /* 4 or 6 */
 	__u8 transport;        /* 17 UDP, 6 TCP */

@@ -13,8 +13,26 @@
  */
 #include <lanthorn/bpf_base.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "dns_event.h"
+
+/* Kernel structs, only the fields read; CO-RE relocates them against the running kernel's BTF. */
+struct kernfs_node {
+	const char *name;
+} __attribute__((preserve_access_index));
+
+struct cgroup {
+	struct kernfs_node *kn;
+} __attribute__((preserve_access_index));
+
+struct css_set {
+	struct cgroup *dfl_cgrp;
+} __attribute__((preserve_access_index));
+
+struct task_struct {
+	struct css_set *cgroups;
+} __attribute__((preserve_access_index));
 
 struct __sk_buff {
 	__u32 len;
@@ -188,10 +206,15 @@ int lt_dns_ingress(struct __sk_buff *skb)
 		r->pid = owner->pid;
 		r->tid = owner->tid;
 		__builtin_memcpy(r->comm, owner->comm, sizeof(r->comm));
+		if (owner->cgroup_id == r->cgroup_id)
+			__builtin_memcpy(r->cgroup_name, owner->cgroup_name, sizeof(r->cgroup_name));
+		else
+			r->cgroup_name[0] = '\0';
 	} else {
 		r->pid = 0;
 		r->tid = 0;
 		__builtin_memset(r->comm, 0, sizeof(r->comm));
+		r->cgroup_name[0] = '\0';
 		count->unknown_owner++;
 	}
 	__u64 pending = bpf_ringbuf_query(&lt_dns_events, BPF_RB_AVAIL_DATA);
@@ -212,6 +235,11 @@ static __always_inline void remember_sender(struct bpf_sock_addr *ctx)
 	owner.tid = (__u32)pid_tgid;
 	owner.cgroup_id = bpf_get_current_cgroup_id();
 	bpf_get_current_comm(owner.comm, sizeof(owner.comm));
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	const char *cgroup_name = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, name);
+	if (!cgroup_name ||
+	    bpf_probe_read_kernel_str(owner.cgroup_name, sizeof(owner.cgroup_name), cgroup_name) < 0)
+		owner.cgroup_name[0] = '\0';
 	__u64 cookie = bpf_get_socket_cookie(ctx);
 	if (bpf_map_update_elem(&lt_dns_owners, &cookie, &owner, BPF_ANY))
 		count->owner_full++;

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  * @param timestampNanos wall-clock time of delivery, nanoseconds since the epoch
  * @param kernelTimeNanos the same on the kernel's monotonic clock
  * @param pid 0 when no query on this socket was seen (it was sent before the probe attached)
+ * @param cgroupName the leaf name of the receiving cgroup as the kernel read it in the asking task,
+ *     or {@code null} when no query on this socket was seen
  * @param transport 17 (UDP) or 6 (TCP)
  */
 // The payload array is never modified after decoding; copying it per access would cost a copy per
@@ -31,6 +33,7 @@ public record DnsResponseRecord(
     int pid,
     int tid,
     String comm,
+    String cgroupName,
     InetAddress server,
     int transport,
     byte[] payload,
@@ -78,6 +81,7 @@ public record DnsResponseRecord(
           r.get(JAVA_INT_UNALIGNED, RecordLayout.PID),
           r.get(JAVA_INT_UNALIGNED, RecordLayout.TID),
           cString(r, RecordLayout.COMM, RecordLayout.COMM_LEN),
+          emptyToNull(cString(r, RecordLayout.CGROUP_NAME, RecordLayout.CGROUP_NAME_LEN)),
           InetAddress.getByAddress(server),
           Byte.toUnsignedInt(r.get(JAVA_BYTE, RecordLayout.TRANSPORT)),
           payload,
@@ -85,6 +89,10 @@ public record DnsResponseRecord(
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException("server address of " + server.length + " bytes", e);
     }
+  }
+
+  private static String emptyToNull(String s) {
+    return s.isEmpty() ? null : s;
   }
 
   private static String cString(MemorySegment r, long offset, int max) {

@@ -100,8 +100,11 @@ public final class ProbeDnsPlugin implements EventSource, Enricher {
           new DnsResponseHandler(
               cache,
               observation -> {
-                pending.add(
-                    event(observation, host, cgroups.nameOf(observation.record().cgroupId())));
+                DnsResponseRecord r = observation.record();
+                // The kernel's name first: a --rm container's directory may be gone by now.
+                String cgroupName =
+                    r.cgroupName() != null ? r.cgroupName() : cgroups.nameOf(r.cgroupId());
+                pending.add(event(observation, host, cgroupName));
                 observer.accept(observation);
               });
       DnsCapture.Settings settings =

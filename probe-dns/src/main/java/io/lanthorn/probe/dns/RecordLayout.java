@@ -17,6 +17,7 @@ import java.util.List;
 final class RecordLayout {
   static final int COMM_LEN = 16;
   static final int MAX_PAYLOAD = 512;
+  static final int CGROUP_NAME_LEN = 128;
 
   static final StructLayout RESPONSE =
       MemoryLayout.structLayout(
@@ -26,6 +27,7 @@ final class RecordLayout {
           JAVA_INT.withName("pid"),
           JAVA_INT.withName("tid"),
           MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
+          MemoryLayout.sequenceLayout(CGROUP_NAME_LEN, JAVA_BYTE).withName("cgroup_name"),
           MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("server"),
           JAVA_BYTE.withName("family"),
           JAVA_BYTE.withName("transport"),
@@ -41,6 +43,7 @@ final class RecordLayout {
   static final long PID = offset("pid");
   static final long TID = offset("tid");
   static final long COMM = offset("comm");
+  static final long CGROUP_NAME = offset("cgroup_name");
   static final long SERVER = offset("server");
   static final long FAMILY = offset("family");
   static final long TRANSPORT = offset("transport");
