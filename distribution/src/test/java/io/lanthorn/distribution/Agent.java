@@ -98,6 +98,9 @@ final class Agent implements AutoCloseable {
         throw new IllegalStateException("logsIn(dir) first");
       }
       Files.createDirectories(logs);
+      // The threat plugin's saved feeds stay with the test, never in the machine's /var/lib (a
+      // test that sets its own cache-dir sets this variable, which beats configuration files).
+      env.putIfAbsent("CONFIG_FORCE_enricher__threat_cache__dir", logs.resolve("feeds").toString());
       Path out = logs.resolve("stdout.txt");
       Path err = logs.resolve("stderr.txt");
       List<String> command = new ArrayList<>(asUser);

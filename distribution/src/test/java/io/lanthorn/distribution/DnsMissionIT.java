@@ -109,6 +109,10 @@ class DnsMissionIT {
                           v6.getLocalPort())
                       >= 4);
       assertThat(agent.stop()).as(agent.stderr()).isEqualTo(Agent.EXIT_SIGTERM);
+      // The final status line carries the plugin's own counters: at least the 4 names above.
+      assertThat(agent.finalStatus().line())
+          .containsPattern("\\| probe-dns responses=[1-9]\\d* malformed=0 unknown_owner=\\d+")
+          .containsPattern(" named=([4-9]|\\d\\d+) unnamed=\\d+");
 
       assertThat(domainOf(db, "container_name = ? AND dst_port = ?", one, port))
           .containsExactly("one.lanthorn.test");

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,7 +51,8 @@ public final class Agent {
   private final List<InstalledPlugin> sources;
   private final List<InstalledPlugin> enrichers;
   private final List<InstalledPlugin> sinks;
-  private final List<PluginStart> started = new ArrayList<>();
+  // Also read by the status thread.
+  private final List<PluginStart> started = new CopyOnWriteArrayList<>();
   private volatile Pipeline pipeline;
   private StatusReporter status;
   private boolean running;
@@ -136,7 +138,10 @@ public final class Agent {
           EnricherOrder.sort(
               running(consumers, enrichers, Enricher.class), settings.enricherOrder());
       pipeline.start(orderedEnrichers, running(consumers, sinks, Sink.class));
-      status = new StatusReporter(pipeline, settings.statusInterval());
+      Pipeline statusOf = pipeline;
+      status =
+          new StatusReporter(
+              () -> statusOf.statusLine() + pluginStatus(), settings.statusInterval());
     }
     awaitAll(producers);
     LauncherException failure = null;
@@ -200,6 +205,15 @@ public final class Agent {
           "{} events captured while the agent was starting are not stored: it failed to start",
           pipeline.stats().totalDropped());
     }
+    // Every event reached the sinks: the final line's figures are final, and the plugins can still
+    // tell theirs.
+    if (status != null) {
+      status.close();
+      if (running) {
+        status.logFinal();
+      }
+      status = null;
+    }
     // Sources first, sinks last: each instance is closed after the last event reached it.
     for (PluginKind kind : List.of(PluginKind.SOURCE, PluginKind.ENRICHER, PluginKind.SINK)) {
       for (PluginStart start : started.reversed()) {
@@ -209,15 +223,25 @@ public final class Agent {
       }
     }
     started.clear();
-    if (status != null) {
-      status.close();
-      if (running) {
-        status.logFinal();
-      }
-      status = null;
-    }
     running = false;
     return drained;
+  }
+
+  /** {@code | <plugin> <its status>} for every started plugin that reports counters of its own. */
+  private String pluginStatus() {
+    StringBuilder line = new StringBuilder();
+    for (PluginStart start : started) {
+      String own;
+      try {
+        own = start.instance().status();
+      } catch (RuntimeException e) {
+        own = "status unavailable (" + e.getClass().getSimpleName() + ")";
+      }
+      if (own != null && !own.isBlank()) {
+        line.append(" | ").append(start.plugin().name()).append(' ').append(own.strip());
+      }
+    }
+    return line.toString();
   }
 
   /** The pipeline's totals; zero before it started. */

@@ -4,26 +4,29 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs the pipeline's {@linkplain Pipeline#statusLine() status line} every {@code
- * lanthorn.status.interval} ({@code status: …}), and on request a last time ({@code final: …}).
+ * Logs the agent's status line (the {@linkplain Pipeline#statusLine() pipeline's}, then the
+ * plugins' own counters) every {@code lanthorn.status.interval} ({@code status: …}), and on request
+ * a last time ({@code final: …}).
  */
 public final class StatusReporter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
 
-  private final Pipeline pipeline;
+  private final Supplier<String> line;
   private final ScheduledExecutorService timer;
 
   /**
    * Starts reporting.
    *
+   * @param line the status line, built anew for every report
    * @param interval time between lines; zero or negative for no periodic line
    */
-  public StatusReporter(Pipeline pipeline, Duration interval) {
-    this.pipeline = pipeline;
+  public StatusReporter(Supplier<String> line, Duration interval) {
+    this.line = line;
     if (interval.isPositive()) {
       timer =
           Executors.newSingleThreadScheduledExecutor(
@@ -31,10 +34,7 @@ public final class StatusReporter implements AutoCloseable {
       long millis = interval.toMillis();
       var _ =
           timer.scheduleAtFixedRate(
-              () -> log.info("status: {}", pipeline.statusLine()),
-              millis,
-              millis,
-              TimeUnit.MILLISECONDS);
+              () -> log.info("status: {}", line.get()), millis, millis, TimeUnit.MILLISECONDS);
     } else {
       timer = null;
     }
@@ -42,7 +42,7 @@ public final class StatusReporter implements AutoCloseable {
 
   /** Logs the final line, once everything was drained. */
   public void logFinal() {
-    log.info("final: {}", pipeline.statusLine());
+    log.info("final: {}", line.get());
   }
 
   /** Stops the periodic line. */

@@ -219,6 +219,28 @@ public final class ProbeDnsPlugin implements EventSource, Enricher {
     }
   }
 
+  /**
+   * {@code responses=… malformed=… unknown_owner=… named=… unnamed=…}: what the kernel saw, what
+   * could not be read, answers whose asker was not seen, and connections named or not (named by
+   * their own cgroup's answer or another's).
+   */
+  @Override
+  public String status() {
+    if (capture == null) {
+      return "off";
+    }
+    return "responses="
+        + kernel("responses")
+        + " malformed="
+        + handler.malformed()
+        + " unknown_owner="
+        + kernel("unknown_owner")
+        + " named="
+        + (cache.hits() + cache.hostWideHits())
+        + " unnamed="
+        + cache.misses();
+  }
+
   /** Connections only: the other kinds carry no destination to name. */
   @Override
   public Set<EventKind> kinds() {
