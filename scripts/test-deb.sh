@@ -129,7 +129,7 @@ as_unit() {
     --no-new-privs env -i "${environment[@]}" $exec_start
 }
 
-running() { grep -q 'pipeline running' "$1"; }
+running() { grep -qs 'pipeline running' "$1"; } # the log appears once the agent's shell ran
 stopped() { ! kill -0 "$1" 2>/dev/null; }
 query() { lanthorn query "$@" --json 2>>"$work/query.err"; }
 has_port() { query "$1" "${@:3}" | grep -Eq "\"dst_port\": *$2[,}]?\$"; }
@@ -181,6 +181,8 @@ check "exposure $exposure <= 4.0" awk -v e="${exposure:-99}" 'BEGIN { exit !(e <
 echo "JAVA_HOME=$JAVA_HOME" >>/etc/default/lanthorn
 # A user's setting, to see it survive the upgrade.
 echo 'sink-sqlite.health-interval = 10m # set by test-deb' >>/etc/lanthorn/lanthorn.conf
+# Tests send nothing beyond loopback: the packaged default would download the public threat feeds.
+echo 'enricher-threat.remote-fetch = false # set by test-deb' >>/etc/lanthorn/lanthorn.conf
 
 # --- the agent as the unit runs it ------------------------------------------------------------
 (as_unit) >"$work/agent1.log" 2>&1 &

@@ -31,6 +31,17 @@ class NoRemoteFeedsIT {
   }
 
   @Test
+  void thePackageTestTurnsRemoteFetchingOffBeforeItsFirstAgentStarts() throws IOException {
+    // scripts/test-deb.sh runs the installed package with its shipped configuration, which
+    // downloads the public feeds unless told otherwise.
+    String script = Files.readString(Path.of("../scripts/test-deb.sh"));
+    int off = script.indexOf("echo 'enricher-threat.remote-fetch = false");
+    int firstStart = script.indexOf("(as_unit) >");
+    assertThat(firstStart).as("scripts/test-deb.sh starts the agent").isPositive();
+    assertThat(off).as("remote fetching off before the first start").isBetween(0, firstStart);
+  }
+
+  @Test
   void theItsConfigurationHoldsNoNonLoopbackUrl() throws IOException {
     List<String> remote;
     try (Stream<Path> files = Files.walk(Path.of("src/test"))) {
