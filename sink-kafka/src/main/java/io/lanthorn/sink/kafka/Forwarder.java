@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
 
 /**
@@ -37,6 +38,7 @@ final class Forwarder {
   private final String topic;
   private final Spool spool;
   private final Duration retryInterval;
+  private final long sendBudgetNanos;
   private final Clock clock;
   private final Logger log;
   private final String brokers;
@@ -51,12 +53,14 @@ final class Forwarder {
       String topic,
       Spool spool,
       Duration retryInterval,
+      Duration sendBudget,
       Clock clock,
       Logger log,
       String brokers) {
     this.producer = producer;
     this.topic = topic;
     this.spool = spool;
+    this.sendBudgetNanos = sendBudget.toNanos();
     this.retryInterval = retryInterval;
     this.clock = clock;
     this.log = log;
@@ -113,11 +117,25 @@ final class Forwarder {
     return outages;
   }
 
-  /** Sends every message and waits for its acknowledgement; returns those that failed. */
+  /**
+   * Sends every message and waits for its acknowledgement; returns those that failed. Handing the
+   * messages to the producer stops once it took longer than the send budget: a broker that just
+   * died leaves the producer's metadata stale, and then every send() waits up to max.block.ms
+   * (measured: 100 messages, 150 s), which would hold the sink's thread for minutes.
+   */
   private List<Spool.Message> send(List<Spool.Message> batch) {
     List<Future<RecordMetadata>> futures = new ArrayList<>(batch.size());
     RuntimeException refused = null;
+    long started = System.nanoTime();
     for (Spool.Message message : batch) {
+      if (System.nanoTime() - started > sendBudgetNanos) {
+        refused =
+            new TimeoutException(
+                "handing the batch to the producer took longer than "
+                    + Duration.ofNanos(sendBudgetNanos).toMillis()
+                    + " ms");
+        break;
+      }
       try {
         futures.add(producer.send(new ProducerRecord<>(topic, message.key(), message.value())));
       } catch (RuntimeException e) {

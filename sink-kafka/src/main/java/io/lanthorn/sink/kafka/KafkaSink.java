@@ -67,6 +67,7 @@ public final class KafkaSink implements Sink {
             settings.topic(),
             spool,
             settings.retryInterval(),
+            settings.deliveryTimeout(),
             context.clock(),
             context.logger(),
             settings.bootstrapServers());
