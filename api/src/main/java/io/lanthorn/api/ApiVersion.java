@@ -15,8 +15,8 @@ public final class ApiVersion {
   /** The major version: 2 since plugins are factories (1 was the start(context) services). */
   public static final int MAJOR = 2;
 
-  /** The minor version. */
-  public static final int MINOR = 0;
+  /** The minor version: 1 adds {@link ThreatFeedEvent}. */
+  public static final int MINOR = 1;
 
   /** {@code MAJOR.MINOR} of this API. */
   public static final String CURRENT = MAJOR + "." + MINOR;

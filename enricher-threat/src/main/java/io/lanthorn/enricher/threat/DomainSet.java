@@ -1,6 +1,7 @@
 package io.lanthorn.enricher.threat;
 
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -27,6 +28,11 @@ final class DomainSet {
 
   int size() {
     return domains.size();
+  }
+
+  /** The listed domains, lower-case, without trailing dots; in no particular order. */
+  List<String> list() {
+    return List.copyOf(domains);
   }
 
   /**

@@ -1,6 +1,10 @@
 package io.lanthorn.enricher.threat;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -49,7 +53,19 @@ final class FeedParser {
         malformed++;
       }
     }
-    return new FeedContent(addresses.build(), domains.build(), entries, malformed);
+    return new FeedContent(
+        addresses.build(), domains.build(), entries, malformed, addresses.written(), digest(text));
+  }
+
+  /** The first 128 bits of the text's SHA-256, in hex: what tells one version from another. */
+  private static String digest(String text) {
+    try {
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(hash, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
   }
 
   private static String stripComment(String line, FeedFormat format) {

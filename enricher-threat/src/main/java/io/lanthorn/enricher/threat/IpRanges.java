@@ -84,6 +84,7 @@ final class IpRanges {
   /** Collects entries; not thread-safe. */
   static final class Builder {
     private final List<Range> ranges = new ArrayList<>();
+    private final List<String> written = new ArrayList<>();
 
     /**
      * Adds {@code address/prefix} (the address's bits beyond the prefix are ignored).
@@ -101,6 +102,7 @@ final class IpRanges {
       long lowMask = wide <= 64 ? 0 : (wide == 128 ? -1L : -1L << (128 - wide));
       ranges.add(
           new Range(high & highMask, low & lowMask, high | ~highMask, low | ~lowMask, indicator));
+      written.add(indicator);
       return this;
     }
 
@@ -115,6 +117,11 @@ final class IpRanges {
                 other.indicators[i]));
       }
       return this;
+    }
+
+    /** The entries added, as the feed wrote them, in order (nested ones too). */
+    List<String> written() {
+      return List.copyOf(written);
     }
 
     IpRanges build() {

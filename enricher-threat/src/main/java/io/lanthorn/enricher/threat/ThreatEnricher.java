@@ -7,8 +7,10 @@ import io.lanthorn.api.DnsEvent;
 import io.lanthorn.api.Enricher;
 import io.lanthorn.api.Event;
 import io.lanthorn.api.EventKind;
+import io.lanthorn.api.EventSource;
 import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.ThreatFeedEvent;
 import io.lanthorn.api.UdpFlowEvent;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ import org.slf4j.Logger;
  * {@link StandardAttributes#THREAT_INDICATOR} (the entry). Connections are checked by destination
  * address and by the name probe-dns gave them; DNS answers by the names and addresses they hold.
  */
-final class ThreatEnricher implements Enricher {
+final class ThreatEnricher implements Enricher, EventSource {
   /** The domain probe-dns names a connection with (stored as upstream's events.domain_name). */
   static final AttributeKey<String> DOMAIN = StandardAttributes.DOMAIN_NAME;
 
@@ -33,12 +35,19 @@ final class ThreatEnricher implements Enricher {
 
   private final ThreatIndex index;
   private final FeedRefresher refresher;
+  private final FeedReporter reporter;
   private final Logger log;
   private final Map<String, Boolean> warned;
 
-  ThreatEnricher(ThreatIndex index, FeedRefresher refresher, Logger log, int warnedPairs) {
+  ThreatEnricher(
+      ThreatIndex index,
+      FeedRefresher refresher,
+      FeedReporter reporter,
+      Logger log,
+      int warnedPairs) {
     this.index = index;
     this.refresher = refresher;
+    this.reporter = reporter;
     this.log = log;
     this.warned =
         new LinkedHashMap<>(64, 0.75f, true) {
@@ -64,6 +73,7 @@ final class ThreatEnricher implements Enricher {
           case UdpFlowEvent u -> index.match(List.of(u.destinationAddress()), names(u));
           case InboundAcceptEvent a -> index.match(List.of(a.remoteAddress()), List.of());
           case DnsEvent d -> matchDns(d);
+          case ThreatFeedEvent f -> null; // not in kinds(): the agent hands none
         };
     if (match == null) {
       return event.withAttribute(StandardAttributes.THREAT_MATCHED, false);
@@ -119,6 +129,7 @@ final class ThreatEnricher implements Enricher {
           case InboundAcceptEvent a ->
               "accepted a connection from " + a.remoteAddress().getHostAddress();
           case DnsEvent d -> "resolved " + d.questionName();
+          case ThreatFeedEvent f -> "reported feed " + f.feedName();
         };
     log.warn(
         "threat: {} {}, listed as {} by feed {} (further matches of this pair are counted, not"
@@ -133,6 +144,14 @@ final class ThreatEnricher implements Enricher {
     return names.isEmpty()
         ? address.getHostAddress()
         : names.getFirst() + " (" + address.getHostAddress() + ")";
+  }
+
+  /** The source side: feed reports ({@link FeedReporter}) end; matching goes on until close. */
+  @Override
+  public void stop() {
+    if (reporter != null) {
+      reporter.stop();
+    }
   }
 
   @Override

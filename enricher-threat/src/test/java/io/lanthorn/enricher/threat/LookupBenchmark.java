@@ -92,6 +92,7 @@ public final class LookupBenchmark {
         new ThreatEnricher(
             new ThreatIndex(List.of(ipState, nameState), Allowlist.NONE),
             null,
+            null,
             org.slf4j.helpers.NOPLogger.NOP_LOGGER,
             10_000);
     ConnectionEvent[] events = new ConnectionEvent[4096];
