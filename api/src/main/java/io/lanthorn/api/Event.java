@@ -36,7 +36,7 @@ public sealed interface Event
 
   /** A copy with one attribute set (or removed, for a {@code null} value). */
   default <T> Event withAttribute(AttributeKey<T> key, T value) {
-    return withAttributes(attributes().toBuilder().put(key, value).build());
+    return withAttributes(attributes().with(key, value));
   }
 
   /** The value of an attribute, or {@code null} when no enricher set it. */

@@ -88,6 +88,6 @@ public record ThreatFeedEvent(
 
   @Override
   public <T> ThreatFeedEvent withAttribute(AttributeKey<T> key, T value) {
-    return withAttributes(attributes.toBuilder().put(key, value).build());
+    return withAttributes(attributes.with(key, value));
   }
 }

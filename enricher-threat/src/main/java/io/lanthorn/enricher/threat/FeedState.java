@@ -108,9 +108,21 @@ final class FeedState {
 
   private void take(FeedDownloader.Fetched fetched) throws IOException {
     FeedContent parsed = FeedParser.parse(fetched.text(), spec.format());
-    String refusal = FeedCheck.refusal(fetched.text(), parsed, content, minKeepRatio);
+    boolean shrinkAccepted = cache.shrinkAccepted(spec.name());
+    String refusal =
+        FeedCheck.refusal(
+            fetched.text(), parsed, content, shrinkAccepted ? 0 : minKeepRatio, spec.name());
     if (refusal != null) {
       throw new IOException("refused the new version: " + refusal);
+    }
+    if (shrinkAccepted) {
+      cache.shrinkTaken(spec.name());
+      log.info(
+          "threat feed '{}': took the new version ({} entries, {} before) whatever its size, as"
+              + " lanthorn feeds --accept-shrink asked; the next version is checked again",
+          spec.name(),
+          parsed.entries(),
+          content.entries());
     }
     content = parsed;
     status =
