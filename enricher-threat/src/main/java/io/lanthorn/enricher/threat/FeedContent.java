@@ -9,6 +9,7 @@ import java.util.List;
  * @param entries the lines that held an entry
  * @param malformed the lines that held something else (skipped)
  * @param addressEntries the address and range entries as the feed wrote them, in feed order
+ * @param domainEntries the listed domains, normalised
  * @param version a digest of the text the entries were read from; {@code null} for no version
  */
 record FeedContent(
@@ -17,12 +18,14 @@ record FeedContent(
     int entries,
     int malformed,
     List<String> addressEntries,
+    List<String> domainEntries,
     String version) {
   static final FeedContent EMPTY =
-      new FeedContent(IpRanges.empty(), DomainSet.empty(), 0, 0, List.of(), null);
+      new FeedContent(IpRanges.empty(), DomainSet.empty(), 0, 0, List.of(), List.of(), null);
 
   FeedContent {
     addressEntries = List.copyOf(addressEntries);
+    domainEntries = List.copyOf(domainEntries);
   }
 
   String matchAddress(InetAddress address) {

@@ -56,7 +56,7 @@ final class FeedReporter {
         content.version(),
         content.version() == null ? 0 : nanos(status.lastGood()),
         content.addressEntries(),
-        content.domains().list(),
+        content.domainEntries(),
         content.entries(),
         content.malformed(),
         status.lastError(),

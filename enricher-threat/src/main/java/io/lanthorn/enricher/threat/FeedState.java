@@ -107,7 +107,21 @@ final class FeedState {
   }
 
   private void take(FeedDownloader.Fetched fetched) throws IOException {
-    FeedContent parsed = FeedParser.parse(fetched.text(), spec.format());
+    String version = FeedParser.version(fetched.text());
+    if (version.equals(content.version())) {
+      // The same text again (a file: feed, or a server without validators): nothing to parse,
+      // save or report as new; the entries in memory stay the ones matched.
+      status =
+          status.succeeded(
+              spec.url().toString(),
+              fetched.etag(),
+              fetched.lastModified(),
+              content,
+              clock.instant());
+      log.debug("threat feed '{}': unchanged", spec.name());
+      return;
+    }
+    FeedContent parsed = FeedParser.parse(fetched.text(), spec.format(), version);
     boolean shrinkAccepted = cache.shrinkAccepted(spec.name());
     String refusal =
         FeedCheck.refusal(

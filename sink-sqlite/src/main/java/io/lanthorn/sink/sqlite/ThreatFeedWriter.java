@@ -28,6 +28,12 @@ final class ThreatFeedWriter implements AutoCloseable {
   private static final DateTimeFormatter UPSTREAM_TIME =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
+  /**
+   * Rows bound per JDBC batch: sqlite-jdbc keeps a batch's parameters on the heap, and the agent's
+   * heap is small (64 MB by default) while a feed can hold a million entries.
+   */
+  private static final int CHUNK = 5_000;
+
   private final PreparedStatement storedVersion;
   private final PreparedStatement deleteAddresses;
   private final PreparedStatement deleteDomains;
@@ -155,25 +161,30 @@ final class ThreatFeedWriter implements AutoCloseable {
     String lastUpdated =
         UPSTREAM_TIME.format(Instant.ofEpochSecond(Math.floorDiv(arrived, 1_000_000_000L)));
     try {
-      for (String address : feed.addresses()) {
-        insertAddress.setString(1, address);
-        insertAddress.setString(2, source);
-        insertAddress.setString(3, lastUpdated);
-        insertAddress.addBatch();
-      }
-      insertAddress.executeBatch();
-      for (String domain : feed.domains()) {
-        insertDomain.setString(1, domain);
-        insertDomain.setString(2, source);
-        insertDomain.setString(3, lastUpdated);
-        insertDomain.addBatch();
-      }
-      insertDomain.executeBatch();
+      insertAll(insertAddress, feed.addresses(), source, lastUpdated);
+      insertAll(insertDomain, feed.domains(), source, lastUpdated);
     } finally {
       // After a failure, rows bound but not executed must not leak into the next batch.
       insertAddress.clearBatch();
       insertDomain.clearBatch();
     }
+  }
+
+  private static void insertAll(
+      PreparedStatement insert, List<String> entries, String source, String lastUpdated)
+      throws SQLException {
+    int bound = 0;
+    for (String entry : entries) {
+      insert.setString(1, entry);
+      insert.setString(2, source);
+      insert.setString(3, lastUpdated);
+      insert.addBatch();
+      if (++bound == CHUNK) {
+        insert.executeBatch();
+        bound = 0;
+      }
+    }
+    insert.executeBatch();
   }
 
   @Override
