@@ -216,6 +216,11 @@ class FeedRefreshTest {
     Files.writeString(file, "# local\n127.0.0.77\n");
     FeedState feed = feed(file.toUri(), FeedFormat.IP);
     feed.refresh();
+    FeedContent first = feed.content();
+    clock.advance(Duration.ofHours(1));
+    feed.refresh();
+    assertThat(feed.content()).as("the same text is not parsed again").isSameAs(first);
+    assertThat(feed.status().lastGood()).isEqualTo(START.plus(Duration.ofHours(1)));
     Files.delete(file);
 
     FeedState restarted = feed(file.toUri(), FeedFormat.IP);
