@@ -154,7 +154,10 @@ final class ThreatEnricher implements Enricher, EventSource {
         : names.getFirst() + " (" + address.getHostAddress() + ")";
   }
 
-  /** The source side: feed reports ({@link FeedReporter}) end; matching goes on until close. */
+  /**
+   * Feed reports ({@link FeedReporter}) end; matching goes on until close. The agent calls it, as
+   * for every {@link EventSource}, before it drains the pipeline.
+   */
   @Override
   public void stop() {
     if (reporter != null) {

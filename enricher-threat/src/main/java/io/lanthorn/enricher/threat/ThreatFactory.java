@@ -36,8 +36,9 @@ public final class ThreatFactory implements io.lanthorn.api.PluginFactory {
 
   @Override
   public Set<PluginKind> kinds() {
-    // A source too: it reports each feed's version to the sinks (ThreatFeedEvent).
-    return Set.of(PluginKind.SOURCE, PluginKind.ENRICHER);
+    // An enricher only: it reports each feed's version to the sinks (ThreatFeedEvent) through the
+    // emitter every enricher's context has, without counting as a source of what hosts do.
+    return Set.of(PluginKind.ENRICHER);
   }
 
   @Override
