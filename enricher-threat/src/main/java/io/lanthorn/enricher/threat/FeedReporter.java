@@ -30,9 +30,15 @@ final class FeedReporter {
     this.hostName = hostName;
   }
 
-  /** Emits the feed's current version and status. */
+  /**
+   * Emits the feed's current version and status; nothing for a feed the agent knows nothing about
+   * yet (no version, no failure: not fetched, as with {@code remote-fetch = false} and no saved
+   * copy).
+   */
   void report(FeedState feed) {
-    if (emitter == null || stopped) {
+    if (emitter == null
+        || stopped
+        || (feed.content().version() == null && feed.status().lastError() == null)) {
       return;
     }
     emitter.emit(event(feed, nanos(clock.instant()), hostName));
