@@ -182,7 +182,7 @@ final class FeedState {
           spec.url(),
           reason,
           keeping,
-          spec.refresh());
+          spec.refreshText());
     } else {
       log.debug("threat feed '{}': still failing: {}", spec.name(), reason);
     }

@@ -125,7 +125,7 @@ final class FeedsCommand implements PluginCommand {
             + name
             + "': the agent takes its next version however much it shrank, at its next refresh"
             + " (every "
-            + feed.refresh()
+            + feed.refreshText()
             + ") or its next start; the versions after are checked again");
     return 0;
   }

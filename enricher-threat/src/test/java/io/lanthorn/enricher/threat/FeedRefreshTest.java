@@ -160,7 +160,7 @@ class FeedRefreshTest {
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("feed 'drop': the agent takes its next version however much it shrank")
-        .contains("every PT2H");
+        .contains("(every 2h)");
     assertThat(Files.getPosixFilePermissions(cacheDir.resolve("drop.accept-shrink")))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
