@@ -15,7 +15,10 @@ public final class ApiVersion {
   /** The major version: 2 since plugins are factories (1 was the start(context) services). */
   public static final int MAJOR = 2;
 
-  /** The minor version: 1 added {@link PluginInstance#status()}. */
+  /**
+   * The minor version: 1 added {@link PluginInstance#status()}, {@link ThreatFeedEvent} and an
+   * emitter in every enricher's context.
+   */
   public static final int MINOR = 1;
 
   /** {@code MAJOR.MINOR} of this API. */

@@ -76,7 +76,7 @@ public record ConnectionEvent(
 
   @Override
   public <T> ConnectionEvent withAttribute(AttributeKey<T> key, T value) {
-    return withAttributes(attributes.toBuilder().put(key, value).build());
+    return withAttributes(attributes.with(key, value));
   }
 
   /** A builder holding this event's values. */

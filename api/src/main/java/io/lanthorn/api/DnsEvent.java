@@ -72,7 +72,7 @@ public record DnsEvent(
 
   @Override
   public <T> DnsEvent withAttribute(AttributeKey<T> key, T value) {
-    return withAttributes(attributes.toBuilder().put(key, value).build());
+    return withAttributes(attributes.with(key, value));
   }
 
   /** The addresses of the A and AAAA answers, in order. */

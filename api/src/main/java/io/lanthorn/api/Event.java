@@ -12,13 +12,15 @@ package io.lanthorn.api;
  *   case DnsEvent d -> writeDns(d);
  *   case InboundAcceptEvent a -> writeAccept(a);
  *   case UdpFlowEvent u -> writeUdp(u);
+ *   case ThreatFeedEvent f -> replaceFeed(f);
  * }
  * }
  *
  * <p>The header's fields are also readable directly on the event ({@code event.pid()}). Events are
  * immutable: enrichers return a copy made with {@link #withAttributes(Attributes)}.
  */
-public sealed interface Event permits ConnectionEvent, DnsEvent, InboundAcceptEvent, UdpFlowEvent {
+public sealed interface Event
+    permits ConnectionEvent, DnsEvent, InboundAcceptEvent, UdpFlowEvent, ThreatFeedEvent {
 
   /** Which record this is. */
   EventKind kind();
@@ -34,7 +36,7 @@ public sealed interface Event permits ConnectionEvent, DnsEvent, InboundAcceptEv
 
   /** A copy with one attribute set (or removed, for a {@code null} value). */
   default <T> Event withAttribute(AttributeKey<T> key, T value) {
-    return withAttributes(attributes().toBuilder().put(key, value).build());
+    return withAttributes(attributes().with(key, value));
   }
 
   /** The value of an attribute, or {@code null} when no enricher set it. */

@@ -62,6 +62,6 @@ public record InboundAcceptEvent(
 
   @Override
   public <T> InboundAcceptEvent withAttribute(AttributeKey<T> key, T value) {
-    return withAttributes(attributes.toBuilder().put(key, value).build());
+    return withAttributes(attributes.with(key, value));
   }
 }

@@ -11,13 +11,16 @@ import java.util.Map;
  * @param dropped events the pipeline accepted but did not deliver to every sink, by reason
  * @param writtenBySink events each sink acknowledged as durable, by sink name
  * @param failedBySink events each sink failed to write after retries, by sink name
+ * @param skippedBySink events each sink was not handed because it does not take their kind ({@code
+ *     unsupported_kind}), by sink name: with written and failed, what the sink is done with
  */
 public record PipelineStats(
     long received,
     Map<String, Long> lostAtSource,
     Map<String, Long> dropped,
     Map<String, Long> writtenBySink,
-    Map<String, Long> failedBySink) {
+    Map<String, Long> failedBySink,
+    Map<String, Long> skippedBySink) {
 
   /** Copies the maps so a snapshot never changes. */
   public PipelineStats {
@@ -25,6 +28,17 @@ public record PipelineStats(
     dropped = Map.copyOf(dropped);
     writtenBySink = Map.copyOf(writtenBySink);
     failedBySink = Map.copyOf(failedBySink);
+    skippedBySink = Map.copyOf(skippedBySink);
+  }
+
+  /** Totals without skipped kinds, as API 2.0 had them. */
+  public PipelineStats(
+      long received,
+      Map<String, Long> lostAtSource,
+      Map<String, Long> dropped,
+      Map<String, Long> writtenBySink,
+      Map<String, Long> failedBySink) {
+    this(received, lostAtSource, dropped, writtenBySink, failedBySink, Map.of());
   }
 
   /** The sum of {@link #lostAtSource()}. */

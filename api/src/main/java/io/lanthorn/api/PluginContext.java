@@ -28,10 +28,13 @@ public interface PluginContext {
   String hostName();
 
   /**
-   * Where a source hands its events; thread-safe.
+   * Where a source hands its events; thread-safe. An enricher has one too, for events about its own
+   * state that sinks may keep (enricher-threat reports each feed's version as a {@link
+   * ThreatFeedEvent}); it emits from its own threads, never from {@link Enricher#enrich}, and if it
+   * also implements {@link EventSource} the agent stops it with the sources, before the drain.
    *
-   * @throws IllegalStateException for a plugin that is not a {@link PluginKind#SOURCE}, or in a
-   *     command
+   * @throws IllegalStateException for a plugin that is neither a {@link PluginKind#SOURCE} nor an
+   *     {@link PluginKind#ENRICHER}, or in a command
    */
   EventEmitter emitter();
 }

@@ -79,6 +79,6 @@ public record UdpFlowEvent(
 
   @Override
   public <T> UdpFlowEvent withAttribute(AttributeKey<T> key, T value) {
-    return withAttributes(attributes.toBuilder().put(key, value).build());
+    return withAttributes(attributes.with(key, value));
   }
 }

@@ -31,10 +31,11 @@
  * <p>{@link io.lanthorn.api.Event} is a sealed family of records sharing an {@link
  * io.lanthorn.api.EventHeader} and one {@link io.lanthorn.api.Attributes} bag: {@link
  * io.lanthorn.api.ConnectionEvent}, {@link io.lanthorn.api.DnsEvent}, {@link
- * io.lanthorn.api.InboundAcceptEvent} and {@link io.lanthorn.api.UdpFlowEvent}. {@link
- * io.lanthorn.api.Vocabulary} names their fields (OpenTelemetry's names where they exist) and fixes
- * how values are encoded; {@link io.lanthorn.api.AttributesJson} is the one JSON encoding of
- * attributes.
+ * io.lanthorn.api.InboundAcceptEvent}, {@link io.lanthorn.api.UdpFlowEvent}, and {@link
+ * io.lanthorn.api.ThreatFeedEvent} (not something a host did: the version of a threat feed an
+ * enricher matches with, for sinks that keep the feeds). {@link io.lanthorn.api.Vocabulary} names
+ * their fields (OpenTelemetry's names where they exist) and fixes how values are encoded; {@link
+ * io.lanthorn.api.AttributesJson} is the one JSON encoding of attributes.
  *
  * <h2>Class loading, and why configuration is an interface</h2>
  *

@@ -68,6 +68,20 @@ class EventFamilyTest {
             3,
             120,
             1_000,
+            Attributes.empty()),
+        new ThreatFeedEvent(
+            HEADER,
+            "local",
+            "file:///etc/lanthorn/list.txt",
+            "hosts",
+            "v1",
+            10,
+            List.of("192.0.2.0/24"),
+            List.of("evil.example.test"),
+            2,
+            1,
+            null,
+            0,
             Attributes.empty()));
   }
 
@@ -96,11 +110,16 @@ class EventFamilyTest {
             case DnsEvent d -> d.kind().label() + ":" + d.addresses();
             case InboundAcceptEvent a -> a.kind().label() + ":" + a.localPort();
             case UdpFlowEvent u -> u.kind().label() + ":" + u.datagrams();
+            case ThreatFeedEvent f -> f.kind().label() + ":" + f.domains();
           });
     }
     assertThat(seen)
         .containsExactly(
-            "tcp_connect:443", "dns_answer:[/192.0.2.7]", "tcp_accept:8080", "udp_send:3");
+            "tcp_connect:443",
+            "dns_answer:[/192.0.2.7]",
+            "tcp_accept:8080",
+            "udp_send:3",
+            "threat_feed:[evil.example.test]");
   }
 
   @Test
@@ -134,6 +153,23 @@ class EventFamilyTest {
                     Attributes.empty()))
         .hasMessageContaining("localPort");
     assertThatThrownBy(() -> EventHeader.builder().build()).hasMessageContaining("comm");
+    assertThatThrownBy(
+            () ->
+                new ThreatFeedEvent(
+                    HEADER,
+                    "f",
+                    "file:///f",
+                    "ip",
+                    null,
+                    0,
+                    List.of(),
+                    List.of(),
+                    -1,
+                    0,
+                    null,
+                    0,
+                    Attributes.empty()))
+        .hasMessageContaining("entries");
   }
 
   @Test

@@ -233,11 +233,13 @@ final class Agent implements AutoCloseable {
       long lostAtSource,
       long dropped,
       Map<String, Long> written,
-      Map<String, Long> failed) {
+      Map<String, Long> failed,
+      Map<String, Long> skipped) {
 
     private static final Pattern LINE = Pattern.compile("final: (.*)");
     private static final Pattern SINK =
-        Pattern.compile("\\| (\\S+) written=(\\d+) failed=(\\d+) queued=\\d+");
+        Pattern.compile(
+            "\\| (\\S+) written=(\\d+) failed=(\\d+) queued=\\d+(?: unsupported_kind=(\\d+))?");
 
     static FinalStatus parse(String stderr) {
       Matcher matcher = LINE.matcher(stderr);
@@ -245,10 +247,12 @@ final class Agent implements AutoCloseable {
       String line = matcher.group(1);
       Map<String, Long> written = new LinkedHashMap<>();
       Map<String, Long> failed = new LinkedHashMap<>();
+      Map<String, Long> skipped = new LinkedHashMap<>();
       Matcher sink = SINK.matcher(line);
       while (sink.find()) {
         written.put(sink.group(1), Long.parseLong(sink.group(2)));
         failed.put(sink.group(1), Long.parseLong(sink.group(3)));
+        skipped.put(sink.group(1), sink.group(4) == null ? 0 : Long.parseLong(sink.group(4)));
       }
       return new FinalStatus(
           line,
@@ -257,7 +261,8 @@ final class Agent implements AutoCloseable {
           number(line, "lost_at_source"),
           number(line, "dropped"),
           written,
-          failed);
+          failed,
+          skipped);
     }
 
     private static long number(String line, String name) {

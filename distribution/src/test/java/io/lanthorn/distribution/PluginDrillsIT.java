@@ -90,6 +90,9 @@ class PluginDrillsIT {
           .as(status.line())
           .containsEntry("sink-sqlite", status.received())
           .containsEntry("sink-jsonl", status.received());
+      // No threat feed was reported (none fetched: remote-fetch is off and none is a file), so
+      // sink-jsonl, which takes every kind but those reports, skipped nothing.
+      assertThat(status.skipped()).as(status.line()).containsEntry("sink-jsonl", 0L);
 
       // Every event either sink got, the other got too, once: the test's attempts and whatever
       // else connected on this machine meanwhile.

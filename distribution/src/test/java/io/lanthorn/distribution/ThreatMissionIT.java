@@ -162,6 +162,21 @@ class ThreatMissionIT {
                   ProcessHandle.current().pid(),
                   loopback.getLocalPort()))
           .containsExactly("1 local 127.0.0.77");
+      // The feeds are in the file too (the plugin reports them, the sink keeps them): upstream's
+      // join from an event to the feed entry that listed it.
+      assertThat(
+              EventsDb.texts(
+                  db,
+                  "SELECT DISTINCT threat_ip_feed.source || ' ' || threat_ip_feed.ip FROM events"
+                      + " JOIN threat_ip_feed ON threat_ip_feed.ip = events.dst_addr"
+                      + " WHERE events.pid = ?",
+                  ProcessHandle.current().pid()))
+          .containsExactly("local 127.0.0.77");
+      assertThat(
+              EventsDb.texts(
+                  db, "SELECT feed || ' ' || entries FROM threat_feeds_view ORDER BY feed"))
+          .hasSize(2)
+          .allMatch(line -> !line.endsWith(" 0"));
       // One warning per (container or process, indicator), naming the feed.
       assertThat(agent.stderrLines())
           .filteredOn(line -> line.contains("threat: container " + flagged))

@@ -359,7 +359,10 @@ public final class Agent {
         clock,
         this::stats,
         hostName,
-        plugin.is(PluginKind.SOURCE) && current != null ? current.emitter() : null);
+        // Enrichers too: one may report its own state (enricher-threat its feeds) to the sinks.
+        (plugin.is(PluginKind.SOURCE) || plugin.is(PluginKind.ENRICHER)) && current != null
+            ? current.emitter()
+            : null);
   }
 
   private List<InstalledPlugin> enabled(PluginKind kind) {

@@ -41,7 +41,7 @@ record AgentPluginContext(
   public EventEmitter emitter() {
     if (sourceEmitter == null) {
       throw new IllegalStateException(
-          pluginName + " is not a source here: only a source's context has an emitter");
+          pluginName + " is not a source or enricher here: only their contexts have an emitter");
     }
     return sourceEmitter;
   }

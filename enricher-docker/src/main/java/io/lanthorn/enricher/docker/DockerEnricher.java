@@ -188,10 +188,13 @@ public final class DockerEnricher implements Enricher {
     return enricher;
   }
 
-  /** Every kind: attribution needs only the header's cgroup and pid. */
+  /**
+   * Every kind a task caused: attribution needs only the header's cgroup and pid. Not a threat
+   * feed's version, which the agent itself reports.
+   */
   @Override
   public Set<EventKind> kinds() {
-    return EnumSet.allOf(EventKind.class);
+    return EnumSet.complementOf(EnumSet.of(EventKind.THREAT_FEED));
   }
 
   @Override

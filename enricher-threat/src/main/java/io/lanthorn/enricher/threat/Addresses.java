@@ -38,14 +38,27 @@ final class Addresses {
     if (address instanceof Inet4Address) {
       return 0;
     }
-    return toLong(address.getAddress(), 0);
+    return high(address.getAddress());
   }
 
   /** The low 64 bits. */
   static long low(InetAddress address) {
-    byte[] bytes = address.getAddress();
+    return low(address.getAddress());
+  }
+
+  /** The high 64 bits of an address's bytes ({@link InetAddress#getAddress()}, 4 or 16). */
+  static long high(byte[] bytes) {
+    return bytes.length == 4 ? 0 : toLong(bytes, 0);
+  }
+
+  /** The low 64 bits of an address's bytes. */
+  static long low(byte[] bytes) {
     if (bytes.length == 4) {
-      return MAPPED_PREFIX | (toLong(bytes, 0) >>> 32);
+      return MAPPED_PREFIX
+          | (bytes[0] & 0xffL) << 24
+          | (bytes[1] & 0xffL) << 16
+          | (bytes[2] & 0xffL) << 8
+          | (bytes[3] & 0xffL);
     }
     return toLong(bytes, 8);
   }
@@ -62,8 +75,7 @@ final class Addresses {
   private static long toLong(byte[] bytes, int from) {
     long value = 0;
     for (int i = 0; i < 8; i++) {
-      int index = from + i;
-      value = (value << 8) | (index < bytes.length ? bytes[index] & 0xff : 0);
+      value = (value << 8) | (bytes[from + i] & 0xff);
     }
     return value;
   }

@@ -10,6 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -51,6 +52,28 @@ final class FeedCache {
     } catch (NoSuchFileException e) {
       return FeedStatus.NONE;
     }
+  }
+
+  /**
+   * Records that the operator accepts the feed's next version however much it shrank ({@code
+   * lanthorn feeds --accept-shrink}); the running agent reads it at its next refresh.
+   */
+  void acceptShrink(String name, Instant at) throws IOException {
+    write(shrinkMarker(name), "accept the next version however much it shrank; asked at " + at);
+  }
+
+  /** Whether {@link #acceptShrink} was asked for and no version has been taken since. */
+  boolean shrinkAccepted(String name) {
+    return Files.exists(shrinkMarker(name));
+  }
+
+  /** A version was taken: the next shrink is checked again. */
+  void shrinkTaken(String name) throws IOException {
+    Files.deleteIfExists(shrinkMarker(name));
+  }
+
+  private Path shrinkMarker(String name) {
+    return dir.resolve(name + ".accept-shrink");
   }
 
   void saveContent(String name, String text) throws IOException {

@@ -6,8 +6,14 @@ import java.util.Locale;
 final class FeedCheck {
   private FeedCheck() {}
 
-  /** Returns why the version is refused, or {@code null} to take it. */
-  static String refusal(String text, FeedContent parsed, FeedContent previous, double minKeep) {
+  /**
+   * Returns why the version is refused, or {@code null} to take it.
+   *
+   * @param feed the feed's name, for the way out a refusal names
+   * @param minKeep the fraction of the previous entries a version must keep; 0 accepts any shrink
+   */
+  static String refusal(
+      String text, FeedContent parsed, FeedContent previous, double minKeep, String feed) {
     String start = text.stripLeading();
     String head = start.substring(0, Math.min(512, start.length())).toLowerCase(Locale.ROOT);
     if (head.startsWith("<!doctype") || head.startsWith("<html") || head.contains("<body")) {
@@ -21,7 +27,10 @@ final class FeedCheck {
           + previous.entries()
           + " to "
           + parsed.entries()
-          + " entries, more than min-keep-ratio allows";
+          + " entries, more than min-keep-ratio allows (if the list really shrank: lanthorn feeds"
+          + " --accept-shrink "
+          + feed
+          + ")";
     }
     return null;
   }

@@ -1,6 +1,10 @@
 package io.lanthorn.enricher.threat;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -28,6 +32,13 @@ final class FeedParser {
   private FeedParser() {}
 
   static FeedContent parse(String text, FeedFormat format) {
+    return parse(text, format, version(text));
+  }
+
+  /**
+   * @param version the text's {@link #version}, when the caller computed it already
+   */
+  static FeedContent parse(String text, FeedFormat format, String version) {
     IpRanges.Builder addresses = new IpRanges.Builder();
     DomainSet.Builder domains = new DomainSet.Builder();
     int entries = 0;
@@ -49,7 +60,31 @@ final class FeedParser {
         malformed++;
       }
     }
-    return new FeedContent(addresses.build(), domains.build(), entries, malformed);
+    DomainSet domainSet = domains.build();
+    return new FeedContent(
+        addresses.build(),
+        domainSet,
+        entries,
+        malformed,
+        addresses.written(),
+        domainSet.list(),
+        version);
+  }
+
+  /** The first 128 bits of the text's SHA-256, in hex: what tells one version from another. */
+  static String version(String text) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+    // In slices: the agent's heap is small, and a feed's text can be tens of megabytes.
+    for (int from = 0; from < text.length(); from += 65_536) {
+      String slice = text.substring(from, Math.min(text.length(), from + 65_536));
+      sha.update(slice.getBytes(StandardCharsets.UTF_8));
+    }
+    return HexFormat.of().formatHex(sha.digest(), 0, 16);
   }
 
   private static String stripComment(String line, FeedFormat format) {

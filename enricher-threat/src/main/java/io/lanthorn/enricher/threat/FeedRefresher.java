@@ -6,7 +6,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 
-/** Refreshes each feed on its own interval, on one background thread, first right away. */
+/**
+ * Refreshes each feed on its own interval, on one background thread, first right away, and reports
+ * every feed once at start and again after each of its refreshes.
+ */
 final class FeedRefresher implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final FeedDownloader downloader;
@@ -20,10 +23,30 @@ final class FeedRefresher implements AutoCloseable {
    * @param remoteFetch false: https/http feeds are not fetched (their saved copy stays in use)
    */
   static FeedRefresher start(
-      List<FeedState> feeds, boolean remoteFetch, FeedDownloader downloader, Logger log) {
+      List<FeedState> feeds,
+      boolean remoteFetch,
+      FeedDownloader downloader,
+      FeedReporter reporter,
+      Logger log) {
     ScheduledExecutorService scheduler =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("enricher-threat-refresh").daemon().factory());
+    // Off the creating thread: a report may wait for room in the pipeline, which starts taking
+    // events only once every enricher (this one included) has been created.
+    var _ =
+        scheduler.submit(
+            () -> {
+              for (FeedState feed : feeds) {
+                try {
+                  reporter.report(feed);
+                } catch (RuntimeException e) {
+                  log.warn(
+                      "threat feed '{}': cannot report it to the sinks: {}",
+                      feed.spec().name(),
+                      e.toString());
+                }
+              }
+            });
     for (FeedState feed : feeds) {
       if (!remoteFetch && feed.spec().remote()) {
         log.info(
@@ -40,6 +63,7 @@ final class FeedRefresher implements AutoCloseable {
               () -> {
                 try {
                   feed.refresh();
+                  reporter.report(feed);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {

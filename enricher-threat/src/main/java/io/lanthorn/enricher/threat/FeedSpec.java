@@ -22,6 +22,15 @@ record FeedSpec(String name, URI url, FeedFormat format, Duration refresh) {
     return !"file".equals(url.getScheme());
   }
 
+  /** The refresh interval as configured: {@code 1h}, {@code 90m}, {@code 30s}. */
+  String refreshText() {
+    long seconds = refresh.toSeconds();
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + "h";
+    }
+    return seconds % 60 == 0 ? seconds / 60 + "m" : seconds + "s";
+  }
+
   /** The metric name's word for this feed ({@code -} is not allowed there). */
   String metricWord() {
     return name.replace('-', '_');

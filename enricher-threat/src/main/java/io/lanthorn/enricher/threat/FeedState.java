@@ -107,10 +107,36 @@ final class FeedState {
   }
 
   private void take(FeedDownloader.Fetched fetched) throws IOException {
-    FeedContent parsed = FeedParser.parse(fetched.text(), spec.format());
-    String refusal = FeedCheck.refusal(fetched.text(), parsed, content, minKeepRatio);
+    String version = FeedParser.version(fetched.text());
+    if (version.equals(content.version())) {
+      // The same text again (a file: feed, or a server without validators): nothing to parse,
+      // save or report as new; the entries in memory stay the ones matched.
+      status =
+          status.succeeded(
+              spec.url().toString(),
+              fetched.etag(),
+              fetched.lastModified(),
+              content,
+              clock.instant());
+      log.debug("threat feed '{}': unchanged", spec.name());
+      return;
+    }
+    FeedContent parsed = FeedParser.parse(fetched.text(), spec.format(), version);
+    boolean shrinkAccepted = cache.shrinkAccepted(spec.name());
+    String refusal =
+        FeedCheck.refusal(
+            fetched.text(), parsed, content, shrinkAccepted ? 0 : minKeepRatio, spec.name());
     if (refusal != null) {
       throw new IOException("refused the new version: " + refusal);
+    }
+    if (shrinkAccepted) {
+      cache.shrinkTaken(spec.name());
+      log.info(
+          "threat feed '{}': took the new version ({} entries, {} before) whatever its size, as"
+              + " lanthorn feeds --accept-shrink asked; the next version is checked again",
+          spec.name(),
+          parsed.entries(),
+          content.entries());
     }
     content = parsed;
     status =
@@ -156,7 +182,7 @@ final class FeedState {
           spec.url(),
           reason,
           keeping,
-          spec.refresh());
+          spec.refreshText());
     } else {
       log.debug("threat feed '{}': still failing: {}", spec.name(), reason);
     }

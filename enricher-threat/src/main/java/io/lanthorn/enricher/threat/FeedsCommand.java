@@ -9,7 +9,10 @@ import java.util.List;
 
 /**
  * {@code lanthorn feeds}: each configured feed with its entries, last good refresh and last error,
- * as the running agent last saved them (the command itself fetches nothing).
+ * as the running agent last saved them (the command itself fetches nothing). {@code lanthorn feeds
+ * --accept-shrink NAME} lets the agent take a feed's next version however much it shrank: a list
+ * that really lost more than {@code min-keep-ratio} of its entries is otherwise refused at every
+ * refresh, as a broken download would be.
  */
 final class FeedsCommand implements PluginCommand {
   @Override
@@ -24,14 +27,24 @@ final class FeedsCommand implements PluginCommand {
 
   @Override
   public int run(PluginContext context, List<String> args, PrintStream out, PrintStream err) {
+    String acceptShrink = null;
     if (!args.isEmpty()) {
       if (args.equals(List.of("--help")) || args.equals(List.of("-h"))) {
-        out.println("Usage: lanthorn feeds");
+        out.println("Usage: lanthorn feeds [--accept-shrink NAME]");
         out.println(description());
+        out.println(
+            "  --accept-shrink NAME  take feed NAME's next version however much it shrank (a"
+                + " list shrinking by more than min-keep-ratio is refused until then)");
         return 0;
       }
-      err.println("lanthorn feeds: unexpected argument " + args.getFirst() + "; it takes none");
-      return 2;
+      if (args.size() != 2 || !args.getFirst().equals("--accept-shrink")) {
+        err.println(
+            "lanthorn feeds: unexpected argument "
+                + args.getFirst()
+                + "; it takes none, or --accept-shrink NAME");
+        return 2;
+      }
+      acceptShrink = args.get(1);
     }
     ThreatSettings settings;
     try {
@@ -41,6 +54,9 @@ final class FeedsCommand implements PluginCommand {
       return 2;
     }
     FeedCache cache = new FeedCache(settings.cacheDir());
+    if (acceptShrink != null) {
+      return acceptShrink(context, settings, cache, acceptShrink, out, err);
+    }
     out.printf(
         "%-16s %-7s %9s %9s  %-24s  %s%n",
         "FEED", "FORMAT", "ENTRIES", "MALFORMED", "LAST GOOD REFRESH", "LAST ERROR");
@@ -73,6 +89,44 @@ final class FeedsCommand implements PluginCommand {
     if (settings.feeds().isEmpty()) {
       out.println("(no feeds configured: enricher-threat.feeds is empty)");
     }
+    return 0;
+  }
+
+  private static int acceptShrink(
+      PluginContext context,
+      ThreatSettings settings,
+      FeedCache cache,
+      String name,
+      PrintStream out,
+      PrintStream err) {
+    FeedSpec feed =
+        settings.feeds().stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+    if (feed == null) {
+      err.println(
+          "lanthorn feeds: no feed is named '"
+              + name
+              + "'; the configured ones: "
+              + String.join(", ", settings.feeds().stream().map(FeedSpec::name).toList()));
+      return 2;
+    }
+    try {
+      cache.acceptShrink(name, context.clock().instant());
+    } catch (IOException | RuntimeException e) {
+      err.println(
+          "lanthorn feeds: cannot record it in "
+              + settings.cacheDir()
+              + " ("
+              + e.getMessage()
+              + "): run it as the user the agent runs as");
+      return 1;
+    }
+    out.println(
+        "feed '"
+            + name
+            + "': the agent takes its next version however much it shrank, at its next refresh"
+            + " (every "
+            + feed.refreshText()
+            + ") or its next start; the versions after are checked again");
     return 0;
   }
 }

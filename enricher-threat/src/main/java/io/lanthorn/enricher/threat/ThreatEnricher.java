@@ -7,8 +7,10 @@ import io.lanthorn.api.DnsEvent;
 import io.lanthorn.api.Enricher;
 import io.lanthorn.api.Event;
 import io.lanthorn.api.EventKind;
+import io.lanthorn.api.EventSource;
 import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.ThreatFeedEvent;
 import io.lanthorn.api.UdpFlowEvent;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -24,7 +26,7 @@ import org.slf4j.Logger;
  * {@link StandardAttributes#THREAT_INDICATOR} (the entry). Connections are checked by destination
  * address and by the name probe-dns gave them; DNS answers by the names and addresses they hold.
  */
-final class ThreatEnricher implements Enricher {
+final class ThreatEnricher implements Enricher, EventSource {
   /** The domain probe-dns names a connection with (stored as upstream's events.domain_name). */
   static final AttributeKey<String> DOMAIN = StandardAttributes.DOMAIN_NAME;
 
@@ -33,12 +35,19 @@ final class ThreatEnricher implements Enricher {
 
   private final ThreatIndex index;
   private final FeedRefresher refresher;
+  private final FeedReporter reporter;
   private final Logger log;
   private final Map<String, Boolean> warned;
 
-  ThreatEnricher(ThreatIndex index, FeedRefresher refresher, Logger log, int warnedPairs) {
+  ThreatEnricher(
+      ThreatIndex index,
+      FeedRefresher refresher,
+      FeedReporter reporter,
+      Logger log,
+      int warnedPairs) {
     this.index = index;
     this.refresher = refresher;
+    this.reporter = reporter;
     this.log = log;
     this.warned =
         new LinkedHashMap<>(64, 0.75f, true) {
@@ -58,13 +67,12 @@ final class ThreatEnricher implements Enricher {
 
   @Override
   public Event enrich(Event event) {
+    // Connections first, outside the switch: nearly every event is one, and the type test is
+    // cheaper than the pattern switch's dispatch.
     ThreatMatch match =
-        switch (event) {
-          case ConnectionEvent c -> index.match(List.of(c.destinationAddress()), names(c));
-          case UdpFlowEvent u -> index.match(List.of(u.destinationAddress()), names(u));
-          case InboundAcceptEvent a -> index.match(List.of(a.remoteAddress()), List.of());
-          case DnsEvent d -> matchDns(d);
-        };
+        event instanceof ConnectionEvent connection
+            ? index.match(connection.destinationAddress(), connection.attribute(DOMAIN))
+            : matchOther(event);
     if (match == null) {
       return event.withAttribute(StandardAttributes.THREAT_MATCHED, false);
     }
@@ -78,6 +86,16 @@ final class ThreatEnricher implements Enricher {
             .put(StandardAttributes.THREAT_SOURCE, match.source())
             .put(StandardAttributes.THREAT_INDICATOR, match.indicator())
             .build());
+  }
+
+  private ThreatMatch matchOther(Event event) {
+    return switch (event) {
+      case ConnectionEvent c -> index.match(c.destinationAddress(), c.attribute(DOMAIN));
+      case UdpFlowEvent u -> index.match(u.destinationAddress(), u.attribute(DOMAIN));
+      case InboundAcceptEvent a -> index.match(a.remoteAddress(), null);
+      case DnsEvent d -> matchDns(d);
+      case ThreatFeedEvent f -> null; // not in kinds(): the agent hands none
+    };
   }
 
   private static List<String> names(Event event) {
@@ -119,6 +137,7 @@ final class ThreatEnricher implements Enricher {
           case InboundAcceptEvent a ->
               "accepted a connection from " + a.remoteAddress().getHostAddress();
           case DnsEvent d -> "resolved " + d.questionName();
+          case ThreatFeedEvent f -> "reported feed " + f.feedName();
         };
     log.warn(
         "threat: {} {}, listed as {} by feed {} (further matches of this pair are counted, not"
@@ -133,6 +152,17 @@ final class ThreatEnricher implements Enricher {
     return names.isEmpty()
         ? address.getHostAddress()
         : names.getFirst() + " (" + address.getHostAddress() + ")";
+  }
+
+  /**
+   * Feed reports ({@link FeedReporter}) end; matching goes on until close. The agent calls it, as
+   * for every {@link EventSource}, before it drains the pipeline.
+   */
+  @Override
+  public void stop() {
+    if (reporter != null) {
+      reporter.stop();
+    }
   }
 
   @Override

@@ -36,6 +36,8 @@ public final class ThreatFactory implements io.lanthorn.api.PluginFactory {
 
   @Override
   public Set<PluginKind> kinds() {
+    // An enricher only: it reports each feed's version to the sinks (ThreatFeedEvent) through the
+    // emitter every enricher's context has, without counting as a source of what hosts do.
     return Set.of(PluginKind.ENRICHER);
   }
 
@@ -88,11 +90,14 @@ public final class ThreatFactory implements io.lanthorn.api.PluginFactory {
               () -> feed.content().entries());
       feeds.add(feed);
     }
+    FeedReporter reporter =
+        new FeedReporter(context.emitter(), context.clock(), context.hostName());
     FeedRefresher refresher =
-        FeedRefresher.start(feeds, settings.remoteFetch(), downloader, context.logger());
+        FeedRefresher.start(feeds, settings.remoteFetch(), downloader, reporter, context.logger());
     return new ThreatEnricher(
         new ThreatIndex(feeds, settings.allowlist()),
         refresher,
+        reporter,
         context.logger(),
         settings.warnedPairs());
   }

@@ -11,11 +11,46 @@ import java.util.List;
  */
 final class ThreatIndex {
   private final List<FeedState> feeds;
+  private final FeedState[] feedArray;
   private final Allowlist allowlist;
 
   ThreatIndex(List<FeedState> feeds, Allowlist allowlist) {
     this.feeds = List.copyOf(feeds);
+    this.feedArray = this.feeds.toArray(new FeedState[0]);
     this.allowlist = allowlist;
+  }
+
+  /**
+   * Checks one peer address and the name it was looked up as: what a connection shows. The
+   * address's bytes are read once, and nothing else is allocated unless something matches.
+   *
+   * @param name the domain, or {@code null} when none is known
+   * @return {@code null} when no feed lists either, or the allowlist holds one
+   */
+  ThreatMatch match(InetAddress address, String name) {
+    byte[] bytes = address.getAddress();
+    long high = Addresses.high(bytes);
+    long low = Addresses.low(bytes);
+    if (allowlist.addresses().match(high, low) != null || allowlist.allows(name)) {
+      return null;
+    }
+    List<FeedState> matched = null;
+    String indicator = null;
+    for (FeedState feed : feedArray) {
+      FeedContent content = feed.content();
+      String hit = name == null ? null : content.matchName(name);
+      if (hit == null) {
+        hit = content.addresses().match(high, low);
+      }
+      if (hit != null) {
+        if (matched == null) {
+          matched = new ArrayList<>(2);
+          indicator = hit;
+        }
+        matched.add(feed);
+      }
+    }
+    return matched == null ? null : new ThreatMatch(matched, indicator);
   }
 
   List<FeedState> feeds() {

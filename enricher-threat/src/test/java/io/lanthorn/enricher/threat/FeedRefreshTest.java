@@ -3,12 +3,17 @@ package io.lanthorn.enricher.threat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lanthorn.api.testkit.TestMetrics;
+import io.lanthorn.api.testkit.TestPluginContext;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -121,6 +126,79 @@ class FeedRefreshTest {
   }
 
   @Test
+  void aListThatReallyShrankIsTakenOnceTheOperatorAcceptsItAndTheNextShrinkIsCheckedAgain()
+      throws Exception {
+    server.answer("/drop.txt", FeedServer.Answer.list(list(200), "\"v1\""));
+    FeedState feed = feed(server.url("/drop.txt"), FeedFormat.IP);
+    feed.refresh();
+    server.answer("/drop.txt", FeedServer.Answer.list(list(10), "\"v2\""));
+    feed.refresh();
+    clock.advance(Duration.ofHours(1));
+    feed.refresh();
+    assertThat(feed.content().entries()).as("refused at every refresh").isEqualTo(200);
+    assertThat(feed.status().lastError())
+        .endsWith("(if the list really shrank: lanthorn feeds --accept-shrink drop)");
+
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    TestPluginContext context =
+        TestPluginContext.forPlugin(ThreatFactory.NAME)
+            .with(
+                "feeds = [ { name = \"drop\", url = \""
+                    + server.url("/drop.txt")
+                    + "\", format = \"ip\", refresh = 2h } ]\ncache-dir = \""
+                    + cacheDir
+                    + "\"")
+            .withClock(clock);
+    int status =
+        new FeedsCommand()
+            .run(
+                context,
+                List.of("--accept-shrink", "drop"),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("feed 'drop': the agent takes its next version however much it shrank")
+        .contains("(every 2h)");
+    assertThat(Files.getPosixFilePermissions(cacheDir.resolve("drop.accept-shrink")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+
+    clock.advance(Duration.ofHours(1));
+    feed.refresh();
+    assertThat(feed.content().entries()).isEqualTo(10);
+    assertThat(feed.status().lastError()).isNull();
+    assertThat(Files.readString(cacheDir.resolve("drop.txt"))).isEqualTo(list(10));
+    assertThat(cacheDir.resolve("drop.accept-shrink")).doesNotExist();
+    assertThat(log.infos())
+        .anyMatch(line -> line.contains("took the new version (10 entries, 200 before)"));
+
+    // Accepted once: a further collapse is refused again.
+    server.answer("/drop.txt", FeedServer.Answer.list(list(0), "\"v3\""));
+    feed.refresh();
+    assertThat(feed.content().entries()).isEqualTo(10);
+    assertThat(feed.status().lastError()).contains("shrank from 10 to 0");
+  }
+
+  @Test
+  void acceptingTheShrinkOfAFeedThatIsNotConfiguredIsRefusedInOneLine() {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        new FeedsCommand()
+            .run(
+                TestPluginContext.forPlugin(ThreatFactory.NAME)
+                    .with("cache-dir = \"" + cacheDir + "\""),
+                List.of("--accept-shrink", "nope"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(status).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "lanthorn feeds: no feed is named 'nope'; the configured ones: feodo, urlhaus\n");
+    assertThat(cacheDir.resolve("nope.accept-shrink")).doesNotExist();
+  }
+
+  @Test
   void aDownloadOverTheSizeLimitIsRefused() throws Exception {
     server.answer("/big.txt", FeedServer.Answer.list(list(10_000), null));
     FeedState feed = feed(server.url("/big.txt"), FeedFormat.IP);
@@ -138,6 +216,11 @@ class FeedRefreshTest {
     Files.writeString(file, "# local\n127.0.0.77\n");
     FeedState feed = feed(file.toUri(), FeedFormat.IP);
     feed.refresh();
+    FeedContent first = feed.content();
+    clock.advance(Duration.ofHours(1));
+    feed.refresh();
+    assertThat(feed.content()).as("the same text is not parsed again").isSameAs(first);
+    assertThat(feed.status().lastGood()).isEqualTo(START.plus(Duration.ofHours(1)));
     Files.delete(file);
 
     FeedState restarted = feed(file.toUri(), FeedFormat.IP);

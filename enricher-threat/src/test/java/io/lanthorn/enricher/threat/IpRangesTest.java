@@ -53,6 +53,61 @@ class IpRangesTest {
   }
 
   @Test
+  void theBucketIndexAnswersAsOneBinarySearchDoesAcrossFamiliesAndSliceEdges() {
+    Random random = new Random(7);
+    IpRanges.Builder builder = new IpRanges.Builder();
+    // Wide ranges spanning many slices, IPv6 ones, ::/96 and mapped-block edges, many IPv4.
+    builder.add(ip("10.0.0.0"), 8, "10.0.0.0/8");
+    builder.add(ip("::"), 100, "::/100");
+    builder.add(ip("::fffe:0:0"), 96, "::fffe:0:0/96");
+    builder.add(ip("::1:0:0:0"), 80, "::1:0:0:0/80");
+    builder.add(ip("2001:db8::"), 32, "2001:db8::/32");
+    builder.add(ip("fe80::"), 10, "fe80::/10");
+    for (int i = 0; i < 5000; i++) {
+      long address = random.nextLong(1L << 32);
+      int prefix = 12 + random.nextInt(21);
+      builder.add(ip(v4(address)), prefix, v4(address) + "/" + prefix);
+      byte[] v6 = new byte[16];
+      random.nextBytes(v6);
+      builder.add(inetAddress(v6), 16 + random.nextInt(113), "v6-" + i);
+    }
+    IpRanges indexed = builder.build();
+    IpRanges plain = builder.buildUnindexed();
+    assertThat(indexed.size()).isGreaterThan(IpRanges.INDEX_FROM);
+    List<String> probes =
+        new ArrayList<>(
+            List.of(
+                "::",
+                "::1",
+                "::ffff:0.0.0.0",
+                "::ffff:255.255.255.255",
+                "::1:0:0:0",
+                "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+                "0.0.0.0",
+                "255.255.255.255",
+                "10.255.255.255",
+                "11.0.0.0"));
+    for (int i = 0; i < 20_000; i++) {
+      probes.add(v4(random.nextLong(1L << 32)));
+      byte[] v6 = new byte[16];
+      random.nextBytes(v6);
+      probes.add(inetAddress(v6).getHostAddress());
+    }
+    for (String probe : probes) {
+      assertThat(indexed.match(ip(probe))).as(probe).isEqualTo(plain.match(ip(probe)));
+    }
+    assertThat(indexed.match(ip("10.1.2.3"))).isEqualTo("10.0.0.0/8");
+  }
+
+  private static java.net.InetAddress inetAddress(byte[] bytes) {
+    try {
+      return java.net.InetAddress.getByAddress(bytes);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void agreesWithALinearScanOnRandomRanges() {
     Random random = new Random(12);
     IpRanges.Builder builder = new IpRanges.Builder();

@@ -15,6 +15,8 @@ import io.lanthorn.api.Outcome;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.api.Protocol;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.ThreatFeedEvent;
+import io.lanthorn.api.testkit.RecordingEmitter;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -33,9 +35,14 @@ class ThreatPluginTest {
   @TempDir Path dir;
 
   private TestPluginContext context(String ipUrl) throws Exception {
+    return context(ipUrl, new RecordingEmitter());
+  }
+
+  private TestPluginContext context(String ipUrl, RecordingEmitter emitter) throws Exception {
     Path names = dir.resolve("names.txt");
     Files.writeString(names, "evil.example\n");
     return TestPluginContext.forPlugin(ThreatFactory.NAME)
+        .withEmitter(emitter)
         .with(
             "feeds = [ { name = \"local\", url = \""
                 + ipUrl
@@ -145,6 +152,70 @@ class ThreatPluginTest {
   }
 
   @Test
+  void reportsEachFeedsVersionToTheSinksAtStartAndAfterEachRefreshUntilStopped() throws Exception {
+    try (FeedServer server = new FeedServer()) {
+      server.answer("/list.txt", FeedServer.Answer.list(IP_LIST, "\"1\""));
+      RecordingEmitter emitter = new RecordingEmitter();
+      TestPluginContext context = context(server.url("/list.txt").toString(), emitter);
+      try (ThreatEnricher enricher = new ThreatFactory().create(context)) {
+        // After the first refresh of each of the two feeds (at start nothing was known yet).
+        await().atMost(Duration.ofSeconds(10)).until(() -> feedReports(emitter).size() >= 2);
+
+        ThreatFeedEvent local =
+            feedReports(emitter).stream()
+                .filter(f -> f.feedName().equals("local") && f.version() != null)
+                .findFirst()
+                .orElseThrow();
+        assertThat(local.url()).isEqualTo(server.url("/list.txt").toString());
+        assertThat(local.format()).isEqualTo("ip");
+        assertThat(local.addresses())
+            .containsExactly("127.0.0.77", "127.0.0.78", "198.51.100.0/24");
+        assertThat(local.domains()).isEmpty();
+        assertThat(local.entries()).isEqualTo(3);
+        assertThat(local.lastGoodNanos()).isPositive();
+        assertThat(local.lastError()).isNull();
+        assertThat(local.hostName()).isEqualTo("test-host");
+        ThreatFeedEvent names =
+            feedReports(emitter).stream()
+                .filter(f -> f.feedName().equals("names") && f.version() != null)
+                .findFirst()
+                .orElseThrow();
+        assertThat(names.domains()).containsExactly("evil.example");
+        assertThat(feedReports(emitter)).allMatch(f -> f.version() != null);
+      }
+    }
+  }
+
+  @Test
+  void aStoppedReporterEmitsNothing() {
+    RecordingEmitter emitter = new RecordingEmitter();
+    FeedReporter reporter = new FeedReporter(emitter, java.time.Clock.systemUTC(), "h");
+    FeedState feed =
+        new FeedState(
+            new FeedSpec("f", java.net.URI.create("file:///unused"), FeedFormat.IP, Duration.ZERO),
+            null,
+            null,
+            java.time.Clock.systemUTC(),
+            new RecordingLogger(),
+            0.1,
+            new io.lanthorn.api.testkit.TestMetrics().counter("hits", ""));
+    feed.replace(FeedParser.parse("192.0.2.1\n", FeedFormat.IP));
+    reporter.report(feed);
+    reporter.stop();
+    reporter.report(feed);
+    assertThat(feedReports(emitter))
+        .singleElement()
+        .satisfies(f -> assertThat(f.addresses()).containsExactly("192.0.2.1"));
+  }
+
+  private static List<ThreatFeedEvent> feedReports(RecordingEmitter emitter) {
+    return emitter.events().stream()
+        .filter(ThreatFeedEvent.class::isInstance)
+        .map(ThreatFeedEvent.class::cast)
+        .toList();
+  }
+
+  @Test
   void anOfflineRestartMatchesWithTheSavedCopyAndWarnsOnce() throws Exception {
     String url;
     try (FeedServer server = new FeedServer()) {
@@ -194,9 +265,10 @@ class ThreatPluginTest {
   void remoteFetchOffFetchesNothingButReadsFiles() throws Exception {
     try (FeedServer server = new FeedServer()) {
       server.answer("/list.txt", FeedServer.Answer.list(IP_LIST, null));
+      RecordingEmitter emitter = new RecordingEmitter();
       LoggingContext context =
           LoggingContext.of(
-              context(server.url("/list.txt").toString()).with("remote-fetch = false"));
+              context(server.url("/list.txt").toString(), emitter).with("remote-fetch = false"));
       try (ThreatEnricher enricher = new ThreatFactory().create(context)) {
         await()
             .atMost(Duration.ofSeconds(10))
@@ -204,6 +276,11 @@ class ThreatPluginTest {
         assertThat(context.log().infos())
             .contains(
                 "threat feed 'local': not fetched (remote-fetch = false); no saved copy, so nothing from it matches");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !feedReports(emitter).isEmpty());
+        // The file feed is reported; the one never fetched has nothing to report.
+        assertThat(feedReports(emitter))
+            .extracting(ThreatFeedEvent::feedName)
+            .containsOnly("names");
       }
       assertThat(server.requests()).isEmpty();
     }

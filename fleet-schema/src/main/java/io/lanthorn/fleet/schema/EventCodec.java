@@ -18,6 +18,7 @@ import io.lanthorn.api.EventKind;
 import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.Protocol;
+import io.lanthorn.api.ThreatFeedEvent;
 import io.lanthorn.api.UdpFlowEvent;
 import io.lanthorn.api.Vocabulary;
 import java.io.ByteArrayOutputStream;
@@ -79,6 +80,7 @@ public final class EventCodec {
         case DnsEvent d -> writeDns(json, d);
         case InboundAcceptEvent a -> throw unsupported(a);
         case UdpFlowEvent u -> throw unsupported(u);
+        case ThreatFeedEvent f -> throw unsupported(f);
       }
       json.writeObjectFieldStart(Vocabulary.ATTRIBUTES);
       for (Map.Entry<AttributeKey<?>, Object> attribute : e.attributes().asMap().entrySet()) {

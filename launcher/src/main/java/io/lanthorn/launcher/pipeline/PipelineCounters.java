@@ -77,7 +77,12 @@ final class PipelineCounters {
   /** The totals now. */
   PipelineStats stats() {
     return new PipelineStats(
-        received.get(), read(lostAtSource), read(dropped), read(written), read(failed));
+        received.get(),
+        read(lostAtSource),
+        read(dropped),
+        read(written),
+        read(failed),
+        read(unsupported));
   }
 
   private static Map<String, Long> read(Map<String, Counter> counters) {

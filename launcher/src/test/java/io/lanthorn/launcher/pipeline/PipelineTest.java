@@ -5,12 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.AttributeKey;
+import io.lanthorn.api.Attributes;
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.DnsEvent;
 import io.lanthorn.api.Enricher;
 import io.lanthorn.api.Event;
+import io.lanthorn.api.EventHeader;
 import io.lanthorn.api.EventKind;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.PipelineStats;
+import io.lanthorn.api.Protocol;
 import io.lanthorn.api.Sink;
 import io.lanthorn.launcher.metrics.MetricsRegistry;
 import java.net.InetAddress;
@@ -145,6 +149,61 @@ class PipelineTest {
     assertThat(p.drain()).isTrue();
 
     assertThat(sink.trails()).hasSize(50).containsOnly("c,a,b,d");
+  }
+
+  /** Takes connections only, as the web sink does. */
+  private static final class ConnectionsOnly implements Sink, Named {
+    private final AtomicInteger written = new AtomicInteger();
+
+    @Override
+    public String name() {
+      return "connections-only";
+    }
+
+    @Override
+    public Set<EventKind> kinds() {
+      return Set.of(EventKind.TCP_CONNECT);
+    }
+
+    @Override
+    public void write(List<? extends Event> batch) {
+      written.addAndGet(batch.size());
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void eventsOfAKindASinkDoesNotTakeAreCountedAsSkippedForIt() throws Exception {
+    ConnectionsOnly sink = new ConnectionsOnly();
+    RecordingSink all = new RecordingSink("all");
+    Pipeline p = pipeline(settings(100, OverflowPolicy.BLOCK), List.of(), sink, all);
+    p.start();
+    p.emitter().emitAll(events(0, 5));
+    DnsEvent answer =
+        new DnsEvent(
+            EventHeader.builder().comm("test").build(),
+            "a.test",
+            DnsEvent.TYPE_A,
+            0,
+            List.of(),
+            InetAddress.getLoopbackAddress(),
+            53,
+            Protocol.UDP,
+            Attributes.empty());
+    p.emitter().emitAll(List.of(answer, answer));
+    assertThat(p.drain()).isTrue();
+
+    PipelineStats stats = p.stats();
+    assertThat(sink.written.get()).isEqualTo(5);
+    assertThat(stats.writtenBySink())
+        .containsEntry("connections-only", 5L)
+        .containsEntry("all", 7L);
+    // Written plus skipped is every event received: what a consumer waiting for the sinks needs.
+    assertThat(stats.skippedBySink())
+        .containsEntry("connections-only", 2L)
+        .containsEntry("all", 0L);
   }
 
   @Test

@@ -53,10 +53,13 @@ public final class JsonlSink implements Sink {
     return new JsonlSink(output, bytes);
   }
 
-  /** Every kind: each has its own fields (see {@link EventJson}). */
+  /**
+   * Every kind a host's activity makes: each has its own fields (see {@link EventJson}). Not a
+   * threat feed's version (its entries are a list, not activity, and can run to a million lines).
+   */
   @Override
   public Set<EventKind> kinds() {
-    return EnumSet.allOf(EventKind.class);
+    return EnumSet.complementOf(EnumSet.of(EventKind.THREAT_FEED));
   }
 
   @Override

@@ -1,11 +1,13 @@
 package io.lanthorn.sink.sqlite;
 
+import static io.lanthorn.sink.sqlite.schema.Tables.DNS_EVENTS;
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.DnsEvent;
 import io.lanthorn.api.Event;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.ThreatFeedEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -15,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Table;
 
 /**
  * Writes a batch of events, the {@code containers} and {@code processes} rows they refer to, and
@@ -39,6 +43,8 @@ final class BatchWriter implements AutoCloseable {
   private final EventColumns.EventRow row = new EventColumns.EventRow();
   private final DnsEventWriter dnsEvents;
   private final List<DnsRow> dnsRows = new ArrayList<>();
+  private final ThreatFeedWriter feeds;
+  private final List<ThreatFeedEvent> feedReports = new ArrayList<>();
 
   BatchWriter(Connection connection) throws SQLException {
     this.connection = connection;
@@ -55,6 +61,7 @@ final class BatchWriter implements AutoCloseable {
     this.upsertContainer = connection.prepareStatement(dsl.render(containers.upsert(dsl)));
     this.upsertSummary = connection.prepareStatement(dsl.render(Summaries.upsert(dsl)));
     this.dnsEvents = new DnsEventWriter(connection, dsl);
+    this.feeds = new ThreatFeedWriter(connection, dsl);
     processes.start(dsl);
     containers.start(dsl);
   }
@@ -79,6 +86,10 @@ final class BatchWriter implements AutoCloseable {
                 dnsRows.add(DnsRows.of(answer));
                 continue;
               }
+              if (event instanceof ThreatFeedEvent feed) {
+                feedReports.add(feed);
+                continue;
+              }
               describe((ConnectionEvent) event);
               Column.bind(insertEvent, EventColumns.ALL, row);
               insertEvent.addBatch();
@@ -86,6 +97,7 @@ final class BatchWriter implements AutoCloseable {
             }
             insertEvent.executeBatch();
             dnsEvents.write(dnsRows);
+            feeds.write(feedReports);
             if (processes.usedAny()) {
               processes.bindBatch(upsertProcess);
               processes.requireOwnRows(upsertProcess.executeBatch());
@@ -105,6 +117,7 @@ final class BatchWriter implements AutoCloseable {
       upsertSummary.clearBatch();
       summaries.clear();
       dnsRows.clear();
+      feedReports.clear();
       processes.endBatch();
       containers.endBatch();
       row.event = null;
@@ -113,43 +126,48 @@ final class BatchWriter implements AutoCloseable {
   }
 
   /**
-   * The batch without the connection events stored before or repeated within it, recognised by
-   * their stable id (events from other hosts carry one; a consumer replays after a crash). The
-   * unique index on {@code event_uid} backs this up; asking first keeps one copy from failing the
-   * whole batch.
+   * The batch without the connection events and DNS answers stored before or repeated within it,
+   * recognised by their stable id (events from other hosts carry one; a consumer replays after a
+   * crash). The unique indexes on {@code event_uid} back this up; asking first keeps one copy from
+   * failing the whole batch. The ids name their kind, so the two tables never share one.
    */
   private List<? extends Event> withoutStored(List<? extends Event> batch) {
-    Set<String> ids = new HashSet<>();
+    Set<String> connectionIds = new HashSet<>();
+    Set<String> dnsIds = new HashSet<>();
     for (Event event : batch) {
       String id = event.attribute(EventColumns.EVENT_ID);
       if (id != null && event instanceof ConnectionEvent) {
-        ids.add(id);
+        connectionIds.add(id);
+      } else if (id != null && event instanceof DnsEvent) {
+        dnsIds.add(id);
       }
     }
-    if (ids.isEmpty()) {
+    if (connectionIds.isEmpty() && dnsIds.isEmpty()) {
       return batch;
     }
-    Set<String> seen = new HashSet<>(storedAmong(ids));
+    Set<String> seen = new HashSet<>(storedAmong(EVENT_ROWS, EVENT_ROWS.EVENT_UID, connectionIds));
+    seen.addAll(storedAmong(DNS_EVENTS, DNS_EVENTS.EVENT_UID, dnsIds));
     List<Event> fresh = new ArrayList<>(batch.size());
     for (Event event : batch) {
       String id = event.attribute(EventColumns.EVENT_ID);
-      if (id == null || !(event instanceof ConnectionEvent) || seen.add(id)) {
+      boolean identified = event instanceof ConnectionEvent || event instanceof DnsEvent;
+      if (id == null || !identified || seen.add(id)) {
         fresh.add(event);
       }
     }
     return fresh;
   }
 
-  private List<String> storedAmong(Set<String> ids) {
+  private List<String> storedAmong(Table<?> table, Field<String> uid, Set<String> ids) {
     List<String> stored = new ArrayList<>();
     List<String> all = new ArrayList<>(ids);
     // SQLite allows 32766 parameters per statement; stay well below.
     for (int from = 0; from < all.size(); from += 500) {
       stored.addAll(
-          dsl.select(EVENT_ROWS.EVENT_UID)
-              .from(EVENT_ROWS)
-              .where(EVENT_ROWS.EVENT_UID.in(all.subList(from, Math.min(all.size(), from + 500))))
-              .fetch(EVENT_ROWS.EVENT_UID));
+          dsl.select(uid)
+              .from(table)
+              .where(uid.in(all.subList(from, Math.min(all.size(), from + 500))))
+              .fetch(uid));
     }
     return stored;
   }
@@ -182,7 +200,8 @@ final class BatchWriter implements AutoCloseable {
         upsertProcess;
         upsertContainer;
         upsertSummary;
-        dnsEvents) {
+        dnsEvents;
+        feeds) {
       // Closing the last connection checkpoints the WAL into the database file.
     }
   }

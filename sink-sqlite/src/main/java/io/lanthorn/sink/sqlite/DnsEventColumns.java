@@ -39,7 +39,9 @@ final class DnsEventColumns {
           new Column<>(DNS_EVENTS.ATTRIBUTION_STATUS, DnsRow::attributionStatus),
           new Column<>(DNS_EVENTS.IS_THREAT, DnsRow::isThreat),
           new Column<>(DNS_EVENTS.THREAT_SOURCE, DnsRow::threatSource),
-          new Column<>(DNS_EVENTS.THREAT_INDICATOR, DnsRow::threatIndicator));
+          new Column<>(DNS_EVENTS.THREAT_INDICATOR, DnsRow::threatIndicator),
+          new Column<>(DNS_EVENTS.HOST_NAME, DnsRow::hostName),
+          new Column<>(DNS_EVENTS.EVENT_UID, DnsRow::eventUid));
 
   private DnsEventColumns() {}
 

@@ -15,6 +15,8 @@ import java.util.List;
  * @param pid 0 when the query's sender was not seen
  * @param isThreat whether a threat feed lists the name or an answer (enricher-threat), or {@code
  *     null} when nothing checked
+ * @param hostName the host that captured the answer, or {@code null}
+ * @param eventUid the answer's stable id across copies ({@code lanthorn.event.id}), or {@code null}
  */
 record DnsRow(
     long timestampNanos,
@@ -35,7 +37,9 @@ record DnsRow(
     String attributionStatus,
     Boolean isThreat,
     String threatSource,
-    String threatIndicator) {
+    String threatIndicator,
+    String hostName,
+    String eventUid) {
 
   DnsRow {
     answers = List.copyOf(answers);

@@ -42,6 +42,8 @@ final class DnsRows {
         event.attribute(StandardAttributes.ATTRIBUTION_STATUS),
         event.attribute(StandardAttributes.THREAT_MATCHED),
         event.attribute(StandardAttributes.THREAT_SOURCE),
-        event.attribute(StandardAttributes.THREAT_INDICATOR));
+        event.attribute(StandardAttributes.THREAT_INDICATOR),
+        event.hostName(),
+        event.attribute(EventColumns.EVENT_ID));
   }
 }

@@ -96,10 +96,14 @@ public final class SqliteSink implements Sink {
     return new SqliteSink(settings, writer, maintenance, written, failed, duplicates, lock);
   }
 
-  /** Connection attempts ({@code events}) and DNS answers ({@code dns_events}). */
+  /**
+   * Connection attempts ({@code events}), DNS answers ({@code dns_events}) and the threat feeds
+   * they were matched with ({@code threat_ip_feed}, {@code threat_domain_feed}, {@code
+   * threat_feeds}).
+   */
   @Override
   public Set<EventKind> kinds() {
-    return Set.of(EventKind.TCP_CONNECT, EventKind.DNS_ANSWER);
+    return Set.of(EventKind.TCP_CONNECT, EventKind.DNS_ANSWER, EventKind.THREAT_FEED);
   }
 
   @Override

@@ -64,6 +64,8 @@ class DnsEventsTest {
         container == null ? "not_in_container" : "attributed",
         null,
         null,
+        null,
+        null,
         null);
   }
 

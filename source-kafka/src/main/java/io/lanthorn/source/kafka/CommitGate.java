@@ -10,7 +10,8 @@ import java.util.function.Supplier;
  * Decides when the offsets of a batch may be committed: once every sink has handled as many events
  * as the pipeline had received when the batch was handed over. Each sink takes events in the order
  * the pipeline received them, so reaching that count means it has the batch (written, or failed
- * after its retries and counted as such, like any local event).
+ * after its retries and counted as such, like any local event; events of a kind the sink does not
+ * take, such as a threat feed's version, count as done with).
  *
  * <p>This needs nothing beyond today's plugin API ({@link PipelineStats}); FLEET-NEEDS.md proposes
  * a direct acknowledgement for the new API. Independent of Kafka: offsets are an opaque type.
@@ -63,7 +64,8 @@ final class CommitGate<O> {
     long least = Long.MAX_VALUE;
     for (Map.Entry<String, Long> written : stats.writtenBySink().entrySet()) {
       long failed = stats.failedBySink().getOrDefault(written.getKey(), 0L);
-      least = Math.min(least, written.getValue() + failed + dropped);
+      long skipped = stats.skippedBySink().getOrDefault(written.getKey(), 0L);
+      least = Math.min(least, written.getValue() + failed + skipped + dropped);
     }
     return least == Long.MAX_VALUE ? stats.received() : least;
   }
