@@ -18,7 +18,7 @@ import org.jooq.DSLContext;
 
 /**
  * Writes a batch of events, the {@code containers} and {@code processes} rows they refer to, and
- * the summary rows they change, in one transaction.
+ * the summary and rollup rows they change, in one transaction.
  *
  * <p>jOOQ renders the statements once from the generated table references and manages the
  * transaction; the rows are bound to plain JDBC batches, which is several times faster than
@@ -32,9 +32,13 @@ final class BatchWriter implements AutoCloseable {
   private final PreparedStatement upsertProcess;
   private final PreparedStatement upsertContainer;
   private final PreparedStatement upsertSummary;
+  private final PreparedStatement upsertMinute;
+  private final PreparedStatement upsertHour;
+  private final PreparedStatement upsertTotals;
   private final FactTable<ProcessFacts> processes = ProcessFacts.table();
   private final FactTable<ContainerFacts> containers = ContainerFacts.table();
   private final Summaries summaries = new Summaries();
+  private final Rollups rollups = new Rollups();
   private final AddressTextCache addresses = new AddressTextCache();
   private final EventColumns.EventRow row = new EventColumns.EventRow();
   private final DnsEventWriter dnsEvents;
@@ -54,6 +58,9 @@ final class BatchWriter implements AutoCloseable {
     this.upsertProcess = connection.prepareStatement(dsl.render(processes.upsert(dsl)));
     this.upsertContainer = connection.prepareStatement(dsl.render(containers.upsert(dsl)));
     this.upsertSummary = connection.prepareStatement(dsl.render(Summaries.upsert(dsl)));
+    this.upsertMinute = connection.prepareStatement(dsl.render(Rollups.upsertMinute(dsl)));
+    this.upsertHour = connection.prepareStatement(dsl.render(Rollups.upsertHour(dsl)));
+    this.upsertTotals = connection.prepareStatement(dsl.render(Rollups.upsertTotals(dsl)));
     this.dnsEvents = new DnsEventWriter(connection, dsl);
     processes.start(dsl);
     containers.start(dsl);
@@ -83,6 +90,7 @@ final class BatchWriter implements AutoCloseable {
               Column.bind(insertEvent, EventColumns.ALL, row);
               insertEvent.addBatch();
               summaries.add(row);
+              rollups.add(row, EventColumns.outcome(row.event.outcome()));
             }
             insertEvent.executeBatch();
             dnsEvents.write(dnsRows);
@@ -96,6 +104,10 @@ final class BatchWriter implements AutoCloseable {
             }
             summaries.bindBatch(upsertSummary);
             upsertSummary.executeBatch();
+            rollups.bindBatch(upsertMinute, upsertHour, upsertTotals);
+            upsertMinute.executeBatch();
+            upsertHour.executeBatch();
+            upsertTotals.executeBatch();
           });
     } finally {
       // After a failure, rows bound but not executed must not leak into the next batch.
@@ -103,7 +115,11 @@ final class BatchWriter implements AutoCloseable {
       upsertProcess.clearBatch();
       upsertContainer.clearBatch();
       upsertSummary.clearBatch();
+      upsertMinute.clearBatch();
+      upsertHour.clearBatch();
+      upsertTotals.clearBatch();
       summaries.clear();
+      rollups.clear();
       dnsRows.clear();
       processes.endBatch();
       containers.endBatch();
@@ -182,6 +198,9 @@ final class BatchWriter implements AutoCloseable {
         upsertProcess;
         upsertContainer;
         upsertSummary;
+        upsertMinute;
+        upsertHour;
+        upsertTotals;
         dnsEvents) {
       // Closing the last connection checkpoints the WAL into the database file.
     }
