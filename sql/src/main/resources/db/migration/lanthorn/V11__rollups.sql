@@ -144,3 +144,7 @@ SELECT bucket_ns, host_name, direction, event_type, outcome, sum(connection_coun
        sum(failed_count)
 FROM rollup_minute
 GROUP BY 1, 2, 3, 4, 5;
+
+-- The dashboard's "new destinations": pairs first seen within a period, found through this index
+-- instead of a scan of the whole summary.
+CREATE INDEX connection_aggregations_first_seen ON connection_aggregations (first_seen_ns);

@@ -1,0 +1,90 @@
+package io.lanthorn.web.history;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * The rollup rows (sink-sqlite's {@code rollup_minute} and {@code rollup_hour}, schema 11) that
+ * make up a period: its whole hours from the hourly table, the minutes before and after them from
+ * the per-minute one, so a page reads thousands of rows instead of the period's millions of events.
+ * Every minute the period touches counts; where the per-minute rows are already gone (they are kept
+ * for less time), the first partial hour counts whole. The same plan as {@code lanthorn query top}
+ * ({@code QueryRollups} in sink-sqlite, which this plugin does not load).
+ *
+ * @param minutesFrom first per-minute bucket before the whole hours
+ * @param hoursFrom first whole hour (and end of the leading minutes)
+ * @param hoursTo end of the whole hours (and start of the trailing minutes)
+ * @param minutesTo end of the trailing minutes
+ */
+record RollupPeriod(long minutesFrom, long hoursFrom, long hoursTo, long minutesTo) {
+  static final long MINUTE_NS = 60_000_000_000L;
+  static final long HOUR_NS = 60 * MINUTE_NS;
+
+  /** The plan for [from, to), given the oldest per-minute bucket kept ({@code null}: none). */
+  static RollupPeriod of(long fromNs, long toNs, Long oldestMinuteNs) {
+    long from = floor(fromNs, MINUTE_NS);
+    long to = ceil(toNs, MINUTE_NS);
+    long hourFrom = ceil(from, HOUR_NS);
+    if (oldestMinuteNs == null || from < oldestMinuteNs) {
+      hourFrom = floor(from, HOUR_NS);
+      from = hourFrom;
+    }
+    long hourTo = floor(to, HOUR_NS);
+    if (oldestMinuteNs == null) {
+      hourTo = ceil(to, HOUR_NS);
+      to = hourTo;
+    }
+    return hourFrom >= hourTo
+        ? new RollupPeriod(from, to, to, to)
+        : new RollupPeriod(from, hourFrom, hourTo, to);
+  }
+
+  /** The plan for the period, after asking the file for its oldest per-minute bucket. */
+  static RollupPeriod of(Connection connection, Period period) throws SQLException {
+    try (PreparedStatement statement =
+            connection.prepareStatement("SELECT min(bucket_ns) FROM rollup_minute");
+        ResultSet result = statement.executeQuery()) {
+      result.next();
+      long oldest = result.getLong(1);
+      return of(period.fromNanos(), period.toNanos(), result.wasNull() ? null : oldest);
+    }
+  }
+
+  /**
+   * A derived table of the period's rollup rows with the given columns, filtered by a fixed
+   * condition: three range scans of the tables' primary keys. Bind {@link #parameters()} in its
+   * place.
+   */
+  String rows(String columns, String condition) {
+    String where = condition.isEmpty() ? "" : " AND (" + condition + ")";
+    return "(SELECT "
+        + columns
+        + " FROM rollup_minute WHERE bucket_ns >= ? AND bucket_ns < ?"
+        + where
+        + " UNION ALL SELECT "
+        + columns
+        + " FROM rollup_hour WHERE bucket_ns >= ? AND bucket_ns < ?"
+        + where
+        + " UNION ALL SELECT "
+        + columns
+        + " FROM rollup_minute WHERE bucket_ns >= ? AND bucket_ns < ?"
+        + where
+        + ")";
+  }
+
+  /** The values {@link #rows} binds, in order. */
+  List<Object> parameters() {
+    return List.of(minutesFrom, hoursFrom, hoursFrom, hoursTo, hoursTo, minutesTo);
+  }
+
+  private static long floor(long nanos, long unit) {
+    return Math.floorDiv(nanos, unit) * unit;
+  }
+
+  private static long ceil(long nanos, long unit) {
+    return -Math.floorDiv(-nanos, unit) * unit;
+  }
+}
