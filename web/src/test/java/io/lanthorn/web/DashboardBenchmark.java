@@ -18,7 +18,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,14 +31,26 @@ import org.slf4j.LoggerFactory;
  * How long the dashboard's pages and {@code lanthorn query top} take over a generated history:
  * {@link HistoryGenerator} writes {@code events} connection attempts over the {@code hours} before
  * {@link TestHistory#NOW} through sink-sqlite's own write path; then every API behind a page, and
- * {@code query top} in this JVM, are asked five times and the median printed. With {@code before},
- * {@code query top}'s earlier SQL (a scan of the period's events) is timed on the same file too.
- * Run by bench/web/run.sh; compiled with the tests so it cannot rot.
+ * {@code query top} in this JVM, are asked five times at {@link #NOW} and the median printed. With
+ * {@code before}, {@code query top}'s earlier SQL (a scan of the period's events) is timed on the
+ * same file too. Run by bench/web/run.sh; compiled with the tests so it cannot rot.
  *
  * <p>Arguments: {@code events hours [containers [destinations [file [before]]]]}. An existing
  * {@code file} is measured as it is (no generation), so one history serves several runs.
  */
 public final class DashboardBenchmark {
+  /**
+   * The queries' "now": 17 min 23 s before the history ends, so periods start and end within a
+   * minute and an hour, as they do for a user, and the rollups' edges are read too; or the instant
+   * {@code -Dlanthorn.bench.now} names (for a history that ends elsewhere).
+   */
+  private static final Clock NOW =
+      Clock.fixed(
+          System.getProperty("lanthorn.bench.now") == null
+              ? TestHistory.NOW.minus(Duration.ofSeconds(17 * 60 + 23))
+              : java.time.Instant.parse(System.getProperty("lanthorn.bench.now")),
+          ZoneOffset.UTC);
+
   private DashboardBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -67,7 +81,7 @@ public final class DashboardBenchmark {
         WebServer.start(
             WebSettings.of("127.0.0.1:0", database.toString(), "", "", 10, 10),
             new PrometheusRegistry(),
-            TestHistory.CLOCK,
+            NOW,
             LoggerFactory.getLogger("bench"))) {
       String base = "http://127.0.0.1:" + server.address().getPort();
       // A set: with less than a day of history the second overview would repeat the first.
@@ -168,7 +182,7 @@ public final class DashboardBenchmark {
             .run(
                 TestPluginContext.forPlugin(SqliteSink.NAME)
                     .with(Map.of("path", database.toString()))
-                    .withClock(TestHistory.CLOCK),
+                    .withClock(NOW),
                 List.of("top", "--since", since),
                 new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -178,7 +192,7 @@ public final class DashboardBenchmark {
   }
 
   private static void topFromEvents(Path database, Duration since) throws Exception {
-    long to = TestHistory.NOW.getEpochSecond() * 1_000_000_000L;
+    long to = NOW.instant().getEpochSecond() * 1_000_000_000L;
     long from = to - since.toNanos();
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
         Statement statement = connection.createStatement();

@@ -97,9 +97,7 @@ final class HistoryGenerator {
                 StandardAttributes.CONTAINER_ID,
                 "%064x".formatted(container.hashCode() & 0xffffffffL))
             .put(StandardAttributes.CONTAINER_NAME, container)
-            .put(
-                StandardAttributes.CONTAINER_IMAGE_NAME,
-                "registry.test/" + service + ":1.4")
+            .put(StandardAttributes.CONTAINER_IMAGE_NAME, "registry.test/" + service + ":1.4")
             .put(StandardAttributes.COMPOSE_PROJECT, "shop")
             .put(StandardAttributes.COMPOSE_SERVICE, service)
             .put(StandardAttributes.ATTRIBUTION_STATUS, StandardAttributes.ATTRIBUTION_ATTRIBUTED);

@@ -239,6 +239,39 @@ class WebApiTest {
   }
 
   @Test
+  void aFileWithoutRollupsAnswers503SayingToUpgradeIt() throws Exception {
+    Path old = dir.resolve("old.db");
+    Files.copy(database, old);
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + old);
+        Statement statement = connection.createStatement()) {
+      // As a file of schema 10 or earlier would be, before the agent upgraded it.
+      for (String table : List.of("rollup_minute", "rollup_hour", "rollup_minute_totals")) {
+        statement.execute("DROP TABLE " + table);
+      }
+    }
+    try (WebServer other =
+        start(
+            new WebSettings(
+                settings("127.0.0.1:0", "", "").listen(),
+                old,
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                10,
+                10))) {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(uri(other, "/api/overview")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.body().strip())
+          .isEqualTo(
+              old
+                  + " was written by an older Lanthorn (no rollups yet): start the agent with"
+                  + " sink-sqlite once to upgrade it");
+    }
+  }
+
+  @Test
   void nonLoopbackWithoutAuthenticationIsRefusedInOneLine() {
     assertThatThrownBy(() -> start(settings("0.0.0.0:0", "", "")))
         .isInstanceOf(IllegalArgumentException.class)

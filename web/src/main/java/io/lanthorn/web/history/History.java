@@ -356,8 +356,17 @@ public final class History {
     try (Connection connection = config.createConnection("jdbc:sqlite:" + file)) {
       return reading.apply(connection);
     } catch (SQLException e) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      if (message.contains("no such table: rollup_")) {
+        // A file the agent has not upgraded yet: sink-sqlite adds the rollups when it starts.
+        throw new HistoryUnavailableException(
+            file
+                + " was written by an older Lanthorn (no rollups yet): start the agent with"
+                + " sink-sqlite once to upgrade it",
+            e);
+      }
       throw new HistoryUnavailableException(
-          "cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+          "cannot read " + file + ": " + message.lines().findFirst().orElse(""), e);
     }
   }
 

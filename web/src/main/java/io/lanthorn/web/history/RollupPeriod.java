@@ -10,9 +10,11 @@ import java.util.List;
  * The rollup rows (sink-sqlite's {@code rollup_minute} and {@code rollup_hour}, schema 11) that
  * make up a period: its whole hours from the hourly table, the minutes before and after them from
  * the per-minute one, so a page reads thousands of rows instead of the period's millions of events.
- * Every minute the period touches counts; where the per-minute rows are already gone (they are kept
- * for less time), the first partial hour counts whole. The same plan as {@code lanthorn query top}
- * ({@code QueryRollups} in sink-sqlite, which this plugin does not load).
+ * A period of up to six hours counts every minute it touches, a longer one every hour it touches
+ * (its cost is then bounded by its hours whatever the time of day); where the per-minute rows are
+ * already gone (they are kept for less time), the first partial hour counts whole. The same plan as
+ * {@code lanthorn query top} ({@code QueryRollups} in sink-sqlite, which this plugin does not
+ * load).
  *
  * @param minutesFrom first per-minute bucket before the whole hours
  * @param hoursFrom first whole hour (and end of the leading minutes)
@@ -22,9 +24,15 @@ import java.util.List;
 record RollupPeriod(long minutesFrom, long hoursFrom, long hoursTo, long minutesTo) {
   static final long MINUTE_NS = 60_000_000_000L;
   static final long HOUR_NS = 60 * MINUTE_NS;
+  static final long MINUTE_PRECISION = 6 * HOUR_NS;
 
   /** The plan for [from, to), given the oldest per-minute bucket kept ({@code null}: none). */
   static RollupPeriod of(long fromNs, long toNs, Long oldestMinuteNs) {
+    if (toNs - fromNs > MINUTE_PRECISION) {
+      long from = floor(fromNs, HOUR_NS);
+      long to = ceil(toNs, HOUR_NS);
+      return new RollupPeriod(from, from, to, to);
+    }
     long from = floor(fromNs, MINUTE_NS);
     long to = ceil(toNs, MINUTE_NS);
     long hourFrom = ceil(from, HOUR_NS);

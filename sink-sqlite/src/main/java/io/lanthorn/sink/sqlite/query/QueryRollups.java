@@ -20,13 +20,18 @@ import org.jooq.impl.DSL;
 /**
  * The rollup rows that make up a period, so questions about a period read thousands of rows, not
  * the period's millions of events: its whole hours from {@code rollup_hour}, the minutes before the
- * first and after the last whole hour from {@code rollup_minute}. A period counts every minute it
- * touches (from 08:17:30 counts from 08:17:00). Where the per-minute rollups are already gone (they
- * are kept for less time than the hourly ones), the period's first partial hour is counted whole.
+ * first and after the last whole hour from {@code rollup_minute}. A period of up to {@link
+ * #MINUTE_PRECISION} counts every minute it touches (from 08:17:30 counts from 08:17:00); a longer
+ * one every hour it touches, so that its cost is bounded by its hours whatever the time of day.
+ * Where the per-minute rollups are already gone (they are kept for less time than the hourly ones),
+ * the period's first partial hour is counted whole.
  */
 final class QueryRollups {
   static final long MINUTE_NS = 60_000_000_000L;
   static final long HOUR_NS = 60 * MINUTE_NS;
+
+  /** Periods up to this long are counted to the minute, longer ones to the hour. */
+  static final long MINUTE_PRECISION = 6 * HOUR_NS;
 
   /** The columns the questions read; both rollup tables have them. */
   static final Field<String> CONTAINER_NAME = DSL.field(DSL.name("container_name"), String.class);
@@ -47,6 +52,12 @@ final class QueryRollups {
      * there is none).
      */
     static Plan of(long sinceNs, long untilNs, Long oldestMinuteNs) {
+      if (untilNs - sinceNs > MINUTE_PRECISION) {
+        // Hours only: at most one hour of buckets beyond the period at either end.
+        long from = Math.floorDiv(sinceNs, HOUR_NS) * HOUR_NS;
+        long to = -Math.floorDiv(-untilNs, HOUR_NS) * HOUR_NS;
+        return new Plan(from, from, to, to);
+      }
       long from = Math.floorDiv(sinceNs, MINUTE_NS) * MINUTE_NS;
       long to = -Math.floorDiv(-untilNs, MINUTE_NS) * MINUTE_NS;
       long hourFrom = -Math.floorDiv(-from, HOUR_NS) * HOUR_NS;

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
     description =
         "Top destinations per container over a period, most connections first, with the domain"
             + " the container resolved for each (probe-dns). Read from the rollups: the period"
-            + " counts every minute it touches.")
+            + " counts every minute (up to 6 h) or hour (longer periods) it touches.")
 final class QueryTop implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;

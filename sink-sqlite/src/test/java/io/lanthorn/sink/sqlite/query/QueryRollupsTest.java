@@ -57,8 +57,10 @@ class QueryRollupsTest {
 
   @ParameterizedTest(name = "{0} .. {1}")
   @CsvSource({
-    // Whole hours and minutes on both sides.
+    // Longer than six hours: every hour it touches.
     "2026-11-24T08:17:30Z, 2026-11-25T10:42:10Z",
+    // Whole hours and minutes on both sides.
+    "2026-11-25T05:17:30Z, 2026-11-25T10:42:10Z",
     // Within one hour: minutes only.
     "2026-11-25T09:05:00Z, 2026-11-25T09:55:00Z",
     // Exactly whole hours: hours only.
@@ -74,8 +76,10 @@ class QueryRollupsTest {
             .readValue(
                 run("top", "--since", since, "--until", until, "--json"), new TypeReference<>() {});
 
-    long fromMinute = Math.floorDiv(EpochNanos.of(from), M) * M;
-    long toMinute = -Math.floorDiv(-EpochNanos.of(to), M) * M;
+    // Up to six hours to the minute, longer periods to the hour.
+    long unit = Duration.between(from, to).compareTo(Duration.ofHours(6)) > 0 ? H : M;
+    long fromMinute = Math.floorDiv(EpochNanos.of(from), unit) * unit;
+    long toMinute = -Math.floorDiv(-EpochNanos.of(to), unit) * unit;
     for (int port : new int[] {443, 5432}) {
       String inPeriod =
           " FROM events WHERE dst_port = "
@@ -107,9 +111,12 @@ class QueryRollupsTest {
   @Test
   void aPlanSplitsThePeriodIntoMinutesHoursAndMinutes() {
     long base = 1_000 * H;
-    assertThat(QueryRollups.Plan.of(base + 17 * M + 30, base + 26 * H + 42 * M + 10, 0L))
+    assertThat(QueryRollups.Plan.of(base + 17 * M + 30, base + 5 * H + 42 * M + 10, 0L))
         .isEqualTo(
-            new QueryRollups.Plan(base + 17 * M, base + H, base + 26 * H, base + 26 * H + 43 * M));
+            new QueryRollups.Plan(base + 17 * M, base + H, base + 5 * H, base + 5 * H + 43 * M));
+    // Longer than six hours: whole hours only.
+    assertThat(QueryRollups.Plan.of(base + 17 * M + 30, base + 26 * H + 42 * M + 10, 0L))
+        .isEqualTo(new QueryRollups.Plan(base, base, base + 27 * H, base + 27 * H));
     // Within an hour: all minutes.
     assertThat(QueryRollups.Plan.of(base + 5 * M, base + 55 * M, 0L))
         .isEqualTo(
