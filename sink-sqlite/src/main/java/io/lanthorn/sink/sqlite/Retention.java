@@ -90,9 +90,9 @@ final class Retention {
         keepGoing);
   }
 
-  /** Deletes per-hour rollups older than the cutoff, a day a time. */
+  /** Deletes per-hour rollups older than the cutoff, six hours a time. */
   void deleteHourRollupsOlderThan(long cutoffNanos, BooleanSupplier keepGoing) {
-    deleteBuckets(ROLLUP_HOUR, ROLLUP_HOUR.BUCKET_NS, cutoffNanos, 24 * Rollups.HOUR_NS, keepGoing);
+    deleteBuckets(ROLLUP_HOUR, ROLLUP_HOUR.BUCKET_NS, cutoffNanos, 6 * Rollups.HOUR_NS, keepGoing);
   }
 
   /**
