@@ -67,6 +67,26 @@ CREATE TABLE rollup_hour (
                  dst_port, protocol, direction, event_type, outcome)
 ) WITHOUT ROWID;
 
+-- Per hour without the outcome: the destinations each container's processes talked to, for
+-- questions that rank destinations (lanthorn query top, the dashboard's top destinations). A
+-- destination that fails in several ways has a row per outcome in rollup_hour and one here, so a
+-- day of these is a fraction of the rows to group.
+CREATE TABLE rollup_hour_destinations (
+    bucket_ns         BIGINT  NOT NULL,
+    host_name         TEXT    NOT NULL,
+    container_name    TEXT    NOT NULL,
+    process_name      TEXT    NOT NULL,
+    dst_addr          TEXT    NOT NULL,
+    domain_name       TEXT    NOT NULL,
+    dst_port          INTEGER NOT NULL,
+    connection_count  BIGINT  NOT NULL,
+    failed_count      BIGINT  NOT NULL,
+    first_seen_ns     BIGINT  NOT NULL,
+    last_seen_ns      BIGINT  NOT NULL,
+    PRIMARY KEY (bucket_ns, host_name, container_name, process_name, dst_addr, domain_name,
+                 dst_port)
+) WITHOUT ROWID;
+
 -- Per minute and outcome only, for charts of activity over days: a day is 1 440 minutes times a
 -- handful of outcomes, whatever the number of containers and destinations.
 CREATE TABLE rollup_minute_totals (
@@ -137,6 +157,14 @@ SELECT bucket_ns / 3600000000000 * 3600000000000, host_name, container_name, pro
        sum(bytes_received)
 FROM rollup_minute
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
+
+INSERT INTO rollup_hour_destinations
+    (bucket_ns, host_name, container_name, process_name, dst_addr, domain_name, dst_port,
+     connection_count, failed_count, first_seen_ns, last_seen_ns)
+SELECT bucket_ns, host_name, container_name, process_name, dst_addr, domain_name, dst_port,
+       sum(connection_count), sum(failed_count), min(first_seen_ns), max(last_seen_ns)
+FROM rollup_hour
+GROUP BY 1, 2, 3, 4, 5, 6, 7;
 
 INSERT INTO rollup_minute_totals
     (bucket_ns, host_name, direction, event_type, outcome, connection_count, failed_count)

@@ -245,7 +245,9 @@ class WebApiTest {
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + old);
         Statement statement = connection.createStatement()) {
       // As a file of schema 10 or earlier would be, before the agent upgraded it.
-      for (String table : List.of("rollup_minute", "rollup_hour", "rollup_minute_totals")) {
+      for (String table :
+          List.of(
+              "rollup_minute", "rollup_hour", "rollup_hour_destinations", "rollup_minute_totals")) {
         statement.execute("DROP TABLE " + table);
       }
     }

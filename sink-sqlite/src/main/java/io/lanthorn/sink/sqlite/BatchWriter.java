@@ -34,6 +34,7 @@ final class BatchWriter implements AutoCloseable {
   private final PreparedStatement upsertSummary;
   private final PreparedStatement upsertMinute;
   private final PreparedStatement upsertHour;
+  private final PreparedStatement upsertDestinations;
   private final PreparedStatement upsertTotals;
   private final FactTable<ProcessFacts> processes = ProcessFacts.table();
   private final FactTable<ContainerFacts> containers = ContainerFacts.table();
@@ -60,6 +61,8 @@ final class BatchWriter implements AutoCloseable {
     this.upsertSummary = connection.prepareStatement(dsl.render(Summaries.upsert(dsl)));
     this.upsertMinute = connection.prepareStatement(dsl.render(Rollups.upsertMinute(dsl)));
     this.upsertHour = connection.prepareStatement(dsl.render(Rollups.upsertHour(dsl)));
+    this.upsertDestinations =
+        connection.prepareStatement(dsl.render(Rollups.upsertDestinations(dsl)));
     this.upsertTotals = connection.prepareStatement(dsl.render(Rollups.upsertTotals(dsl)));
     this.dnsEvents = new DnsEventWriter(connection, dsl);
     processes.start(dsl);
@@ -104,9 +107,10 @@ final class BatchWriter implements AutoCloseable {
             }
             summaries.bindBatch(upsertSummary);
             upsertSummary.executeBatch();
-            rollups.bindBatch(upsertMinute, upsertHour, upsertTotals);
+            rollups.bindBatch(upsertMinute, upsertHour, upsertDestinations, upsertTotals);
             upsertMinute.executeBatch();
             upsertHour.executeBatch();
+            upsertDestinations.executeBatch();
             upsertTotals.executeBatch();
           });
     } finally {
@@ -117,6 +121,7 @@ final class BatchWriter implements AutoCloseable {
       upsertSummary.clearBatch();
       upsertMinute.clearBatch();
       upsertHour.clearBatch();
+      upsertDestinations.clearBatch();
       upsertTotals.clearBatch();
       summaries.clear();
       rollups.clear();
@@ -200,6 +205,7 @@ final class BatchWriter implements AutoCloseable {
         upsertSummary;
         upsertMinute;
         upsertHour;
+        upsertDestinations;
         upsertTotals;
         dnsEvents) {
       // Closing the last connection checkpoints the WAL into the database file.

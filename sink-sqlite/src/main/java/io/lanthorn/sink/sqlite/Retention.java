@@ -6,6 +6,7 @@ import static io.lanthorn.sink.sqlite.schema.Tables.DNS_EVENTS;
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 import static io.lanthorn.sink.sqlite.schema.Tables.PROCESSES;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE_TOTALS;
 
@@ -90,9 +91,15 @@ final class Retention {
         keepGoing);
   }
 
-  /** Deletes per-hour rollups older than the cutoff, six hours a time. */
+  /** Deletes per-hour rollups (and destinations) older than the cutoff, six hours a time. */
   void deleteHourRollupsOlderThan(long cutoffNanos, BooleanSupplier keepGoing) {
     deleteBuckets(ROLLUP_HOUR, ROLLUP_HOUR.BUCKET_NS, cutoffNanos, 6 * Rollups.HOUR_NS, keepGoing);
+    deleteBuckets(
+        ROLLUP_HOUR_DESTINATIONS,
+        ROLLUP_HOUR_DESTINATIONS.BUCKET_NS,
+        cutoffNanos,
+        6 * Rollups.HOUR_NS,
+        keepGoing);
   }
 
   /**

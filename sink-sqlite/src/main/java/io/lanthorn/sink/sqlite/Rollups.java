@@ -1,6 +1,7 @@
 package io.lanthorn.sink.sqlite;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE_TOTALS;
 
@@ -70,6 +71,22 @@ final class Rollups {
           direction,
           eventType,
           outcome);
+    }
+
+    /** The key of this row's {@code rollup_hour_destinations} row: no protocol, kind or outcome. */
+    Key destination() {
+      return new Key(
+          bucketNs,
+          hostName,
+          containerName,
+          processName,
+          dstAddr,
+          domainName,
+          dstPort,
+          NONE,
+          NONE,
+          NONE,
+          NONE);
     }
 
     TotalsKey totals() {
@@ -149,6 +166,20 @@ final class Rollups {
           new Column<>(ROLLUP_MINUTE_TOTALS.CONNECTION_COUNT, t -> t.connections),
           new Column<>(ROLLUP_MINUTE_TOTALS.FAILED_COUNT, t -> t.failed));
 
+  private static final List<Column<Tally, ?>> DESTINATIONS =
+      List.of(
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.BUCKET_NS, t -> t.key.bucketNs()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.HOST_NAME, t -> t.key.hostName()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.CONTAINER_NAME, t -> t.key.containerName()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.PROCESS_NAME, t -> t.key.processName()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.DST_ADDR, t -> t.key.dstAddr()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.DOMAIN_NAME, t -> t.key.domainName()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.DST_PORT, t -> t.key.dstPort()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.CONNECTION_COUNT, t -> t.connections),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.FAILED_COUNT, t -> t.failed),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.FIRST_SEEN_NS, t -> t.firstSeenNs),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.LAST_SEEN_NS, t -> t.lastSeenNs));
+
   private final Map<Key, Tally> minutes = new HashMap<>();
 
   /** Adds one event, whose row the writer has worked out, to its minute's tally. */
@@ -183,10 +214,14 @@ final class Rollups {
   }
 
   /**
-   * Adds the batch's tallies to the three statements {@link #upsertMinute}, {@link #upsertHour} and
-   * {@link #upsertTotals} rendered, then starts afresh.
+   * Adds the batch's tallies to the four statements {@link #upsertMinute}, {@link #upsertHour},
+   * {@link #upsertDestinations} and {@link #upsertTotals} rendered, then starts afresh.
    */
-  void bindBatch(PreparedStatement minute, PreparedStatement hour, PreparedStatement totals)
+  void bindBatch(
+      PreparedStatement minute,
+      PreparedStatement hour,
+      PreparedStatement destinations,
+      PreparedStatement totals)
       throws SQLException {
     Map<Key, Tally> hours = new HashMap<>();
     Map<TotalsKey, Totals> sums = new HashMap<>();
@@ -199,9 +234,15 @@ final class Rollups {
       sum.connections += tally.connections;
       sum.failed += tally.failed;
     }
+    Map<Key, Tally> pairs = new HashMap<>();
     for (Tally tally : hours.values()) {
       Column.bind(hour, HOUR, tally);
       hour.addBatch();
+      pairs.computeIfAbsent(tally.key.destination(), Tally::new).add(tally);
+    }
+    for (Tally tally : pairs.values()) {
+      Column.bind(destinations, DESTINATIONS, tally);
+      destinations.addBatch();
     }
     for (Totals sum : sums.values()) {
       Column.bind(totals, TOTALS, sum);
@@ -221,6 +262,20 @@ final class Rollups {
 
   static Insert<?> upsertHour(DSLContext dsl) {
     return upsert(dsl, ROLLUP_HOUR, HOUR);
+  }
+
+  static Insert<?> upsertDestinations(DSLContext dsl) {
+    var table = ROLLUP_HOUR_DESTINATIONS;
+    return Column.insert(dsl, table, DESTINATIONS)
+        .onConflict(table.getPrimaryKey().getFields())
+        .doUpdate()
+        .set(
+            table.CONNECTION_COUNT,
+            table.CONNECTION_COUNT.plus(DSL.excluded(table.CONNECTION_COUNT)))
+        .set(table.FAILED_COUNT, table.FAILED_COUNT.plus(DSL.excluded(table.FAILED_COUNT)))
+        .set(table.FIRST_SEEN_NS, DSL.least(table.FIRST_SEEN_NS, DSL.excluded(table.FIRST_SEEN_NS)))
+        .set(
+            table.LAST_SEEN_NS, DSL.greatest(table.LAST_SEEN_NS, DSL.excluded(table.LAST_SEEN_NS)));
   }
 
   static Insert<?> upsertTotals(DSLContext dsl) {

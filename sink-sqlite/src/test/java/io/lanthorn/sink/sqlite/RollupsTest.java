@@ -46,6 +46,16 @@ class RollupsTest {
 
   private static final String HOUR_ROWS = MINUTE_ROWS.replace("rollup_minute", "rollup_hour");
 
+  private static final String DESTINATIONS_FROM_HOURS =
+      "SELECT bucket_ns, host_name, container_name, process_name, dst_addr, domain_name, dst_port,"
+          + " sum(connection_count), sum(failed_count), min(first_seen_ns), max(last_seen_ns)"
+          + " FROM rollup_hour GROUP BY 1, 2, 3, 4, 5, 6, 7";
+
+  private static final String DESTINATION_ROWS =
+      "SELECT bucket_ns, host_name, container_name, process_name, dst_addr, domain_name, dst_port,"
+          + " connection_count, failed_count, first_seen_ns, last_seen_ns"
+          + " FROM rollup_hour_destinations";
+
   private static final String TOTALS_FROM_MINUTES =
       "SELECT bucket_ns, host_name, direction, event_type, outcome, sum(connection_count),"
           + " sum(failed_count) FROM rollup_minute GROUP BY 1, 2, 3, 4, 5";
@@ -69,6 +79,7 @@ class RollupsTest {
 
     assertSameRows(file, MINUTE_ROWS, MINUTES_FROM_EVENTS);
     assertSameRows(file, HOUR_ROWS, HOURS_FROM_MINUTES);
+    assertSameRows(file, DESTINATION_ROWS, DESTINATIONS_FROM_HOURS);
     assertSameRows(file, TOTAL_ROWS, TOTALS_FROM_MINUTES);
     assertThat(Db.count(file, "SELECT sum(connection_count) FROM rollup_hour"))
         .isEqualTo(events.size());
@@ -140,6 +151,7 @@ class RollupsTest {
 
     assertSameRows(file, MINUTE_ROWS, MINUTES_FROM_EVENTS);
     assertSameRows(file, HOUR_ROWS, HOURS_FROM_MINUTES);
+    assertSameRows(file, DESTINATION_ROWS, DESTINATIONS_FROM_HOURS);
     assertSameRows(file, TOTAL_ROWS, TOTALS_FROM_MINUTES);
     assertThat(
             Db.rows(
@@ -188,6 +200,7 @@ class RollupsTest {
           .atMost(Duration.ofSeconds(30))
           .until(() -> Db.count(file, "SELECT count(*) FROM rollup_hour") == 3);
       await().until(() -> Db.count(file, "SELECT count(*) FROM rollup_minute") == 2);
+      await().until(() -> Db.count(file, "SELECT count(*) FROM rollup_hour_destinations") == 3);
       await().until(() -> Db.count(file, "SELECT count(*) FROM rollup_minute_totals") == 2);
       await().until(() -> Db.count(file, "SELECT count(*) FROM events") == 1);
     }

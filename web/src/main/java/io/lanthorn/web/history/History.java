@@ -75,7 +75,9 @@ public final class History {
                       + " AS domain, sum(connection_count) AS count, sum(failed_count) AS failed"
                       + " FROM "
                       + rollups.rows(
-                          "dst_addr, dst_port, domain_name, connection_count, failed_count", "")
+                          "rollup_hour_destinations",
+                          "dst_addr, dst_port, domain_name, connection_count, failed_count",
+                          "")
                       + " GROUP BY dst_addr, dst_port ORDER BY count DESC, address, port LIMIT "
                       + TOP,
                   rollups.parameters().toArray()));

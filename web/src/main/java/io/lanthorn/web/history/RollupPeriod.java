@@ -67,6 +67,14 @@ record RollupPeriod(long minutesFrom, long hoursFrom, long hoursTo, long minutes
    * place.
    */
   String rows(String columns, String condition) {
+    return rows("rollup_hour", columns, condition);
+  }
+
+  /**
+   * The same with the whole hours from another table with the same bucket: {@code
+   * rollup_hour_destinations} for questions that need neither the outcome nor the protocol.
+   */
+  String rows(String hourTable, String columns, String condition) {
     String where = condition.isEmpty() ? "" : " AND (" + condition + ")";
     return "(SELECT "
         + columns
@@ -74,7 +82,9 @@ record RollupPeriod(long minutesFrom, long hoursFrom, long hoursTo, long minutes
         + where
         + " UNION ALL SELECT "
         + columns
-        + " FROM rollup_hour WHERE bucket_ns >= ? AND bucket_ns < ?"
+        + " FROM "
+        + hourTable
+        + " WHERE bucket_ns >= ? AND bucket_ns < ?"
         + where
         + " UNION ALL SELECT "
         + columns

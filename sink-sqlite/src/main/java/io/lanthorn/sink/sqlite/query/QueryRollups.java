@@ -1,11 +1,11 @@
 package io.lanthorn.sink.sqlite.query;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
 import static org.jooq.impl.DSL.min;
 
 import io.lanthorn.sink.sqlite.EpochNanos;
-import io.lanthorn.sink.sqlite.schema.tables.RollupHour;
 import io.lanthorn.sink.sqlite.schema.tables.RollupMinute;
 import java.time.Instant;
 import java.util.List;
@@ -95,8 +95,34 @@ final class QueryRollups {
    */
   static Table<Record> rows(
       DSLContext dsl, Plan plan, List<Field<?>> columns, Condition condition, String alias) {
+    return rows(dsl, plan, ROLLUP_HOUR, ROLLUP_HOUR.BUCKET_NS, columns, condition, alias);
+  }
+
+  /**
+   * The same, reading the whole hours from {@code rollup_hour_destinations}: for questions about
+   * destinations that need neither the outcome nor the protocol (a fraction of the rows).
+   */
+  static Table<Record> destinationRows(
+      DSLContext dsl, Plan plan, List<Field<?>> columns, Condition condition, String alias) {
+    return rows(
+        dsl,
+        plan,
+        ROLLUP_HOUR_DESTINATIONS,
+        ROLLUP_HOUR_DESTINATIONS.BUCKET_NS,
+        columns,
+        condition,
+        alias);
+  }
+
+  private static Table<Record> rows(
+      DSLContext dsl,
+      Plan plan,
+      Table<?> hour,
+      Field<Long> hourBucket,
+      List<Field<?>> columns,
+      Condition condition,
+      String alias) {
     RollupMinute minute = ROLLUP_MINUTE;
-    RollupHour hour = ROLLUP_HOUR;
     Select<Record> head =
         dsl.select(columns)
             .from(minute)
@@ -106,8 +132,8 @@ final class QueryRollups {
     Select<Record> body =
         dsl.select(columns)
             .from(hour)
-            .where(hour.BUCKET_NS.ge(plan.hoursFrom()))
-            .and(hour.BUCKET_NS.lt(plan.hoursTo()))
+            .where(hourBucket.ge(plan.hoursFrom()))
+            .and(hourBucket.lt(plan.hoursTo()))
             .and(condition);
     Select<Record> tail =
         dsl.select(columns)

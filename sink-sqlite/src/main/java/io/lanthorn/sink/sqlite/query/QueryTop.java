@@ -54,7 +54,7 @@ final class QueryTop implements QueryQuestion {
   @Override
   public ResultQuery<?> ask(DSLContext dsl) {
     Table<Record> rollups =
-        QueryRollups.rows(
+        QueryRollups.destinationRows(
             dsl,
             QueryRollups.plan(dsl, period.since, period.until),
             List.of(

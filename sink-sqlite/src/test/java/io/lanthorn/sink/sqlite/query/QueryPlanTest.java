@@ -73,7 +73,7 @@ class QueryPlanTest {
         .as(String.join("\n", plan))
         .contains(
             "SEARCH rollup_minute USING PRIMARY KEY (bucket_ns>? AND bucket_ns<?)",
-            "SEARCH rollup_hour USING PRIMARY KEY (bucket_ns>? AND bucket_ns<?)")
+            "SEARCH rollup_hour_destinations USING PRIMARY KEY (bucket_ns>? AND bucket_ns<?)")
         .noneMatch(step -> step.contains("event_rows"))
         .noneMatch(step -> step.matches("SCAN rollup_.*"));
   }
