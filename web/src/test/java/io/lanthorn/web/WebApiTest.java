@@ -15,6 +15,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -80,6 +85,76 @@ class WebApiTest {
     // Schema 5 has the is_threat column; no threat plugin filled it.
     assertThat(overview.get("threats").get("recorded").asBoolean()).isTrue();
     assertThat(overview.get("threats").get("hits")).isEmpty();
+  }
+
+  /**
+   * The overview reads rollups: over a period of leading minutes, a whole hour and trailing
+   * minutes, it counts what a scan of the events in every minute the period touches counts.
+   */
+  @Test
+  void overviewFromRollupsAgreesWithTheEvents() throws Exception {
+    JsonNode overview =
+        json("/api/overview?period=custom&from=2026-11-25T09:40:30Z&to=2026-11-25T11:34:40Z");
+    String inPeriod =
+        " FROM event_rows WHERE timestamp_ns >= "
+            + Instant.parse("2026-11-25T09:40:00Z").getEpochSecond() * 1_000_000_000L
+            + " AND timestamp_ns < "
+            + Instant.parse("2026-11-25T11:35:00Z").getEpochSecond() * 1_000_000_000L;
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
+        Statement statement = connection.createStatement()) {
+      assertThat(rows(overview.get("topDestinations"), "address", "port", "count"))
+          .isNotEmpty()
+          .containsExactlyElementsOf(
+              rows(
+                  statement,
+                  "SELECT dst_addr, dst_port, count(*) AS c"
+                      + inPeriod
+                      + " GROUP BY dst_addr, dst_port ORDER BY c DESC, dst_addr, dst_port"));
+      assertThat(rows(overview.get("failingDestinations"), "address", "port", "failed"))
+          .isNotEmpty()
+          .containsExactlyElementsOf(
+              rows(
+                  statement,
+                  "SELECT dst_addr, dst_port, count(*) AS c"
+                      + inPeriod
+                      + " AND outcome NOT IN ('established', 'pending')"
+                      + " GROUP BY dst_addr, dst_port ORDER BY c DESC, dst_addr, dst_port"));
+      long charted = 0;
+      for (JsonNode bucket : overview.get("activity")) {
+        charted += bucket.get("count").asLong();
+      }
+      assertThat(charted)
+          .isEqualTo(
+              rows(statement, "SELECT count(*)" + inPeriod).getFirst().transform(Long::parseLong))
+          .isPositive();
+    }
+  }
+
+  private static List<String> rows(JsonNode array, String... fields) {
+    List<String> rows = new java.util.ArrayList<>();
+    for (JsonNode row : array) {
+      List<String> values = new java.util.ArrayList<>();
+      for (String field : fields) {
+        values.add(row.get(field).asText());
+      }
+      rows.add(String.join(" ", values));
+    }
+    return rows;
+  }
+
+  private static List<String> rows(Statement statement, String sql) throws Exception {
+    List<String> rows = new java.util.ArrayList<>();
+    try (ResultSet result = statement.executeQuery(sql)) {
+      int columns = result.getMetaData().getColumnCount();
+      while (result.next()) {
+        List<String> values = new java.util.ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          values.add(result.getString(i));
+        }
+        rows.add(String.join(" ", values));
+      }
+    }
+    return rows;
   }
 
   @Test
@@ -160,6 +235,41 @@ class WebApiTest {
               HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(503);
       assertThat(response.body()).contains("absent.db", "--db-path");
+    }
+  }
+
+  @Test
+  void aFileWithoutRollupsAnswers503SayingToUpgradeIt() throws Exception {
+    Path old = dir.resolve("old.db");
+    Files.copy(database, old);
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + old);
+        Statement statement = connection.createStatement()) {
+      // As a file of schema 10 or earlier would be, before the agent upgraded it.
+      for (String table :
+          List.of(
+              "rollup_minute", "rollup_hour", "rollup_hour_destinations", "rollup_minute_totals")) {
+        statement.execute("DROP TABLE " + table);
+      }
+    }
+    try (WebServer other =
+        start(
+            new WebSettings(
+                settings("127.0.0.1:0", "", "").listen(),
+                old,
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                10,
+                10))) {
+      HttpResponse<String> response =
+          HTTP.send(
+              HttpRequest.newBuilder(uri(other, "/api/overview")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.body().strip())
+          .isEqualTo(
+              old
+                  + " was written by an older Lanthorn (no rollups yet): start the agent with"
+                  + " sink-sqlite once to upgrade it");
     }
   }
 

@@ -22,7 +22,7 @@ import org.jooq.Table;
 
 /**
  * Writes a batch of events, the {@code containers} and {@code processes} rows they refer to, and
- * the summary rows they change, in one transaction.
+ * the summary and rollup rows they change, in one transaction.
  *
  * <p>jOOQ renders the statements once from the generated table references and manages the
  * transaction; the rows are bound to plain JDBC batches, which is several times faster than
@@ -36,9 +36,14 @@ final class BatchWriter implements AutoCloseable {
   private final PreparedStatement upsertProcess;
   private final PreparedStatement upsertContainer;
   private final PreparedStatement upsertSummary;
+  private final PreparedStatement upsertMinute;
+  private final PreparedStatement upsertHour;
+  private final PreparedStatement upsertDestinations;
+  private final PreparedStatement upsertTotals;
   private final FactTable<ProcessFacts> processes = ProcessFacts.table();
   private final FactTable<ContainerFacts> containers = ContainerFacts.table();
   private final Summaries summaries = new Summaries();
+  private final Rollups rollups = new Rollups();
   private final AddressTextCache addresses = new AddressTextCache();
   private final EventColumns.EventRow row = new EventColumns.EventRow();
   private final DnsEventWriter dnsEvents;
@@ -60,6 +65,11 @@ final class BatchWriter implements AutoCloseable {
     this.upsertProcess = connection.prepareStatement(dsl.render(processes.upsert(dsl)));
     this.upsertContainer = connection.prepareStatement(dsl.render(containers.upsert(dsl)));
     this.upsertSummary = connection.prepareStatement(dsl.render(Summaries.upsert(dsl)));
+    this.upsertMinute = connection.prepareStatement(dsl.render(Rollups.upsertMinute(dsl)));
+    this.upsertHour = connection.prepareStatement(dsl.render(Rollups.upsertHour(dsl)));
+    this.upsertDestinations =
+        connection.prepareStatement(dsl.render(Rollups.upsertDestinations(dsl)));
+    this.upsertTotals = connection.prepareStatement(dsl.render(Rollups.upsertTotals(dsl)));
     this.dnsEvents = new DnsEventWriter(connection, dsl);
     this.feeds = new ThreatFeedWriter(connection, dsl);
     processes.start(dsl);
@@ -94,6 +104,7 @@ final class BatchWriter implements AutoCloseable {
               Column.bind(insertEvent, EventColumns.ALL, row);
               insertEvent.addBatch();
               summaries.add(row);
+              rollups.add(row, EventColumns.outcome(row.event.outcome()));
             }
             insertEvent.executeBatch();
             dnsEvents.write(dnsRows);
@@ -108,6 +119,11 @@ final class BatchWriter implements AutoCloseable {
             }
             summaries.bindBatch(upsertSummary);
             upsertSummary.executeBatch();
+            rollups.bindBatch(upsertMinute, upsertHour, upsertDestinations, upsertTotals);
+            upsertMinute.executeBatch();
+            upsertHour.executeBatch();
+            upsertDestinations.executeBatch();
+            upsertTotals.executeBatch();
           });
     } finally {
       // After a failure, rows bound but not executed must not leak into the next batch.
@@ -115,7 +131,12 @@ final class BatchWriter implements AutoCloseable {
       upsertProcess.clearBatch();
       upsertContainer.clearBatch();
       upsertSummary.clearBatch();
+      upsertMinute.clearBatch();
+      upsertHour.clearBatch();
+      upsertDestinations.clearBatch();
+      upsertTotals.clearBatch();
       summaries.clear();
+      rollups.clear();
       dnsRows.clear();
       feedReports.clear();
       processes.endBatch();
@@ -200,6 +221,10 @@ final class BatchWriter implements AutoCloseable {
         upsertProcess;
         upsertContainer;
         upsertSummary;
+        upsertMinute;
+        upsertHour;
+        upsertDestinations;
+        upsertTotals;
         dnsEvents;
         feeds) {
       // Closing the last connection checkpoints the WAL into the database file.

@@ -129,6 +129,11 @@ final class EventColumns {
     return labels;
   }
 
+  /** The outcome as stored, e.g. {@code refused}. */
+  static String outcome(Outcome outcome) {
+    return OUTCOMES.get(outcome);
+  }
+
   /** The protocol as stored, e.g. {@code tcp}. */
   static String protocol(Protocol protocol) {
     return PROTOCOLS.get(protocol);

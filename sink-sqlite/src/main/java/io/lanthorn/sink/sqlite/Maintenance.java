@@ -70,7 +70,7 @@ final class Maintenance implements AutoCloseable {
         healthMillis,
         healthMillis,
         TimeUnit.MILLISECONDS);
-    if (settings.retentionEnabled()) {
+    if (settings.anyRetention()) {
       scheduler.scheduleWithFixedDelay(
           () -> guarded("apply retention", this::applyRetention),
           0,
@@ -99,11 +99,21 @@ final class Maintenance implements AutoCloseable {
   }
 
   private void applyRetention() {
-    long cutoff = EpochNanos.of(clock.instant().minus(settings.retention()));
-    long count = retention.deleteOlderThan(cutoff, () -> !closing);
-    deleted.add(count);
-    if (count > 0) {
-      logger.debug("retention deleted {} events older than {}", count, settings.retention());
+    if (settings.retentionEnabled()) {
+      long cutoff = EpochNanos.of(clock.instant().minus(settings.retention()));
+      long count = retention.deleteOlderThan(cutoff, () -> !closing);
+      deleted.add(count);
+      if (count > 0) {
+        logger.debug("retention deleted {} events older than {}", count, settings.retention());
+      }
+    }
+    if (!settings.minuteRollupRetention().isZero()) {
+      retention.deleteMinuteRollupsOlderThan(
+          EpochNanos.of(clock.instant().minus(settings.minuteRollupRetention())), () -> !closing);
+    }
+    if (!settings.rollupRetention().isZero()) {
+      retention.deleteHourRollupsOlderThan(
+          EpochNanos.of(clock.instant().minus(settings.rollupRetention())), () -> !closing);
     }
   }
 

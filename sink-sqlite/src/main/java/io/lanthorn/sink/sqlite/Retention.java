@@ -5,17 +5,23 @@ import static io.lanthorn.sink.sqlite.schema.Tables.CONTAINERS;
 import static io.lanthorn.sink.sqlite.schema.Tables.DNS_EVENTS;
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 import static io.lanthorn.sink.sqlite.schema.Tables.PROCESSES;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE_TOTALS;
 
 import java.util.function.BooleanSupplier;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Table;
+import org.jooq.impl.DSL;
 
 /**
  * Deletes events older than the retention period, a small chunk per transaction, so the write lock
  * is never held for long and the sink's batches slip in between chunks. Summaries are kept; health
  * rows and DNS answers go with the events of their time, and so do {@code containers} and {@code
- * processes} rows that no remaining event can refer to.
+ * processes} rows that no remaining event can refer to. Rollups have retentions of their own,
+ * longer than the events' (two tiers: raw events for days, hourly rollups for months).
  */
 final class Retention {
   private final DSLContext dsl;
@@ -71,6 +77,48 @@ final class Retention {
         .where(COLLECTION_HEALTH.INTERVAL_END_NS.lt(cutoffNanos))
         .execute();
     return deleted;
+  }
+
+  /** Deletes per-minute rollups (and their totals) older than the cutoff, ten minutes a time. */
+  void deleteMinuteRollupsOlderThan(long cutoffNanos, BooleanSupplier keepGoing) {
+    deleteBuckets(
+        ROLLUP_MINUTE, ROLLUP_MINUTE.BUCKET_NS, cutoffNanos, 10 * Rollups.MINUTE_NS, keepGoing);
+    deleteBuckets(
+        ROLLUP_MINUTE_TOTALS,
+        ROLLUP_MINUTE_TOTALS.BUCKET_NS,
+        cutoffNanos,
+        10 * Rollups.MINUTE_NS,
+        keepGoing);
+  }
+
+  /** Deletes per-hour rollups (and destinations) older than the cutoff, six hours a time. */
+  void deleteHourRollupsOlderThan(long cutoffNanos, BooleanSupplier keepGoing) {
+    deleteBuckets(ROLLUP_HOUR, ROLLUP_HOUR.BUCKET_NS, cutoffNanos, 6 * Rollups.HOUR_NS, keepGoing);
+    deleteBuckets(
+        ROLLUP_HOUR_DESTINATIONS,
+        ROLLUP_HOUR_DESTINATIONS.BUCKET_NS,
+        cutoffNanos,
+        6 * Rollups.HOUR_NS,
+        keepGoing);
+  }
+
+  /**
+   * Deletes the buckets before the cutoff, oldest first, {@code step} of time per statement (each
+   * its own transaction), so the lock is held briefly even when a backlog of months goes at once.
+   */
+  private void deleteBuckets(
+      Table<?> table, Field<Long> bucket, long cutoffNanos, long step, BooleanSupplier keepGoing) {
+    Long oldest = dsl.select(DSL.min(bucket)).from(table).fetchOne(0, Long.class);
+    if (oldest == null) {
+      return;
+    }
+    for (long below = oldest + step; ; below += step) {
+      long bound = Math.min(below, cutoffNanos);
+      dsl.deleteFrom(table).where(bucket.lt(bound)).execute();
+      if (bound == cutoffNanos || !keepGoing.getAsBoolean()) {
+        return;
+      }
+    }
   }
 
   private void deleteUnreferenced(

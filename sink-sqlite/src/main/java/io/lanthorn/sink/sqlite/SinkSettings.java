@@ -11,6 +11,8 @@ import java.time.Duration;
  *
  * @param path the database file
  * @param retention how long events are kept; {@link Duration#ZERO} keeps them forever
+ * @param minuteRollupRetention how long per-minute rollups are kept; zero keeps them forever
+ * @param rollupRetention how long per-hour rollups are kept; zero keeps them forever
  * @param retentionInterval how often retention runs
  * @param retentionChunk events deleted per retention transaction
  * @param healthInterval how often a {@code collection_health} row is written
@@ -19,6 +21,8 @@ import java.time.Duration;
 public record SinkSettings(
     Path path,
     Duration retention,
+    Duration minuteRollupRetention,
+    Duration rollupRetention,
     Duration retentionInterval,
     int retentionChunk,
     Duration healthInterval,
@@ -30,11 +34,15 @@ public record SinkSettings(
         new SinkSettings(
             path(config.getString("path")),
             config.getDuration("retention"),
+            config.getDuration("minute-rollup-retention"),
+            config.getDuration("rollup-retention"),
             config.getDuration("retention-interval"),
             config.getInt("retention-chunk"),
             config.getDuration("health-interval"),
             config.getDuration("busy-timeout"));
     requireNonNegative("retention", settings.retention);
+    requireNonNegative("minute-rollup-retention", settings.minuteRollupRetention);
+    requireNonNegative("rollup-retention", settings.rollupRetention);
     requirePositive("retention-interval", settings.retentionInterval);
     requirePositive("health-interval", settings.healthInterval);
     requireNonNegative("busy-timeout", settings.busyTimeout);
@@ -45,9 +53,14 @@ public record SinkSettings(
     return settings;
   }
 
-  /** Whether retention deletes anything at all. */
+  /** Whether retention deletes events. */
   boolean retentionEnabled() {
     return !retention.isZero();
+  }
+
+  /** Whether retention deletes anything at all: events or rollups. */
+  boolean anyRetention() {
+    return retentionEnabled() || !minuteRollupRetention.isZero() || !rollupRetention.isZero();
   }
 
   private static Path path(String value) throws PluginException {

@@ -53,45 +53,48 @@ public final class History {
           long bucket = period.bucket().toNanos();
           Map<String, Object> page = new LinkedHashMap<>();
           page.put("period", describe(period));
+          // Activity, top and failing destinations come from the rollups (schema 11): their
+          // cost follows the period's length and the distinct destinations, not its events.
           page.put(
               "activity",
               rows(
                   connection,
-                  "SELECT (timestamp_ns / ?) * ? / 1000000 AS bucket_ms, outcome, count(*) AS count"
-                      + " FROM event_rows WHERE timestamp_ns >= ? AND timestamp_ns < ?"
-                      + " GROUP BY 1, outcome ORDER BY 1",
+                  "SELECT (bucket_ns / ?) * ? / 1000000 AS bucket_ms, outcome,"
+                      + " sum(connection_count) AS count FROM rollup_minute_totals"
+                      + " WHERE bucket_ns >= ? AND bucket_ns < ? GROUP BY 1, outcome ORDER BY 1",
                   bucket,
                   bucket,
-                  from,
+                  Math.floorDiv(from, RollupPeriod.MINUTE_NS) * RollupPeriod.MINUTE_NS,
                   to));
-          String domain = columns.contains("domain_name") ? "max(domain_name)" : "NULL";
+          RollupPeriod rollups = RollupPeriod.of(connection, period);
           page.put(
               "topDestinations",
               rows(
                   connection,
-                  "SELECT dst_addr AS address, dst_port AS port, "
-                      + domain
-                      + " AS domain, count(*) AS count, sum("
-                      + FAILED
-                      + ") AS failed FROM event_rows WHERE timestamp_ns >= ? AND timestamp_ns < ?"
-                      + " GROUP BY dst_addr, dst_port ORDER BY count DESC LIMIT "
+                  "SELECT dst_addr AS address, dst_port AS port, max(nullif(domain_name, ''))"
+                      + " AS domain, sum(connection_count) AS count, sum(failed_count) AS failed"
+                      + " FROM "
+                      + rollups.rows(
+                          "rollup_hour_destinations",
+                          "dst_addr, dst_port, domain_name, connection_count, failed_count",
+                          "")
+                      + " GROUP BY dst_addr, dst_port ORDER BY count DESC, address, port LIMIT "
                       + TOP,
-                  from,
-                  to));
+                  rollups.parameters().toArray()));
           page.put(
               "failingDestinations",
               rows(
                   connection,
-                  "SELECT dst_addr AS address, dst_port AS port, "
-                      + domain
-                      + " AS domain, count(*) AS failed, group_concat(DISTINCT outcome) AS outcomes,"
-                      + " count(DISTINCT container_name) AS containers FROM event_rows"
-                      + " WHERE timestamp_ns >= ? AND timestamp_ns < ? AND "
-                      + FAILED
-                      + " GROUP BY dst_addr, dst_port ORDER BY failed DESC LIMIT "
+                  "SELECT dst_addr AS address, dst_port AS port, max(nullif(domain_name, ''))"
+                      + " AS domain, sum(failed_count) AS failed, group_concat(DISTINCT outcome)"
+                      + " AS outcomes, count(DISTINCT nullif(container_name, '')) AS containers"
+                      + " FROM "
+                      + rollups.rows(
+                          "dst_addr, dst_port, domain_name, container_name, outcome, failed_count",
+                          "failed_count > 0")
+                      + " GROUP BY dst_addr, dst_port ORDER BY failed DESC, address, port LIMIT "
                       + TOP,
-                  from,
-                  to));
+                  rollups.parameters().toArray()));
           page.put("newDestinations", newDestinations(connection, from, to));
           page.put("threats", threats(connection, columns, from, to));
           page.put(
@@ -239,15 +242,22 @@ public final class History {
   private static List<Map<String, Object>> newDestinations(Connection c, long from, long to)
       throws SQLException {
     // The summary keeps each pair's first sighting past retention: new = first seen in the period.
+    // Rows first seen in the period (index on first_seen_ns, schema 11) whose pair has no row seen
+    // before it (index on the destination), so the cost follows what is new, not the summary's
+    // size.
     return rows(
         c,
         "SELECT container_name AS container, dst_addr AS address, dst_port AS port,"
             + " min(first_seen_ns) / 1000000 AS first_seen_ms, sum(connection_count) AS count"
-            + " FROM connection_aggregations GROUP BY container_name, dst_addr, dst_port"
-            + " HAVING min(first_seen_ns) >= ? AND min(first_seen_ns) < ?"
+            + " FROM connection_aggregations n WHERE first_seen_ns >= ? AND first_seen_ns < ?"
+            + " AND NOT EXISTS (SELECT 1 FROM connection_aggregations o"
+            + " WHERE o.dst_addr = n.dst_addr AND o.dst_port = n.dst_port"
+            + " AND o.container_name = n.container_name AND o.first_seen_ns < ?)"
+            + " GROUP BY container_name, dst_addr, dst_port"
             + " ORDER BY first_seen_ms DESC LIMIT 50",
         from,
-        to);
+        to,
+        from);
   }
 
   private static Map<String, Object> threats(Connection c, Set<String> columns, long from, long to)
@@ -348,8 +358,17 @@ public final class History {
     try (Connection connection = config.createConnection("jdbc:sqlite:" + file)) {
       return reading.apply(connection);
     } catch (SQLException e) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      if (message.contains("no such table: rollup_")) {
+        // A file the agent has not upgraded yet: sink-sqlite adds the rollups when it starts.
+        throw new HistoryUnavailableException(
+            file
+                + " was written by an older Lanthorn (no rollups yet): start the agent with"
+                + " sink-sqlite once to upgrade it",
+            e);
+      }
       throw new HistoryUnavailableException(
-          "cannot read " + file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+          "cannot read " + file + ": " + message.lines().findFirst().orElse(""), e);
     }
   }
 

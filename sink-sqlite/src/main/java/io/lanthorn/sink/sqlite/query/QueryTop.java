@@ -1,21 +1,21 @@
 package io.lanthorn.sink.sqlite.query;
 
-import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
 import static org.jooq.impl.DSL.coalesce;
-import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.groupConcatDistinct;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.min;
 import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.nullif;
 import static org.jooq.impl.DSL.partitionBy;
 import static org.jooq.impl.DSL.rowNumber;
 import static org.jooq.impl.DSL.sum;
-import static org.jooq.impl.DSL.when;
 
+import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record;
 import org.jooq.ResultQuery;
 import org.jooq.Table;
 import picocli.CommandLine.Command;
@@ -27,7 +27,8 @@ import picocli.CommandLine.Option;
     name = "top",
     description =
         "Top destinations per container over a period, most connections first, with the domain"
-            + " the container resolved for each (probe-dns).")
+            + " the container resolved for each (probe-dns). Read from the rollups: the period"
+            + " counts every minute (up to 6 h) or hour (longer periods) it touches.")
 final class QueryTop implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
@@ -46,31 +47,53 @@ final class QueryTop implements QueryQuestion {
     return database;
   }
 
+  /**
+   * Reads the period's rollups ({@link QueryRollups}), not its events: the answer takes the same
+   * time for a day of history as for a minute of it.
+   */
   @Override
   public ResultQuery<?> ask(DSLContext dsl) {
-    Field<Integer> connections = count();
+    Table<Record> rollups =
+        QueryRollups.destinationRows(
+            dsl,
+            QueryRollups.plan(dsl, period.since, period.until),
+            List.of(
+                QueryRollups.CONTAINER_NAME,
+                QueryRollups.PROCESS_NAME,
+                QueryRollups.DST_ADDR,
+                QueryRollups.DOMAIN_NAME,
+                QueryRollups.DST_PORT,
+                QueryRollups.CONNECTION_COUNT,
+                QueryRollups.FAILED_COUNT,
+                QueryRollups.FIRST_SEEN_NS,
+                QueryRollups.LAST_SEEN_NS),
+            containerFilter.on(QueryRollups.CONTAINER_NAME),
+            "rollups");
+    Field<String> container = QuerySql.container(QueryRollups.CONTAINER_NAME);
+    Field<Long> connections = sum(QueryRollups.CONNECTION_COUNT).cast(Long.class);
     // Rank destinations within each container, then keep the first few of each.
     Table<?> ranked =
         dsl.select(
-                QuerySql.CONTAINER.as("container"),
-                coalesce(max(QuerySql.DOMAIN), inline(QuerySql.NO_CONTAINER)).as("domain"),
-                EVENTS_VIEW.DST_ADDR,
-                EVENTS_VIEW.DST_PORT,
+                container.as("container"),
+                coalesce(
+                        max(nullif(QueryRollups.DOMAIN_NAME, inline(""))),
+                        inline(QuerySql.NO_CONTAINER))
+                    .as("domain"),
+                QueryRollups.DST_ADDR,
+                QueryRollups.DST_PORT,
                 connections.as("connections"),
-                sum(when(QuerySql.FAILED, inline(1)).otherwise(inline(0))).as("failed"),
-                groupConcatDistinct(EVENTS_VIEW.PROCESS_NAME).as("processes"),
-                min(EVENTS_VIEW.TIME).as("first_seen"),
-                max(EVENTS_VIEW.TIME).as("last_seen"),
+                sum(QueryRollups.FAILED_COUNT).cast(Long.class).as("failed"),
+                groupConcatDistinct(QueryRollups.PROCESS_NAME).as("processes"),
+                QueryRollups.time(min(QueryRollups.FIRST_SEEN_NS)).as("first_seen"),
+                QueryRollups.time(max(QueryRollups.LAST_SEEN_NS)).as("last_seen"),
                 rowNumber()
                     .over(
-                        partitionBy(QuerySql.CONTAINER)
+                        partitionBy(container)
                             .orderBy(
-                                connections.desc(), EVENTS_VIEW.DST_ADDR, EVENTS_VIEW.DST_PORT))
+                                connections.desc(), QueryRollups.DST_ADDR, QueryRollups.DST_PORT))
                     .as("rank"))
-            .from(EVENTS_VIEW)
-            .where(period.events())
-            .and(containerFilter.on(EVENTS_VIEW.CONTAINER_NAME))
-            .groupBy(QuerySql.CONTAINER, EVENTS_VIEW.DST_ADDR, EVENTS_VIEW.DST_PORT)
+            .from(rollups)
+            .groupBy(container, QueryRollups.DST_ADDR, QueryRollups.DST_PORT)
             .asTable("ranked");
     Field<Integer> rank = field(name("ranked", "rank"), Integer.class);
     return dsl.select(

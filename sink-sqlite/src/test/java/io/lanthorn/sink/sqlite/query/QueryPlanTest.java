@@ -41,8 +41,6 @@ class QueryPlanTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "top | events_timestamp",
-        "top --container web | events_container_timestamp",
         "container web | events_container_timestamp",
         "container - | events_",
         "failed | events_failed_timestamp",
@@ -63,6 +61,30 @@ class QueryPlanTest {
         .as(String.join("\n", plan))
         .anyMatch(step -> step.contains("USING INDEX " + index));
     assertThat(plan).noneMatch(step -> step.matches("SCAN event_rows\\b.*"));
+  }
+
+  /** A period's question reads its rollups, three range scans of their primary keys. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"top", "top --container web", "top --since 3d --until 1h"})
+  void topReadsTheRollupsNeverTheEvents(String args) throws Exception {
+    List<String> plan = plan(question(args.split(" ")));
+
+    assertThat(plan)
+        .as(String.join("\n", plan))
+        .contains(
+            "SEARCH rollup_minute USING PRIMARY KEY (bucket_ns>? AND bucket_ns<?)",
+            "SEARCH rollup_hour_destinations USING PRIMARY KEY (bucket_ns>? AND bucket_ns<?)")
+        .noneMatch(step -> step.contains("event_rows"))
+        .noneMatch(step -> step.matches("SCAN rollup_.*"));
+  }
+
+  private static List<String> plan(QueryQuestion question) throws Exception {
+    try (Connection connection = DatabaseFile.forReading(file, Duration.ofSeconds(1)).connect()) {
+      String sql = Jooq.using(connection).renderInlined(question.ask(Jooq.using(connection)));
+      return Db.rows(file, "EXPLAIN QUERY PLAN " + sql).stream()
+          .map(row -> (String) row.get("detail"))
+          .toList();
+    }
   }
 
   @ParameterizedTest(name = "{0}")
