@@ -12,13 +12,15 @@ package io.lanthorn.api;
  *   case DnsEvent d -> writeDns(d);
  *   case InboundAcceptEvent a -> writeAccept(a);
  *   case UdpFlowEvent u -> writeUdp(u);
+ *   case ConnectionCloseEvent c -> writeClose(c);
  * }
  * }
  *
  * <p>The header's fields are also readable directly on the event ({@code event.pid()}). Events are
  * immutable: enrichers return a copy made with {@link #withAttributes(Attributes)}.
  */
-public sealed interface Event permits ConnectionEvent, DnsEvent, InboundAcceptEvent, UdpFlowEvent {
+public sealed interface Event
+    permits ConnectionEvent, DnsEvent, InboundAcceptEvent, UdpFlowEvent, ConnectionCloseEvent {
 
   /** Which record this is. */
   EventKind kind();

@@ -14,7 +14,9 @@ public enum EventKind {
   /** {@link UdpFlowEvent}: UDP datagrams a task sent to one destination. */
   UDP_SEND,
   /** {@link DnsEvent}: a DNS answer a task received. */
-  DNS_ANSWER;
+  DNS_ANSWER,
+  /** {@link ConnectionCloseEvent}: an established TCP connection closed (lifetime and bytes). */
+  TCP_CLOSE;
 
   /**
    * The lower-case name storage and output use, e.g. {@code tcp_connect}: the values of the Rust

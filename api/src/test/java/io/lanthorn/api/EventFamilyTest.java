@@ -68,6 +68,19 @@ class EventFamilyTest {
             3,
             120,
             1_000,
+            Attributes.empty()),
+        new ConnectionCloseEvent(
+            HEADER,
+            AddressFamily.INET,
+            true,
+            SERVER,
+            8080,
+            CLIENT,
+            51000,
+            4,
+            2_000,
+            1_048_576,
+            10_240,
             Attributes.empty()));
   }
 
@@ -96,11 +109,37 @@ class EventFamilyTest {
             case DnsEvent d -> d.kind().label() + ":" + d.addresses();
             case InboundAcceptEvent a -> a.kind().label() + ":" + a.localPort();
             case UdpFlowEvent u -> u.kind().label() + ":" + u.datagrams();
+            case ConnectionCloseEvent c -> c.kind().label() + ":" + c.bytesSent();
           });
     }
     assertThat(seen)
         .containsExactly(
-            "tcp_connect:443", "dns_answer:[/192.0.2.7]", "tcp_accept:8080", "udp_send:3");
+            "tcp_connect:443",
+            "dns_answer:[/192.0.2.7]",
+            "tcp_accept:8080",
+            "udp_send:3",
+            "tcp_close:1048576");
+  }
+
+  @Test
+  void aCloseRefusesNegativeCounts() {
+    assertThatThrownBy(
+            () ->
+                new ConnectionCloseEvent(
+                    HEADER,
+                    AddressFamily.INET,
+                    false,
+                    CLIENT,
+                    51000,
+                    SERVER,
+                    80,
+                    4,
+                    -1,
+                    0,
+                    0,
+                    Attributes.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("durationNanos");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.lanthorn.enricher.threat;
 
 import io.lanthorn.api.AttributeKey;
+import io.lanthorn.api.ConnectionCloseEvent;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.DnsAnswer;
 import io.lanthorn.api.DnsEvent;
@@ -64,6 +65,8 @@ final class ThreatEnricher implements Enricher {
           case UdpFlowEvent u -> index.match(List.of(u.destinationAddress()), names(u));
           case InboundAcceptEvent a -> index.match(List.of(a.remoteAddress()), List.of());
           case DnsEvent d -> matchDns(d);
+          // Not in KINDS: the opening event was checked already.
+          case ConnectionCloseEvent c -> index.match(List.of(c.remoteAddress()), List.of());
         };
     if (match == null) {
       return event.withAttribute(StandardAttributes.THREAT_MATCHED, false);
@@ -119,6 +122,8 @@ final class ThreatEnricher implements Enricher {
           case InboundAcceptEvent a ->
               "accepted a connection from " + a.remoteAddress().getHostAddress();
           case DnsEvent d -> "resolved " + d.questionName();
+          case ConnectionCloseEvent c ->
+              "closed a connection with " + c.remoteAddress().getHostAddress();
         };
     log.warn(
         "threat: {} {}, listed as {} by feed {} (further matches of this pair are counted, not"
