@@ -55,6 +55,7 @@ final class EventJson {
       case ConnectionEvent c -> {
         json.writeStringField(NETWORK_TYPE, networkType(c.family()));
         json.writeStringField(NETWORK_TRANSPORT, c.protocol().label());
+        json.writeStringField(NETWORK_DIRECTION, Vocabulary.direction(false));
         address(json, CLIENT_ADDRESS, c.sourceAddress());
         json.writeNumberField(CLIENT_PORT, c.sourcePort());
         address(json, SERVER_ADDRESS, c.destinationAddress());
@@ -71,6 +72,7 @@ final class EventJson {
       case InboundAcceptEvent a -> {
         json.writeStringField(NETWORK_TYPE, networkType(a.family()));
         json.writeStringField(NETWORK_TRANSPORT, a.protocol().label());
+        json.writeStringField(NETWORK_DIRECTION, Vocabulary.direction(true));
         address(json, CLIENT_ADDRESS, a.remoteAddress());
         json.writeNumberField(CLIENT_PORT, a.remotePort());
         address(json, SERVER_ADDRESS, a.localAddress());
@@ -79,6 +81,7 @@ final class EventJson {
       case UdpFlowEvent u -> {
         json.writeStringField(NETWORK_TYPE, networkType(u.family()));
         json.writeStringField(NETWORK_TRANSPORT, Protocol.UDP.label());
+        json.writeStringField(NETWORK_DIRECTION, Vocabulary.direction(false));
         address(json, CLIENT_ADDRESS, u.sourceAddress());
         json.writeNumberField(CLIENT_PORT, u.sourcePort());
         address(json, SERVER_ADDRESS, u.destinationAddress());

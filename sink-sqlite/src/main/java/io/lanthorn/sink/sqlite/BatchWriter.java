@@ -2,9 +2,12 @@ package io.lanthorn.sink.sqlite;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 
+import io.lanthorn.api.ConnectionCloseEvent;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.DnsEvent;
 import io.lanthorn.api.Event;
+import io.lanthorn.api.EventKind;
+import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.StandardAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,6 +32,7 @@ final class BatchWriter implements AutoCloseable {
   private final Connection connection;
   private final DSLContext dsl;
   private final PreparedStatement insertEvent;
+  private final PreparedStatement insertAccept;
   private final PreparedStatement upsertProcess;
   private final PreparedStatement upsertContainer;
   private final PreparedStatement upsertSummary;
@@ -39,6 +43,8 @@ final class BatchWriter implements AutoCloseable {
   private final EventColumns.EventRow row = new EventColumns.EventRow();
   private final DnsEventWriter dnsEvents;
   private final List<DnsRow> dnsRows = new ArrayList<>();
+  private final CloseWriter closes;
+  private final List<ConnectionCloseEvent> closeRows = new ArrayList<>();
 
   BatchWriter(Connection connection) throws SQLException {
     this.connection = connection;
@@ -51,6 +57,15 @@ final class BatchWriter implements AutoCloseable {
                     EVENT_ROWS,
                     EventColumns.ALL,
                     Map.of(EVENT_ROWS.EVENT_TYPE, EventColumns.EVENT_TYPE))));
+    this.insertAccept =
+        connection.prepareStatement(
+            dsl.render(
+                Column.insert(
+                    dsl,
+                    EVENT_ROWS,
+                    EventColumns.ALL,
+                    Map.of(EVENT_ROWS.EVENT_TYPE, EventKind.TCP_ACCEPT.label()))));
+    this.closes = new CloseWriter(connection, dsl);
     this.upsertProcess = connection.prepareStatement(dsl.render(processes.upsert(dsl)));
     this.upsertContainer = connection.prepareStatement(dsl.render(containers.upsert(dsl)));
     this.upsertSummary = connection.prepareStatement(dsl.render(Summaries.upsert(dsl)));
@@ -79,13 +94,27 @@ final class BatchWriter implements AutoCloseable {
                 dnsRows.add(DnsRows.of(answer));
                 continue;
               }
+              if (event instanceof ConnectionCloseEvent close) {
+                closeRows.add(close);
+                continue;
+              }
+              if (event instanceof InboundAcceptEvent accept) {
+                // Not in the outbound summary (connection_aggregations): query summary adds
+                // the inbound side from the rows.
+                describe(EventColumns.asRow(accept));
+                Column.bind(insertAccept, EventColumns.ALL, row);
+                insertAccept.addBatch();
+                continue;
+              }
               describe((ConnectionEvent) event);
               Column.bind(insertEvent, EventColumns.ALL, row);
               insertEvent.addBatch();
               summaries.add(row);
             }
             insertEvent.executeBatch();
+            insertAccept.executeBatch();
             dnsEvents.write(dnsRows);
+            closes.write(closeRows);
             if (processes.usedAny()) {
               processes.bindBatch(upsertProcess);
               processes.requireOwnRows(upsertProcess.executeBatch());
@@ -100,6 +129,8 @@ final class BatchWriter implements AutoCloseable {
     } finally {
       // After a failure, rows bound but not executed must not leak into the next batch.
       insertEvent.clearBatch();
+      insertAccept.clearBatch();
+      closeRows.clear();
       upsertProcess.clearBatch();
       upsertContainer.clearBatch();
       upsertSummary.clearBatch();
@@ -154,6 +185,11 @@ final class BatchWriter implements AutoCloseable {
     return stored;
   }
 
+  /** Closes that found no open row to update (see {@link CloseWriter#unmatched()}). */
+  long unmatchedCloses() {
+    return closes.unmatched();
+  }
+
   /**
    * After a batch failed because another writer took numbers: learns the file's numbers again, in
    * both tables (the failure stopped the batch before it reached the second).
@@ -179,6 +215,8 @@ final class BatchWriter implements AutoCloseable {
   public void close() throws SQLException {
     try (connection;
         insertEvent;
+        insertAccept;
+        closes;
         upsertProcess;
         upsertContainer;
         upsertSummary;

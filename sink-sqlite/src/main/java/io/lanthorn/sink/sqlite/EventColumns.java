@@ -6,6 +6,7 @@ import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.AttributesJson;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.EventKind;
+import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.Protocol;
 import io.lanthorn.api.StandardAttributes;
@@ -98,7 +99,11 @@ final class EventColumns {
               EVENT_ROWS.IS_THREAT, row -> row.event.attribute(StandardAttributes.THREAT_MATCHED)),
           new Column<>(
               EVENT_ROWS.THREAT_SOURCE,
-              row -> row.event.attribute(StandardAttributes.THREAT_SOURCE)));
+              row -> row.event.attribute(StandardAttributes.THREAT_SOURCE)),
+          // Open (0) once established, until a close updates the row (CloseWriter).
+          new Column<>(
+              EVENT_ROWS.CLOSED,
+              row -> row.event.outcome() == Outcome.ESTABLISHED ? Boolean.FALSE : null));
 
   /**
    * One event and what the writer worked out for its row: the addresses as text and the numbers of
@@ -114,6 +119,25 @@ final class EventColumns {
   }
 
   private EventColumns() {}
+
+  /**
+   * An accepted connection as the row it fills: the remote client as source, this host's service as
+   * destination (the V10 migration documents it), established, with no handshake time.
+   */
+  static ConnectionEvent asRow(InboundAcceptEvent accept) {
+    return new ConnectionEvent(
+        accept.header(),
+        accept.family(),
+        accept.protocol(),
+        accept.remoteAddress(),
+        accept.remotePort(),
+        accept.localAddress(),
+        accept.localPort(),
+        Outcome.ESTABLISHED,
+        0,
+        -1,
+        accept.attributes());
+  }
 
   /** Whether the outcome counts as a failed connection in summaries and queries. */
   static boolean failed(Outcome outcome) {

@@ -99,7 +99,8 @@ public final class SqliteSink implements Sink {
   /** Connection attempts ({@code events}) and DNS answers ({@code dns_events}). */
   @Override
   public Set<EventKind> kinds() {
-    return Set.of(EventKind.TCP_CONNECT, EventKind.DNS_ANSWER);
+    return Set.of(
+        EventKind.TCP_CONNECT, EventKind.DNS_ANSWER, EventKind.TCP_ACCEPT, EventKind.TCP_CLOSE);
   }
 
   @Override
