@@ -75,8 +75,9 @@ SELECT event_rows.id,
        event_rows.is_threat,
        event_rows.threat_source,
        event_rows.host_name,
-       CASE event_rows.event_type WHEN 'tcp_accept' THEN 'inbound' ELSE 'outbound' END
-           AS direction,
+       -- CAST: a typed column for the generated code.
+       CAST(CASE event_rows.event_type WHEN 'tcp_accept' THEN 'inbound' ELSE 'outbound' END
+            AS TEXT) AS direction,
        event_rows.duration_ns,
        event_rows.bytes_sent,
        event_rows.bytes_received,

@@ -32,6 +32,8 @@ final class QueryTop implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
 
+  @Mixin QueryFlowFilter flowFilter;
+
   @Option(
       names = "--per-container",
       paramLabel = "N",
@@ -70,6 +72,7 @@ final class QueryTop implements QueryQuestion {
             .from(EVENTS_VIEW)
             .where(period.events())
             .and(containerFilter.on(EVENTS_VIEW.CONTAINER_NAME))
+            .and(flowFilter.events())
             .groupBy(QuerySql.CONTAINER, EVENTS_VIEW.DST_ADDR, EVENTS_VIEW.DST_PORT)
             .asTable("ranked");
     Field<Integer> rank = field(name("ranked", "rank"), Integer.class);
