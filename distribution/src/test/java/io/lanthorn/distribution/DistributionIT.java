@@ -99,7 +99,13 @@ class DistributionIT {
     Path db = work.resolve("data/lanthorn.db");
 
     Agent run =
-        lanthorn("run", "--disable-tcp-mon", "--disable-dns-mon", "--db-path", db.toString());
+        lanthorn(
+            "run",
+            "--disable-tcp-mon",
+            "--disable-dns-mon",
+            "--disable-udp-mon",
+            "--db-path",
+            db.toString());
 
     assertThat(run.awaitExit()).isEqualTo(5);
     assertThat(run.stderrLines())
@@ -108,7 +114,8 @@ class DistributionIT {
                 + " dir: "
                 + DIST.resolve("plugins")
                 + "; installed but disabled: probe-dns (disabled by --disable-dns-mon), probe-tcp"
-                + " (disabled by --disable-tcp-mon), source-kafka (disabled by plugin default))");
+                + " (disabled by --disable-tcp-mon), probe-udp (disabled by --disable-udp-mon),"
+                + " source-kafka (disabled by plugin default))");
     assertThat(work.resolve("data")).doesNotExist();
   }
 

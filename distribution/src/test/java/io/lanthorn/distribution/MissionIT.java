@@ -33,7 +33,7 @@ class MissionIT {
       agent.awaitRunning();
       assertThat(agent.stderr())
           .contains(
-              "pipeline running: sources [probe-dns, probe-tcp], enrichers [enricher-docker,"
+              "pipeline running: sources [probe-dns, probe-tcp, probe-udp], enrichers [enricher-docker,"
                   + " probe-dns, enricher-threat],"
                   + " sinks [sink-sqlite, web]");
 

@@ -37,7 +37,7 @@ class PluginDrillsIT {
       agent.awaitRunning();
       assertThat(agent.stderr())
           .contains(
-              "pipeline running: sources [probe-dns, probe-tcp], enrichers [probe-dns, enricher-threat],"
+              "pipeline running: sources [probe-dns, probe-tcp, probe-udp], enrichers [probe-dns, enricher-threat],"
                   + " sinks"
                   + " [sink-sqlite, web]");
 

@@ -9,6 +9,7 @@ import io.lanthorn.api.Event;
 import io.lanthorn.api.EventKind;
 import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.UdpFlowEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -33,6 +34,7 @@ final class BatchWriter implements AutoCloseable {
   private final DSLContext dsl;
   private final PreparedStatement insertEvent;
   private final PreparedStatement insertAccept;
+  private final PreparedStatement insertUdp;
   private final PreparedStatement upsertProcess;
   private final PreparedStatement upsertContainer;
   private final PreparedStatement upsertSummary;
@@ -65,6 +67,14 @@ final class BatchWriter implements AutoCloseable {
                     EVENT_ROWS,
                     EventColumns.ALL,
                     Map.of(EVENT_ROWS.EVENT_TYPE, EventKind.TCP_ACCEPT.label()))));
+    this.insertUdp =
+        connection.prepareStatement(
+            dsl.render(
+                Column.insert(
+                    dsl,
+                    EVENT_ROWS,
+                    EventColumns.ALL,
+                    Map.of(EVENT_ROWS.EVENT_TYPE, EventKind.UDP_SEND.label()))));
     this.closes = new CloseWriter(connection, dsl);
     this.upsertProcess = connection.prepareStatement(dsl.render(processes.upsert(dsl)));
     this.upsertContainer = connection.prepareStatement(dsl.render(containers.upsert(dsl)));
@@ -106,6 +116,15 @@ final class BatchWriter implements AutoCloseable {
                 insertAccept.addBatch();
                 continue;
               }
+              if (event instanceof UdpFlowEvent udp) {
+                // Not in the summary either: a row per interval is no connection count.
+                describe(EventColumns.asRow(udp));
+                row.datagrams = udp.datagrams();
+                Column.bind(insertUdp, EventColumns.ALL, row);
+                insertUdp.addBatch();
+                row.datagrams = null;
+                continue;
+              }
               describe((ConnectionEvent) event);
               Column.bind(insertEvent, EventColumns.ALL, row);
               insertEvent.addBatch();
@@ -113,6 +132,7 @@ final class BatchWriter implements AutoCloseable {
             }
             insertEvent.executeBatch();
             insertAccept.executeBatch();
+            insertUdp.executeBatch();
             dnsEvents.write(dnsRows);
             closes.write(closeRows);
             if (processes.usedAny()) {
@@ -130,6 +150,8 @@ final class BatchWriter implements AutoCloseable {
       // After a failure, rows bound but not executed must not leak into the next batch.
       insertEvent.clearBatch();
       insertAccept.clearBatch();
+      insertUdp.clearBatch();
+      row.datagrams = null;
       closeRows.clear();
       upsertProcess.clearBatch();
       upsertContainer.clearBatch();
@@ -216,6 +238,7 @@ final class BatchWriter implements AutoCloseable {
     try (connection;
         insertEvent;
         insertAccept;
+        insertUdp;
         closes;
         upsertProcess;
         upsertContainer;

@@ -10,6 +10,7 @@ import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.Protocol;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.UdpFlowEvent;
 import io.lanthorn.api.Vocabulary;
 import java.util.EnumMap;
 import java.util.List;
@@ -70,7 +71,9 @@ final class EventColumns {
           new Column<>(EVENT_ROWS.SRC_PORT, row -> row.event.sourcePort()),
           new Column<>(EVENT_ROWS.DST_ADDR, row -> row.destinationAddress),
           new Column<>(EVENT_ROWS.DST_PORT, row -> row.event.destinationPort()),
-          new Column<>(EVENT_ROWS.OUTCOME, row -> OUTCOMES.get(row.event.outcome())),
+          new Column<>(
+              EVENT_ROWS.OUTCOME,
+              row -> row.datagrams != null ? UDP_OUTCOME : OUTCOMES.get(row.event.outcome())),
           new Column<>(EVENT_ROWS.ERRNO, row -> row.event.errno()),
           new Column<>(EVENT_ROWS.HANDSHAKE_NS, row -> Vocabulary.handshakeNanos(row.event)),
           new Column<>(EVENT_ROWS.PID, row -> row.event.pid()),
@@ -103,7 +106,11 @@ final class EventColumns {
           // Open (0) once established, until a close updates the row (CloseWriter).
           new Column<>(
               EVENT_ROWS.CLOSED,
-              row -> row.event.outcome() == Outcome.ESTABLISHED ? Boolean.FALSE : null));
+              row ->
+                  row.datagrams == null && row.event.outcome() == Outcome.ESTABLISHED
+                      ? Boolean.FALSE
+                      : null),
+          new Column<>(EVENT_ROWS.DATAGRAMS, row -> row.datagrams));
 
   /**
    * One event and what the writer worked out for its row: the addresses as text and the numbers of
@@ -116,7 +123,13 @@ final class EventColumns {
     String containerName;
     Long processRef;
     Long containerRef;
+
+    /** For a udp_send row: the datagrams it counts; {@code null} for TCP rows. */
+    Long datagrams;
   }
+
+  /** The outcome of a udp_send row: the datagrams left (UDP has no handshake to end). */
+  static final String UDP_OUTCOME = "sent";
 
   private EventColumns() {}
 
@@ -137,6 +150,25 @@ final class EventColumns {
         0,
         -1,
         accept.attributes());
+  }
+
+  /**
+   * UDP datagrams to one destination as the row they fill (with {@link EventRow#datagrams} set by
+   * the writer): source and destination as sent, no handshake.
+   */
+  static ConnectionEvent asRow(UdpFlowEvent udp) {
+    return new ConnectionEvent(
+        udp.header(),
+        udp.family(),
+        Protocol.UDP,
+        udp.sourceAddress(),
+        udp.sourcePort(),
+        udp.destinationAddress(),
+        udp.destinationPort(),
+        Outcome.ESTABLISHED,
+        0,
+        -1,
+        udp.attributes());
   }
 
   /** Whether the outcome counts as a failed connection in summaries and queries. */

@@ -100,7 +100,11 @@ public final class SqliteSink implements Sink {
   @Override
   public Set<EventKind> kinds() {
     return Set.of(
-        EventKind.TCP_CONNECT, EventKind.DNS_ANSWER, EventKind.TCP_ACCEPT, EventKind.TCP_CLOSE);
+        EventKind.TCP_CONNECT,
+        EventKind.DNS_ANSWER,
+        EventKind.TCP_ACCEPT,
+        EventKind.TCP_CLOSE,
+        EventKind.UDP_SEND);
   }
 
   @Override

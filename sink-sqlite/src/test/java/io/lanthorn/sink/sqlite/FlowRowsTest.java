@@ -71,6 +71,55 @@ class FlowRowsTest {
   }
 
   @Test
+  void udpDatagramsAreARowPerIntervalWithTheirCount() throws Exception {
+    Path db = dir.resolve("udp.db");
+    EventHeader header =
+        EventHeader.builder()
+            .timestampNanos(EpochNanos.of(TestEvents.NOW))
+            .kernelTimeNanos(7)
+            .pid(31)
+            .tid(31)
+            .comm("udpsend")
+            .cgroupId(55)
+            .build();
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(db, Map.of("retention", "0")))) {
+      sink.write(
+          List.of(
+              new io.lanthorn.api.UdpFlowEvent(
+                  header,
+                  AddressFamily.INET,
+                  CLIENT,
+                  40_000,
+                  SERVICE,
+                  9001,
+                  1_000,
+                  0,
+                  5,
+                  Attributes.empty())));
+    }
+    assertThat(
+            Db.rows(
+                db,
+                "SELECT event_type, protocol, direction, outcome, src_port, dst_port, datagrams,"
+                    + " closed, handshake_ns FROM events"))
+        .singleElement()
+        .satisfies(
+            row ->
+                assertThat(row)
+                    .containsEntry("event_type", "udp_send")
+                    .containsEntry("protocol", "udp")
+                    .containsEntry("direction", "outbound")
+                    .containsEntry("outcome", "sent")
+                    .containsEntry("src_port", 40_000L)
+                    .containsEntry("dst_port", 9001L)
+                    .containsEntry("datagrams", 1_000L)
+                    .containsEntry("closed", null)
+                    .containsEntry("handshake_ns", null));
+    assertThat(Db.count(db, "SELECT count(*) FROM connection_aggregations")).isZero();
+  }
+
+  @Test
   void anAcceptIsARowWithTheServiceAsDestinationAndACloseUpdatesIt() throws Exception {
     Path db = dir.resolve("lanthorn.db");
     ConnectionEvent outbound =
