@@ -158,8 +158,23 @@ class EventFamilyTest {
     assertThatThrownBy(
             () ->
                 new UdpFlowEvent(
-                    HEADER, AddressFamily.INET, CLIENT, 1, SERVER, 53, 0, 0, 0, Attributes.empty()))
+                    HEADER,
+                    AddressFamily.INET,
+                    CLIENT,
+                    1,
+                    SERVER,
+                    53,
+                    -1,
+                    0,
+                    0,
+                    Attributes.empty()))
         .hasMessageContaining("datagrams");
+    // 0 datagrams: a connect() seen, whose datagrams the source cannot count.
+    assertThat(
+            new UdpFlowEvent(
+                    HEADER, AddressFamily.INET, CLIENT, 1, SERVER, 53, 0, 0, 0, Attributes.empty())
+                .datagrams())
+        .isZero();
     assertThatThrownBy(
             () ->
                 new InboundAcceptEvent(
