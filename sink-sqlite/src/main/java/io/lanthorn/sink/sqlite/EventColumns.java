@@ -25,6 +25,9 @@ import java.util.function.Function;
  * ProcessFacts}); the row refers to them by number.
  */
 final class EventColumns {
+  /** The outcome of a udp_send row: the datagrams left (UDP has no handshake to end). */
+  static final String UDP_OUTCOME = "sent";
+
   /** The {@code event_type} of every row: one row per outbound connection attempt. */
   static final String EVENT_TYPE = EventKind.TCP_CONNECT.label();
 
@@ -107,7 +110,7 @@ final class EventColumns {
           new Column<>(
               EVENT_ROWS.CLOSED,
               row ->
-                  row.datagrams == null && row.event.outcome() == Outcome.ESTABLISHED
+                  (row.datagrams == null && row.event.outcome() == Outcome.ESTABLISHED)
                       ? Boolean.FALSE
                       : null),
           new Column<>(EVENT_ROWS.DATAGRAMS, row -> row.datagrams));
@@ -127,9 +130,6 @@ final class EventColumns {
     /** For a udp_send row: the datagrams it counts; {@code null} for TCP rows. */
     Long datagrams;
   }
-
-  /** The outcome of a udp_send row: the datagrams left (UDP has no handshake to end). */
-  static final String UDP_OUTCOME = "sent";
 
   private EventColumns() {}
 
