@@ -223,6 +223,57 @@ class SinksAgreeTest {
     }
   }
 
+  @Test
+  void aCloseAgreesWithTheRowItUpdates() throws Exception {
+    ConnectionEvent opened =
+        TestEvents.host(T0, 443).sourcePort(50_001).kernelTimeNanos(1_000).hostName("h").build();
+    io.lanthorn.api.ConnectionCloseEvent close =
+        new io.lanthorn.api.ConnectionCloseEvent(
+            io.lanthorn.api.EventHeader.builder()
+                .timestampNanos(EpochNanos.of(T0) + 9_000)
+                .kernelTimeNanos(10_000)
+                .comm("")
+                .hostName("h")
+                .build(),
+            AddressFamily.INET,
+            false,
+            opened.sourceAddress(),
+            50_001,
+            opened.destinationAddress(),
+            443,
+            1_000,
+            8_000,
+            1_048_576,
+            10_240,
+            io.lanthorn.api.Attributes.empty());
+    List<io.lanthorn.api.Event> events = List.of(opened, close);
+    Path db = dir.resolve("close.db");
+    Path lines = dir.resolve("close.jsonl");
+    try (SqliteSink sqlite =
+        new SqliteSinkFactory().create(TestContext.forFile(db, Map.of("retention", "0")))) {
+      sqlite.write(events);
+    }
+    try (Sink jsonl =
+        new JsonlSinkFactory()
+            .create(TestPluginContext.forPlugin("sink-jsonl").with("path = \"" + lines + "\""))) {
+      jsonl.write(events);
+    }
+    Map<String, Object> row = Db.rows(db, "SELECT * FROM events_view").getFirst();
+    JsonNode line = JSON.readTree(Files.readAllLines(lines).get(1));
+    assertThat(line.get(Vocabulary.EVENT_NAME).asText()).isEqualTo("tcp_close");
+    assertThat(line.get(Vocabulary.CLOSE_OPENED_KERNEL_TIME_NANOS).asLong())
+        .isEqualTo(row.get("kernel_time_ns"));
+    assertThat(line.get(Vocabulary.CLIENT_PORT).asLong()).isEqualTo(row.get("src_port"));
+    assertThat(line.get(Vocabulary.SERVER_PORT).asLong()).isEqualTo(row.get("dst_port"));
+    assertThat(line.get(Vocabulary.NETWORK_DIRECTION).asText()).isEqualTo(row.get("direction"));
+    assertThat(line.get(Vocabulary.CLOSE_DURATION_NANOS).asLong())
+        .isEqualTo(row.get("duration_ns"));
+    assertThat(line.get(Vocabulary.CLOSE_BYTES_SENT).asLong()).isEqualTo(row.get("bytes_sent"));
+    assertThat(line.get(Vocabulary.CLOSE_BYTES_RECEIVED).asLong())
+        .isEqualTo(row.get("bytes_received"));
+    assertThat(row.get("closed")).isEqualTo(1L);
+  }
+
   private static JsonNode parse(String text) {
     try {
       return JSON.readTree(text);
