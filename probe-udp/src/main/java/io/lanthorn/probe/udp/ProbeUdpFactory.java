@@ -1,12 +1,14 @@
 package io.lanthorn.probe.udp;
 
 import io.lanthorn.api.ApiVersion;
+import io.lanthorn.api.EventSource;
 import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.PluginException;
 import io.lanthorn.api.PluginFactory;
 import io.lanthorn.api.PluginFlag;
 import io.lanthorn.api.PluginKind;
+import io.lanthorn.bpf.BpfException;
 import java.util.List;
 import java.util.Set;
 
@@ -48,8 +50,30 @@ public final class ProbeUdpFactory implements PluginFactory {
     ProbeUdpConfig.from(config);
   }
 
+  /**
+   * Starts counting. Like probe-dns, a plugin the agent can run without: where the kernel or the
+   * privileges refuse the cgroup programs (no cgroup v2, no {@code CAP_NET_ADMIN}), it says so in
+   * one WARN line and captures nothing, rather than stopping the agent.
+   */
   @Override
-  public UdpFlowSource create(PluginContext context) throws PluginException {
-    return UdpFlowSource.start(ProbeUdpConfig.from(context.config()), context);
+  public EventSource create(PluginContext context) throws PluginException {
+    ProbeUdpConfig config = ProbeUdpConfig.from(context.config());
+    try {
+      return UdpFlowSource.start(config, context);
+    } catch (PluginException e) {
+      if (!(e.getCause() instanceof BpfException)) {
+        throw e;
+      }
+      context
+          .logger()
+          .warn("UDP destinations are off (--disable-udp-mon silences this): {}", e.getMessage());
+      return new EventSource() {
+        @Override
+        public void stop() {}
+
+        @Override
+        public void close() {}
+      };
+    }
   }
 }

@@ -15,8 +15,10 @@ public final class FlowHolder {
   public static void main(String[] args) throws Exception {
     @SuppressWarnings("unused") // held open on purpose until the process dies
     UdpFlowSource source =
-        new ProbeUdpFactory()
-            .create(TestPluginContext.forPlugin("probe-udp").withEmitter(new RecordingEmitter()));
+        (UdpFlowSource)
+            new ProbeUdpFactory()
+                .create(
+                    TestPluginContext.forPlugin("probe-udp").withEmitter(new RecordingEmitter()));
     System.out.println(
         "attached "
             + source.probe().programs().stream()

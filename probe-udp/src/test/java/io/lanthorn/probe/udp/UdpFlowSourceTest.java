@@ -39,11 +39,12 @@ class UdpFlowSourceTest {
     var reason = BpfSupport.unavailableReason();
     require(reason.isEmpty(), () -> "eBPF unavailable: " + reason.orElseThrow());
     source =
-        new ProbeUdpFactory()
-            .create(
-                TestPluginContext.forPlugin("probe-udp")
-                    .with("interval = 100ms, idle-timeout = 1s")
-                    .withEmitter(emitter));
+        (UdpFlowSource)
+            new ProbeUdpFactory()
+                .create(
+                    TestPluginContext.forPlugin("probe-udp")
+                        .with("interval = 100ms, idle-timeout = 1s")
+                        .withEmitter(emitter));
   }
 
   @AfterEach

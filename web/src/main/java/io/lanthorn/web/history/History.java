@@ -194,7 +194,6 @@ public final class History {
           if (outcomeFilter != null) {
             query.where("outcome = ?", outcomeFilter);
           }
-          flows(query, criteria);
           query.destination(filter);
           page.put("attempts", query.page(connection, 0, limit));
           return page;
