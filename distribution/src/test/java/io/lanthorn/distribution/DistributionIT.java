@@ -211,6 +211,7 @@ class DistributionIT {
         List.of(
             "probe-tcp",
             "probe-dns",
+            "probe-udp",
             "enricher-docker",
             "enricher-threat",
             "sink-sqlite",
@@ -240,7 +241,13 @@ class DistributionIT {
     // The real sink-jsonl fed by a source built here, alone: the core plugins removed.
     Installation installation = Installation.copyTo(work.resolve("lanthorn"));
     for (String plugin :
-        List.of("probe-tcp", "probe-dns", "enricher-docker", "enricher-threat", "sink-sqlite")) {
+        List.of(
+            "probe-tcp",
+            "probe-dns",
+            "probe-udp",
+            "enricher-docker",
+            "enricher-threat",
+            "sink-sqlite")) {
       installation.removePlugin(plugin);
     }
     TestPlugins.source(installation.plugins(), "test-source");

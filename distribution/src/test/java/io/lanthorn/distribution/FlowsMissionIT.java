@@ -115,15 +115,22 @@ class FlowsMissionIT {
                   clientPort))
           .containsExactly("nc");
       assertThat(
-              EventsDb.number(
+              EventsDb.texts(
                   db,
-                  "SELECT count(*) FROM events WHERE src_port = ? AND dst_port = 8080 AND ("
-                      + " (event_type = 'tcp_accept' AND bytes_received BETWEEN 10000 AND 10001"
-                      + " AND bytes_sent <= 1)"
-                      + " OR (event_type = 'tcp_connect' AND bytes_sent BETWEEN 10000 AND 10001"
-                      + " AND bytes_received <= 1))",
+                  "SELECT event_type || ' ' || (bytes_sent BETWEEN 0 AND 300) || ' '"
+                      + " || (bytes_received BETWEEN 0 AND 300) || ' '"
+                      + " || (bytes_sent BETWEEN 10000 AND 10300) || ' '"
+                      + " || (bytes_received BETWEEN 10000 AND 10300) || ' ' || bytes_sent || ' '"
+                      + " || bytes_received FROM events WHERE src_port = ? AND dst_port = 8080"
+                      + " ORDER BY event_type",
                   clientPort))
-          .isEqualTo(2);
+          .satisfiesExactly(
+              accept ->
+                  assertThat(accept).as("accept: sent, received").startsWith("tcp_accept 1 0 0 1 "),
+              connect ->
+                  assertThat(connect)
+                      .as("connect: sent, received")
+                      .startsWith("tcp_connect 0 1 1 0 "));
       assertThat(
               EventsDb.texts(
                   db,

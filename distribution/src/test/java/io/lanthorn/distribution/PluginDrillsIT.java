@@ -116,6 +116,7 @@ class PluginDrillsIT {
     Installation installation = Installation.copyTo(work.resolve("lanthorn"));
     installation.removePlugin("probe-tcp");
     installation.removePlugin("probe-dns");
+    installation.removePlugin("probe-udp");
     installation.removePlugin("source-kafka"); // the other source: none is left installed
     Path db = work.resolve("data/lanthorn.db");
 
