@@ -16,14 +16,29 @@
 enum {
 	TCP_ESTABLISHED = 1,
 	TCP_SYN_SENT = 2,
+	TCP_SYN_RECV = 3,
 	TCP_CLOSE = 7,
+	TCP_LISTEN = 10,
 };
 
 struct in6_addr {
 	__u8 s6_addr[16];
 };
 
+struct ns_common {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	struct net *net;
+} possible_net_t;
+
 struct sock_common {
+	possible_net_t skc_net;
 	__be32 skc_daddr;
 	__be32 skc_rcv_saddr;
 	__be16 skc_dport;
@@ -33,8 +48,21 @@ struct sock_common {
 	struct in6_addr skc_v6_rcv_saddr;
 } __attribute__((preserve_access_index));
 
+struct cgroup;
+
+/* Linux 5.15+: the socket's cgroup v2, set when the socket was created (a child socket copies its
+ * listener's). Older kernels packed it into a tagged union; there the field is absent and accepts
+ * carry no cgroup. */
+struct sock_cgroup_data {
+	struct cgroup *cgroup;
+} __attribute__((preserve_access_index));
+
+struct socket;
+
 struct sock {
 	struct sock_common __sk_common;
+	struct socket *sk_socket;
+	struct sock_cgroup_data sk_cgrp_data;
 	__u16 sk_protocol; /* a bitfield before 5.6: read with BPF_CORE_READ_BITFIELD_PROBED */
 	int sk_err;
 	int sk_err_soft;
@@ -43,6 +71,12 @@ struct sock {
 /* Only for inet_sport: the local port, kept after the kernel released the port at CLOSE. */
 struct inet_sock {
 	__be16 inet_sport;
+} __attribute__((preserve_access_index));
+
+/* Read at close only: what the connection carried (bytes_acked: sent and acknowledged). */
+struct tcp_sock {
+	__u64 bytes_acked;
+	__u64 bytes_received;
 } __attribute__((preserve_access_index));
 
 struct kernfs_node {
@@ -76,7 +110,26 @@ struct cred {
 	kgid_t gid;
 } __attribute__((preserve_access_index));
 
+/* From a file descriptor to its socket, for the listen() hook. */
+struct socket {
+	struct sock *sk;
+} __attribute__((preserve_access_index));
+
+struct file {
+	void *private_data;
+} __attribute__((preserve_access_index));
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+} __attribute__((preserve_access_index));
+
+struct files_struct {
+	struct fdtable *fdt;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
+	struct files_struct *files;
 	int pid;
 	int tgid;
 	const struct cred *cred;
@@ -90,6 +143,12 @@ struct trace_event_raw_inet_sock_set_state {
 	const void *skaddr;
 	int oldstate;
 	int newstate;
+} __attribute__((preserve_access_index));
+
+/* The classic syscall tracepoints' record (events/syscalls/sys_enter_listen/format). */
+struct trace_event_raw_sys_enter {
+	long id;
+	unsigned long args[6];
 } __attribute__((preserve_access_index));
 
 #endif

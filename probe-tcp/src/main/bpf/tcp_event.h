@@ -16,6 +16,8 @@
 enum tcp_record_kind {
 	TCP_RECORD_CONNECTION = 1,
 	TCP_RECORD_PROCESS = 2,
+	TCP_RECORD_ACCEPT = 3,
+	TCP_RECORD_CLOSE = 4,
 };
 
 /*
@@ -59,6 +61,48 @@ struct tcp_process {
 	char argv[TCP_EVENT_ARGV_LEN];
 };
 
+/*
+ * An inbound connection a listening socket accepted (SYN_RECV -> ESTABLISHED of the child
+ * socket), usually seen in softirq context: the current task is arbitrary, so the cgroup is the
+ * socket's own and the owner is the task that called listen() on the port, if that was seen.
+ */
+struct tcp_accept {
+	__u8 kind;           /* TCP_RECORD_ACCEPT */
+	__u8 owner_known;    /* 1 when the listen() on this port (in this netns) was seen */
+	__u16 family;
+	__u16 lport;         /* host byte order: the service's port */
+	__u16 rport;         /* the peer's port */
+	__u32 pid;           /* the listen() caller: thread group id, thread, real ids; 0 unknown */
+	__u32 tid;
+	__u32 uid;
+	__u32 gid;
+	__u64 start_ns;      /* bpf_ktime_get_ns() at ESTABLISHED */
+	__u64 cgroup_id;     /* the socket's cgroup v2 id; 0 unknown */
+	__u8 laddr[16];
+	__u8 raddr[16];
+	char comm[TCP_EVENT_COMM_LEN]; /* the listen() caller's */
+	char cgroup_name[TCP_EVENT_CGROUP_NAME_LEN]; /* leaf of the socket's cgroup v2 path */
+};
+
+/*
+ * An established connection (outbound or accepted) that closed: refers to its opening record by
+ * open_ns (that record's start_ns) and its addresses.
+ */
+struct tcp_close {
+	__u8 kind;           /* TCP_RECORD_CLOSE */
+	__u8 inbound;        /* 1 for an accepted connection */
+	__u16 family;
+	__u16 lport;
+	__u16 rport;
+	__u64 open_ns;       /* start_ns of the connection or accept record */
+	__u64 close_ns;      /* bpf_ktime_get_ns() at -> CLOSE */
+	__u64 duration_ns;   /* ESTABLISHED to CLOSE */
+	__u64 bytes_sent;    /* tcp_sock.bytes_acked at close */
+	__u64 bytes_received; /* tcp_sock.bytes_received at close */
+	__u8 laddr[16];
+	__u8 raddr[16];
+};
+
 /* Per-CPU counters, summed by user space. */
 struct tcp_counters {
 	__u64 started;       /* TCP sockets that went to SYN_SENT */
@@ -69,6 +113,11 @@ struct tcp_counters {
 	__u64 unmatched;     /* handshakes ending that were not seen starting (e.g. begun before attach) */
 	__u64 replaced;      /* attempts lost: their end went unseen (a skipped run), found when their
 			      * socket's address began another attempt */
+	__u64 accepted;      /* accept records submitted */
+	__u64 accept_ring_full; /* accepts lost: no room in the ring */
+	__u64 tracked;       /* established connections entered into the lifetime map */
+	__u64 closed;        /* close records submitted */
+	__u64 close_ring_full; /* closes lost: no room in the ring */
 };
 
 #endif

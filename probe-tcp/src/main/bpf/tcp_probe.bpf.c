@@ -23,10 +23,14 @@
 const volatile __u64 wakeup_threshold = 2 << 20; /* bytes pending before we wake the reader */
 const volatile bool capture_argv = true;
 const volatile __u32 inflight_slots = 16384; /* lt_tcp_slots' size */
+const volatile bool follow_inbound = true;   /* accepts (tcp_accept) */
+const volatile bool follow_lifetime = true;  /* closes of established connections */
 
 /* Puts struct tcp_process into the object's BTF for RecordLayoutTest: no map or variable would
  * have its type otherwise. Never read. */
 const struct tcp_process lt_tcp_process_layout = {};
+const struct tcp_accept lt_tcp_accept_layout = {};
+const struct tcp_close lt_tcp_close_layout = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -119,6 +123,59 @@ struct {
 	__type(key, __u32);
 	__type(value, struct inflight_slot);
 } lt_tcp_scratch SEC(".maps");
+
+/*
+ * Who called listen() on a port, per network namespace: the accept of a connection runs in
+ * softirq context where the current task is arbitrary, but the CLOSE -> LISTEN transition runs in
+ * the listen() caller. Several listeners on one port (SO_REUSEPORT) keep the latest.
+ */
+struct listener_key {
+	__u32 netns; /* the namespace's inode number */
+	__u16 port;
+	__u16 family;
+};
+
+struct listener {
+	__u32 pid;
+	__u32 tid;
+	__u32 uid;
+	__u32 gid;
+	char comm[TCP_EVENT_COMM_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct listener_key);
+	__type(value, struct listener);
+} lt_tcp_listeners SEC(".maps");
+
+/*
+ * Established connections whose close is awaited, keyed by socket address. An LRU: a socket whose
+ * close the kernel skipped our run for must not stay forever. What it evicts is counted by user
+ * space (tracked - closed - close_ring_full - what is left at stop).
+ */
+struct lifetime {
+	__u64 open_ns;        /* start_ns of the opening record */
+	__u64 established_ns;
+	__u8 inbound;
+	__u8 reserved[7];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct lifetime);
+} lt_tcp_lifetimes SEC(".maps");
+
+/* Room for an accept record's cgroup name read, off the stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tcp_accept);
+} lt_tcp_accept_scratch SEC(".maps");
 
 /*
  * Per-CPU counters need no atomics: the kernel never runs a tracing program nested in itself on
@@ -355,6 +412,9 @@ static __always_inline int on_syn_sent(struct sock *sk, bool btf)
 	return 0;
 }
 
+static __always_inline void track(struct tcp_counters *c, __u64 key, __u64 open_ns,
+				  __u64 established_ns, bool inbound);
+
 static __always_inline int on_handshake_end(struct sock *sk, int newstate, bool btf)
 {
 	struct tcp_counters *c = counters();
@@ -419,6 +479,9 @@ static __always_inline int on_handshake_end(struct sock *sk, int newstate, bool 
 	if (newstate == TCP_CLOSE && !e->sport)
 		e->sport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
 
+	if (follow_lifetime && newstate == TCP_ESTABLISHED)
+		track(c, key, e->start_ns, e->start_ns + e->latency_ns, false);
+
 	/* A wakeup per record costs the workload dearly; the reader polls on a timer instead, and
 	 * is woken only when the ring fills up faster than that. Asking the ring how full it is
 	 * costs a helper call, so each CPU asks at every 16th record only. */
@@ -429,17 +492,261 @@ static __always_inline int on_handshake_end(struct sock *sk, int newstate, bool 
 	return 0;
 }
 
+/* Submits without waking the reader unless the ring holds more than the threshold. */
+static __always_inline void submit(void *record, struct tcp_counters *c)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if ((c->emitted++ & 15) == 0 &&
+	    bpf_ringbuf_query(&lt_tcp_events, BPF_RB_AVAIL_DATA) > wakeup_threshold)
+		flags = BPF_RB_FORCE_WAKEUP;
+	bpf_ringbuf_submit(record, flags);
+}
+
+static __always_inline void listener_key_of(struct sock *sk, struct listener_key *k)
+{
+	k->netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	k->port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	k->family = 0; /* one entry per port: a dual-stack listener serves both families */
+}
+
+/*
+ * listen(fd, backlog) runs in the task that owns the listening socket; the state change to
+ * LISTEN does not go through the tracepoint (the kernel stores it directly). So a syscall
+ * tracepoint finds the socket behind the descriptor and remembers its caller for the port's
+ * accepts. A socket that listen() binds itself (no bind() before) has port 0 here: not recorded.
+ */
+SEC("tracepoint/syscalls/sys_enter_listen")
+int lt_tcp_listen(struct trace_event_raw_sys_enter *ctx)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct listener_key k = {};
+	struct listener l = {};
+	struct fdtable *fdt;
+	struct file **fds, *file;
+	struct socket *sock;
+	struct sock *sk;
+	__u64 id, ugid;
+	unsigned int fd = (unsigned int)ctx->args[0];
+
+	if (!follow_inbound)
+		return 0;
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return 0;
+	sock = BPF_CORE_READ(file, private_data);
+	if (!sock)
+		return 0;
+	sk = BPF_CORE_READ(sock, sk);
+	/* Not a socket's file, or not TCP: the socket's back pointer and protocol tell. */
+	if (!sk || BPF_CORE_READ(sk, sk_socket) != sock ||
+	    BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	listener_key_of(sk, &k);
+	if (!k.port)
+		return 0;
+	id = bpf_get_current_pid_tgid();
+	ugid = bpf_get_current_uid_gid();
+	l.pid = id >> 32;
+	l.tid = (__u32)id;
+	l.uid = (__u32)ugid;
+	l.gid = ugid >> 32;
+	bpf_get_current_comm(l.comm, sizeof(l.comm));
+	bpf_map_update_elem(&lt_tcp_listeners, &k, &l, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int on_unlisten(struct sock *sk)
+{
+	struct listener_key k = {};
+
+	listener_key_of(sk, &k);
+	bpf_map_delete_elem(&lt_tcp_listeners, &k);
+	return 0;
+}
+
+/* The socket's address as a plain number (see slot_of); false only if the scratch is missing. */
+static __always_inline bool socket_key(struct sock *sk, __u64 *key)
+{
+	struct inflight_slot *scratch;
+	__u32 zero = 0;
+
+	scratch = bpf_map_lookup_elem(&lt_tcp_scratch, &zero);
+	if (!scratch)
+		return false;
+	scratch->socket = (__u64)sk;
+	*key = *(volatile __u64 *)&scratch->socket;
+	return true;
+}
+
+/* Remembers an established connection until its close. */
+static __always_inline void track(struct tcp_counters *c, __u64 key, __u64 open_ns,
+				  __u64 established_ns, bool inbound)
+{
+	struct lifetime l = {};
+
+	l.open_ns = open_ns;
+	l.established_ns = established_ns;
+	l.inbound = inbound;
+	if (bpf_map_update_elem(&lt_tcp_lifetimes, &key, &l, BPF_ANY) == 0)
+		c->tracked++;
+}
+
+/* The socket's 4-tuple into an accept or close record's local/remote fields. */
+static __always_inline __u16 read_local_remote(struct sock *sk, __u8 *laddr, __u8 *raddr,
+					       __u16 *lport, __u16 *rport)
+{
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+	__builtin_memset(laddr, 0, 16);
+	__builtin_memset(raddr, 0, 16);
+	if (family == AF_INET6) {
+		BPF_CORE_READ_INTO((struct in6_addr *)raddr, sk, __sk_common.skc_v6_daddr);
+		BPF_CORE_READ_INTO((struct in6_addr *)laddr, sk, __sk_common.skc_v6_rcv_saddr);
+		if (is_v4_mapped(raddr)) {
+			family = AF_INET;
+			__builtin_memset(laddr, 0, 16);
+			__builtin_memset(raddr, 0, 16);
+		}
+	}
+	if (family == AF_INET) {
+		*(__u32 *)raddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		*(__u32 *)laddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+	}
+	*lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	*rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	return family;
+}
+
+/*
+ * SYN_RECV -> ESTABLISHED of a listener's child socket. Usually in softirq context, so nothing
+ * about the current task is used: the cgroup is the socket's (a child copies its listener's,
+ * which the listen()ing task's cgroup set at socket()), the owner comes from lt_tcp_listeners.
+ */
+static __always_inline int on_accept(struct sock *sk, struct tcp_counters *c)
+{
+	struct listener_key k = {};
+	struct listener *owner;
+	struct tcp_accept *a;
+	struct cgroup *cgrp = NULL;
+	struct kernfs_node *kn;
+	const char *name;
+	__u64 key;
+
+	a = bpf_ringbuf_reserve(&lt_tcp_events, sizeof(*a), 0);
+	if (!a) {
+		c->accept_ring_full++;
+		return 0;
+	}
+	a->kind = TCP_RECORD_ACCEPT;
+	a->start_ns = bpf_ktime_get_ns();
+	a->family = read_local_remote(sk, a->laddr, a->raddr, &a->lport, &a->rport);
+	listener_key_of(sk, &k);
+	owner = bpf_map_lookup_elem(&lt_tcp_listeners, &k);
+	if (owner) {
+		a->owner_known = 1;
+		a->pid = owner->pid;
+		a->tid = owner->tid;
+		a->uid = owner->uid;
+		a->gid = owner->gid;
+		__builtin_memcpy(a->comm, owner->comm, sizeof(a->comm));
+	} else {
+		a->owner_known = 0;
+		a->pid = a->tid = a->uid = a->gid = 0;
+		__builtin_memset(a->comm, 0, sizeof(a->comm));
+	}
+	a->cgroup_id = 0;
+	a->cgroup_name[0] = '\0';
+	if (bpf_core_field_exists(sk->sk_cgrp_data.cgroup))
+		cgrp = BPF_CORE_READ(sk, sk_cgrp_data.cgroup);
+	if (cgrp) {
+		kn = BPF_CORE_READ(cgrp, kn);
+		if (kn) {
+			a->cgroup_id = BPF_CORE_READ(kn, id);
+			name = BPF_CORE_READ(kn, name);
+			if (!name || bpf_probe_read_kernel_str(a->cgroup_name,
+							      sizeof(a->cgroup_name), name) < 0)
+				a->cgroup_name[0] = '\0';
+		}
+	}
+	if (follow_lifetime && socket_key(sk, &key))
+		track(c, key, a->start_ns, a->start_ns, true);
+	c->accepted++;
+	submit(a, c);
+	return 0;
+}
+
+/* -> CLOSE of a connection we saw established: how long it lived and what it carried. */
+static __always_inline int on_close(struct sock *sk, struct tcp_counters *c)
+{
+	struct lifetime *l;
+	struct tcp_close *r;
+	__u64 key, now;
+
+	if (!socket_key(sk, &key))
+		return 0;
+	l = bpf_map_lookup_elem(&lt_tcp_lifetimes, &key);
+	if (!l)
+		return 0;
+	now = bpf_ktime_get_ns();
+	r = bpf_ringbuf_reserve(&lt_tcp_events, sizeof(*r), 0);
+	if (!r) {
+		if (bpf_map_delete_elem(&lt_tcp_lifetimes, &key) == 0)
+			c->close_ring_full++;
+		return 0;
+	}
+	r->kind = TCP_RECORD_CLOSE;
+	r->inbound = l->inbound;
+	r->open_ns = l->open_ns;
+	r->close_ns = now;
+	r->duration_ns = now - l->established_ns;
+	if (bpf_map_delete_elem(&lt_tcp_lifetimes, &key) != 0) {
+		bpf_ringbuf_discard(r, BPF_RB_NO_WAKEUP); /* another CPU took it */
+		return 0;
+	}
+	r->bytes_sent = BPF_CORE_READ((struct tcp_sock *)sk, bytes_acked);
+	r->bytes_received = BPF_CORE_READ((struct tcp_sock *)sk, bytes_received);
+	r->family = read_local_remote(sk, r->laddr, r->raddr, &r->lport, &r->rport);
+	/* tcp_set_state released the local port (skc_num) just before this tracepoint. */
+	if (!r->lport)
+		r->lport = bpf_ntohs(BPF_CORE_READ((struct inet_sock *)sk, inet_sport));
+	c->closed++;
+	submit(r, c);
+	return 0;
+}
+
+static __always_inline bool is_tcp(struct sock *sk, bool btf)
+{
+	__u16 protocol = btf ? BPF_CORE_READ_BITFIELD(sk, sk_protocol) :
+			       BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
+
+	return protocol == IPPROTO_TCP;
+}
+
 static __always_inline int on_set_state(struct sock *sk, int oldstate, int newstate, bool btf)
 {
-	__u16 protocol;
+	struct tcp_counters *c;
 
-	if (newstate == TCP_SYN_SENT) {
-		protocol = btf ? BPF_CORE_READ_BITFIELD(sk, sk_protocol) :
-				 BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol);
-		return protocol == IPPROTO_TCP ? on_syn_sent(sk, btf) : 0;
-	}
+	if (newstate == TCP_SYN_SENT)
+		return is_tcp(sk, btf) ? on_syn_sent(sk, btf) : 0;
 	if (oldstate == TCP_SYN_SENT)
 		return on_handshake_end(sk, newstate, btf);
+	if (follow_lifetime && newstate == TCP_CLOSE && oldstate != TCP_LISTEN) {
+		c = counters();
+		return c ? on_close(sk, c) : 0;
+	}
+	if (!follow_inbound)
+		return 0;
+	if (newstate == TCP_ESTABLISHED && oldstate == TCP_SYN_RECV) {
+		c = counters();
+		return c && is_tcp(sk, btf) ? on_accept(sk, c) : 0;
+	}
+	/* A listener's child socket starts as a copy of it: LISTEN -> SYN_RECV is not a close. */
+	if (oldstate == TCP_LISTEN && newstate == TCP_CLOSE)
+		return on_unlisten(sk);
 	return 0;
 }
 

@@ -13,6 +13,7 @@ package io.lanthorn.api;
  *   case InboundAcceptEvent a -> writeAccept(a);
  *   case UdpFlowEvent u -> writeUdp(u);
  *   case ThreatFeedEvent f -> replaceFeed(f);
+ *   case ConnectionCloseEvent c -> writeClose(c);
  * }
  * }
  *
@@ -20,7 +21,12 @@ package io.lanthorn.api;
  * immutable: enrichers return a copy made with {@link #withAttributes(Attributes)}.
  */
 public sealed interface Event
-    permits ConnectionEvent, DnsEvent, InboundAcceptEvent, UdpFlowEvent, ThreatFeedEvent {
+    permits ConnectionEvent,
+        DnsEvent,
+        InboundAcceptEvent,
+        UdpFlowEvent,
+        ConnectionCloseEvent,
+        ThreatFeedEvent {
 
   /** Which record this is. */
   EventKind kind();

@@ -15,6 +15,8 @@ public enum EventKind {
   UDP_SEND,
   /** {@link DnsEvent}: a DNS answer a task received. */
   DNS_ANSWER,
+  /** {@link ConnectionCloseEvent}: an established TCP connection closed (lifetime and bytes). */
+  TCP_CLOSE,
   /** {@link ThreatFeedEvent}: the version of a threat-intelligence feed the agent matches with. */
   THREAT_FEED;
 

@@ -13,7 +13,9 @@ import java.util.Objects;
  * @param sourcePort the local port
  * @param destinationAddress the remote address
  * @param destinationPort the remote port
- * @param datagrams how many datagrams were sent in the interval, at least 1
+ * @param datagrams how many datagrams were sent in the interval; 0 when only a {@code connect()} to
+ *     the destination was seen (a source that sees only sends naming their destination, like
+ *     probe-udp's cgroup hooks, does not see a connected socket's datagrams)
  * @param bytes how many payload bytes they carried
  * @param durationNanos from the first datagram of the interval to the last, 0 for one datagram
  * @param attributes facts enrichers added
@@ -40,9 +42,9 @@ public record UdpFlowEvent(
     Objects.requireNonNull(attributes, "attributes");
     Ports.check(sourcePort, "sourcePort");
     Ports.check(destinationPort, "destinationPort");
-    if (datagrams < 1 || bytes < 0 || durationNanos < 0) {
+    if (datagrams < 0 || bytes < 0 || durationNanos < 0) {
       throw new IllegalArgumentException(
-          "datagrams must be >= 1, bytes and durationNanos >= 0: "
+          "datagrams, bytes and durationNanos must be >= 0: "
               + datagrams
               + ", "
               + bytes

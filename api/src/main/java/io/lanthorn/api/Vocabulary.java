@@ -94,6 +94,29 @@ public final class Vocabulary {
   /** {@code SYN_SENT} to outcome in nanoseconds; absent when pending. */
   public static final String CONNECT_HANDSHAKE_NANOS = "lanthorn.connect.handshake_nanos";
 
+  // --- connection close fields
+
+  /** {@code inbound} (an accepted connection) or {@code outbound}. */
+  public static final String NETWORK_DIRECTION = "lanthorn.network.direction";
+
+  /** The opening event's kernel time, which the close refers to. */
+  public static final String CLOSE_OPENED_KERNEL_TIME_NANOS =
+      "lanthorn.close.opened_kernel_time_nanos";
+
+  /** From the handshake's end to the close, in nanoseconds. */
+  public static final String CLOSE_DURATION_NANOS = "lanthorn.close.duration_nanos";
+
+  /** Bytes sent and acknowledged by the peer. */
+  public static final String CLOSE_BYTES_SENT = "lanthorn.close.bytes_sent";
+
+  /** Bytes received. */
+  public static final String CLOSE_BYTES_RECEIVED = "lanthorn.close.bytes_received";
+
+  /** The direction as {@link #NETWORK_DIRECTION} writes it. */
+  public static String direction(boolean inbound) {
+    return inbound ? "inbound" : "outbound";
+  }
+
   // --- UDP flow fields
 
   /** Datagrams sent in the interval. */

@@ -69,6 +69,19 @@ class EventFamilyTest {
             120,
             1_000,
             Attributes.empty()),
+        new ConnectionCloseEvent(
+            HEADER,
+            AddressFamily.INET,
+            true,
+            SERVER,
+            8080,
+            CLIENT,
+            51000,
+            4,
+            2_000,
+            1_048_576,
+            10_240,
+            Attributes.empty()),
         new ThreatFeedEvent(
             HEADER,
             "local",
@@ -110,6 +123,7 @@ class EventFamilyTest {
             case DnsEvent d -> d.kind().label() + ":" + d.addresses();
             case InboundAcceptEvent a -> a.kind().label() + ":" + a.localPort();
             case UdpFlowEvent u -> u.kind().label() + ":" + u.datagrams();
+            case ConnectionCloseEvent c -> c.kind().label() + ":" + c.bytesSent();
             case ThreatFeedEvent f -> f.kind().label() + ":" + f.domains();
           });
     }
@@ -119,7 +133,29 @@ class EventFamilyTest {
             "dns_answer:[/192.0.2.7]",
             "tcp_accept:8080",
             "udp_send:3",
+            "tcp_close:1048576",
             "threat_feed:[evil.example.test]");
+  }
+
+  @Test
+  void aCloseRefusesNegativeCounts() {
+    assertThatThrownBy(
+            () ->
+                new ConnectionCloseEvent(
+                    HEADER,
+                    AddressFamily.INET,
+                    false,
+                    CLIENT,
+                    51000,
+                    SERVER,
+                    80,
+                    4,
+                    -1,
+                    0,
+                    0,
+                    Attributes.empty()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("durationNanos");
   }
 
   @Test
@@ -138,8 +174,23 @@ class EventFamilyTest {
     assertThatThrownBy(
             () ->
                 new UdpFlowEvent(
-                    HEADER, AddressFamily.INET, CLIENT, 1, SERVER, 53, 0, 0, 0, Attributes.empty()))
+                    HEADER,
+                    AddressFamily.INET,
+                    CLIENT,
+                    1,
+                    SERVER,
+                    53,
+                    -1,
+                    0,
+                    0,
+                    Attributes.empty()))
         .hasMessageContaining("datagrams");
+    // 0 datagrams: a connect() seen, whose datagrams the source cannot count.
+    assertThat(
+            new UdpFlowEvent(
+                    HEADER, AddressFamily.INET, CLIENT, 1, SERVER, 53, 0, 0, 0, Attributes.empty())
+                .datagrams())
+        .isZero();
     assertThatThrownBy(
             () ->
                 new InboundAcceptEvent(

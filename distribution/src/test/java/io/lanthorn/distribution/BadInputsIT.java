@@ -125,10 +125,14 @@ class BadInputsIT {
     // Sinks and enrichers start before sources (so no event is captured before it has somewhere
     // to go): they log their start at INFO, and sink-sqlite has created and migrated its file by
     // the time the probe refuses. The one error line is the probe's; no connection is stored.
-    // probe-dns, which the agent can run without, says in a WARN that domain names are off.
+    // probe-dns and probe-udp, which the agent can run without, say in a WARN that domain names
+    // and UDP destinations are off.
     assertThat(agent.awaitExit()).as(agent.stderr()).isEqualTo(1);
     assertThat(agent.stderrLines().stream().filter(line -> line.matches("\\S+ WARN .*")))
-        .allMatch(line -> line.contains("[probe-dns] DNS names are off"));
+        .allMatch(
+            line ->
+                line.contains("[probe-dns] DNS names are off")
+                    || line.contains("[probe-udp] UDP destinations are off"));
     List<String> errors =
         agent.stderrLines().stream().filter(line -> !line.matches("\\S+ (INFO|WARN) .*")).toList();
     assertThat(errors)

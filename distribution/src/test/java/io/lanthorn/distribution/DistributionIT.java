@@ -99,7 +99,13 @@ class DistributionIT {
     Path db = work.resolve("data/lanthorn.db");
 
     Agent run =
-        lanthorn("run", "--disable-tcp-mon", "--disable-dns-mon", "--db-path", db.toString());
+        lanthorn(
+            "run",
+            "--disable-tcp-mon",
+            "--disable-dns-mon",
+            "--disable-udp-mon",
+            "--db-path",
+            db.toString());
 
     assertThat(run.awaitExit()).isEqualTo(5);
     assertThat(run.stderrLines())
@@ -108,7 +114,8 @@ class DistributionIT {
                 + " dir: "
                 + DIST.resolve("plugins")
                 + "; installed but disabled: probe-dns (disabled by --disable-dns-mon), probe-tcp"
-                + " (disabled by --disable-tcp-mon), source-kafka (disabled by plugin default))");
+                + " (disabled by --disable-tcp-mon), probe-udp (disabled by --disable-udp-mon),"
+                + " source-kafka (disabled by plugin default))");
     assertThat(work.resolve("data")).doesNotExist();
   }
 
@@ -204,6 +211,7 @@ class DistributionIT {
         List.of(
             "probe-tcp",
             "probe-dns",
+            "probe-udp",
             "enricher-docker",
             "enricher-threat",
             "sink-sqlite",
@@ -233,7 +241,13 @@ class DistributionIT {
     // The real sink-jsonl fed by a source built here, alone: the core plugins removed.
     Installation installation = Installation.copyTo(work.resolve("lanthorn"));
     for (String plugin :
-        List.of("probe-tcp", "probe-dns", "enricher-docker", "enricher-threat", "sink-sqlite")) {
+        List.of(
+            "probe-tcp",
+            "probe-dns",
+            "probe-udp",
+            "enricher-docker",
+            "enricher-threat",
+            "sink-sqlite")) {
       installation.removePlugin(plugin);
     }
     TestPlugins.source(installation.plugins(), "test-source");

@@ -171,7 +171,15 @@ class DnsMissionIT {
   }
 
   private static List<String> domainOf(Path db, String where, Object... args) {
-    return EventsDb.texts(db, "SELECT " + DOMAIN_SQL + " FROM events WHERE " + where, args);
+    // Outbound rows: a listener of this JVM also owns a tcp_accept row for the same connection.
+    return EventsDb.texts(
+        db,
+        "SELECT "
+            + DOMAIN_SQL
+            + " FROM events WHERE event_type = 'tcp_connect' AND ("
+            + where
+            + ")",
+        args);
   }
 
   static InetAddress bridgeGateway() throws IOException {

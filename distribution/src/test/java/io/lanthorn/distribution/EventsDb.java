@@ -64,9 +64,18 @@ final class EventsDb {
           + " cgroup_id, cgroup_name, container_id, container_name, image_name, image_id,"
           + " attribution_status";
 
-  /** Rows of {@code events} matching {@code where} (SQL with {@code ?} for the arguments). */
+  /**
+   * Outbound connection attempts ({@code tcp_connect} rows of {@code events}) matching {@code
+   * where} (SQL with {@code ?} for the arguments). A connection between two processes of this host
+   * also has a {@code tcp_accept} row with the same addresses: not one of these.
+   */
   static List<Row> rows(Path db, String where, Object... args) {
-    String sql = "SELECT " + COLUMNS + " FROM events WHERE " + where + " ORDER BY id";
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + " FROM events WHERE event_type = 'tcp_connect' AND ("
+            + where
+            + ") ORDER BY id";
     try (Connection connection = open(db);
         PreparedStatement statement = connection.prepareStatement(sql)) {
       for (int i = 0; i < args.length; i++) {

@@ -54,6 +54,7 @@ class FleetIT {
                     "run",
                     "--disable-tcp-mon",
                     "--disable-dns-mon",
+                    "--disable-udp-mon",
                     "--disable-docker-mon",
                     "--db-path",
                     central.toString());

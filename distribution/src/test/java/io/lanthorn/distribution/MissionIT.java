@@ -33,7 +33,7 @@ class MissionIT {
       agent.awaitRunning();
       assertThat(agent.stderr())
           .contains(
-              "pipeline running: sources [probe-dns, probe-tcp], enrichers [enricher-docker,"
+              "pipeline running: sources [probe-dns, probe-tcp, probe-udp], enrichers [enricher-docker,"
                   + " probe-dns, enricher-threat],"
                   + " sinks [sink-sqlite, web]");
 
@@ -55,10 +55,13 @@ class MissionIT {
       assertThat(status.written())
           .as(status.line())
           .containsEntry("sink-sqlite", status.received());
-      // probe-dns's answers are events too, stored in dns_events.
+      // probe-dns's answers are events too, stored in dns_events; probe-tcp's closes are
+      // events stored as an update of the row they close (closed = 1).
       assertThat(
               EventsDb.number(
-                  db, "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM dns_events)"))
+                  db,
+                  "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM dns_events)"
+                      + " + (SELECT count(*) FROM events WHERE closed = 1)"))
           .isEqualTo(status.received());
       assertThat(EventsDb.integrityCheck(db)).isEqualTo("ok");
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db)))

@@ -158,7 +158,8 @@ class ThreatMissionIT {
                   db,
                   "SELECT is_threat || ' ' || threat_source || ' ' || "
                       + INDICATOR_SQL
-                      + " FROM events WHERE pid = ? AND dst_port = ?",
+                      // The outbound row: this JVM also listens, so it owns the tcp_accept row.
+                      + " FROM events WHERE event_type = 'tcp_connect' AND pid = ? AND dst_port = ?",
                   ProcessHandle.current().pid(),
                   loopback.getLocalPort()))
           .containsExactly("1 local 127.0.0.77");

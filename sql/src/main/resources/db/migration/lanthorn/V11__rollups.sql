@@ -121,10 +121,13 @@ FROM rollup_hour;
 -- A database written before this version already holds events: roll them up, so that an upgraded
 -- file answers every period it has events for. One pass over the events; the hours and totals are
 -- summed from the minutes.
+-- A udp_send row counts its datagrams (V10), and never fails; a closed connection's bytes are on
+-- its opening row (V10).
 INSERT INTO rollup_minute
     (bucket_ns, host_name, container_name, process_name, dst_addr, domain_name, dst_port,
      protocol, direction, event_type, outcome, connection_count, failed_count, first_seen_ns,
-     last_seen_ns, handshake_count, handshake_sum_ns, handshake_max_ns)
+     last_seen_ns, handshake_count, handshake_sum_ns, handshake_max_ns, bytes_sent,
+     bytes_received)
 SELECT timestamp_ns / 60000000000 * 60000000000,
        coalesce(host_name, ''),
        coalesce(container_name, ''),
@@ -136,13 +139,15 @@ SELECT timestamp_ns / 60000000000 * 60000000000,
        CASE event_type WHEN 'tcp_accept' THEN 'inbound' ELSE 'outbound' END,
        event_type,
        outcome,
-       count(*),
-       sum(outcome NOT IN ('established', 'pending')),
+       sum(coalesce(datagrams, 1)),
+       sum(outcome NOT IN ('established', 'pending', 'sent')),
        min(timestamp_ns),
        max(timestamp_ns),
        count(handshake_ns),
        coalesce(sum(handshake_ns), 0),
-       coalesce(max(handshake_ns), 0)
+       coalesce(max(handshake_ns), 0),
+       coalesce(sum(bytes_sent), 0),
+       coalesce(sum(bytes_received), 0)
 FROM event_rows
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11;
 

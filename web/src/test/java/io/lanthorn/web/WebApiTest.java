@@ -180,6 +180,14 @@ class WebApiTest {
     JsonNode byPort = json("/api/connections?period=24h&port=443&container=" + TestHistory.WORKER);
     assertThat(byPort.get("rows")).hasSize(12);
     assertThat(json("/api/connections?period=24h&process=curl").get("rows")).hasSize(1);
+    // Every row here is an outbound TCP connect (tcp_accept and udp_send rows are the others).
+    assertThat(
+            json("/api/connections?period=24h&port=443&direction=outbound&protocol=tcp&container="
+                    + TestHistory.WORKER)
+                .get("rows"))
+        .hasSize(12);
+    assertThat(json("/api/connections?period=24h&direction=inbound").get("rows")).isEmpty();
+    assertThat(json("/api/connections?period=24h&protocol=udp").get("rows")).isEmpty();
     // Schema 5 has domain_name; sink-sqlite leaves it NULL until a DNS plugin fills it.
     assertThat(json("/api/connections?period=24h&destination=example.org").get("rows")).isEmpty();
   }
@@ -191,6 +199,8 @@ class WebApiTest {
             "/api/overview?period=2y",
             "/api/connections?destination=10.0.0.0/99",
             "/api/connections?outcome=maybe",
+            "/api/connections?direction=sideways",
+            "/api/connections?protocol=sctp",
             "/api/connections?port=70000",
             "/api/connections?destination=not%20a%20name!",
             "/api/overview?period=custom&from=yesterday&to=2026-11-25T12:00:00Z")) {

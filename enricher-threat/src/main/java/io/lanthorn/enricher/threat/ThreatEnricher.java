@@ -1,6 +1,7 @@
 package io.lanthorn.enricher.threat;
 
 import io.lanthorn.api.AttributeKey;
+import io.lanthorn.api.ConnectionCloseEvent;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.DnsAnswer;
 import io.lanthorn.api.DnsEvent;
@@ -94,7 +95,9 @@ final class ThreatEnricher implements Enricher, EventSource {
       case UdpFlowEvent u -> index.match(u.destinationAddress(), u.attribute(DOMAIN));
       case InboundAcceptEvent a -> index.match(a.remoteAddress(), null);
       case DnsEvent d -> matchDns(d);
-      case ThreatFeedEvent f -> null; // not in kinds(): the agent hands none
+      // Not in kinds(): the agent hands none (a close's opening event was checked already).
+      case ThreatFeedEvent f -> null;
+      case ConnectionCloseEvent c -> null;
     };
   }
 
@@ -137,6 +140,8 @@ final class ThreatEnricher implements Enricher, EventSource {
           case InboundAcceptEvent a ->
               "accepted a connection from " + a.remoteAddress().getHostAddress();
           case DnsEvent d -> "resolved " + d.questionName();
+          case ConnectionCloseEvent c ->
+              "closed a connection with " + c.remoteAddress().getHostAddress();
           case ThreatFeedEvent f -> "reported feed " + f.feedName();
         };
     log.warn(

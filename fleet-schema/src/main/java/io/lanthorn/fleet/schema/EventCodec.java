@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lanthorn.api.AddressText;
 import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.Attributes;
+import io.lanthorn.api.ConnectionCloseEvent;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.DnsAnswer;
 import io.lanthorn.api.DnsEvent;
@@ -80,6 +81,7 @@ public final class EventCodec {
         case DnsEvent d -> writeDns(json, d);
         case InboundAcceptEvent a -> throw unsupported(a);
         case UdpFlowEvent u -> throw unsupported(u);
+        case ConnectionCloseEvent c -> throw unsupported(c);
         case ThreatFeedEvent f -> throw unsupported(f);
       }
       json.writeObjectFieldStart(Vocabulary.ATTRIBUTES);

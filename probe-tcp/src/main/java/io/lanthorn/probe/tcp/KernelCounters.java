@@ -14,6 +14,9 @@ import org.slf4j.Logger;
 final class KernelCounters {
   static final String LOST_RING_FULL = "kernel_ring_full";
   static final String LOST_INFLIGHT_FULL = "inflight_map_full";
+  static final String LOST_ACCEPT_RING_FULL = "accept_ring_full";
+  static final String LOST_CLOSE_RING_FULL = "close_ring_full";
+  static final String LOST_LIFETIME_EVICTED = "lifetime_evicted";
 
   private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
   // Asking the kernel for a program's statistics is a costlier call than reading a map.
@@ -21,6 +24,10 @@ final class KernelCounters {
   private static final int RING_FULL = RecordLayout.COUNTERS.indexOf("ring_full");
   private static final int INFLIGHT_FULL = RecordLayout.COUNTERS.indexOf("inflight_full");
   private static final int REPLACED = RecordLayout.COUNTERS.indexOf("replaced");
+  private static final int ACCEPT_RING_FULL = RecordLayout.COUNTERS.indexOf("accept_ring_full");
+  private static final int TRACKED = RecordLayout.COUNTERS.indexOf("tracked");
+  private static final int CLOSED = RecordLayout.COUNTERS.indexOf("closed");
+  private static final int CLOSE_RING_FULL = RecordLayout.COUNTERS.indexOf("close_ring_full");
 
   private static final String[] DESCRIPTIONS = {
     "TCP sockets the kernel program saw enter SYN_SENT",
@@ -31,6 +38,11 @@ final class KernelCounters {
     "handshake ends seen without their start (begun before the probe attached)",
     "connection attempts lost because the probe missed their end, found when their socket began"
         + " another attempt",
+    "accepted connections the kernel program wrote to the ring buffer",
+    "accepted connections lost because the ring buffer was full",
+    "established connections entered into the lifetime map",
+    "close records the kernel program wrote to the ring buffer",
+    "closes lost because the ring buffer was full",
   };
 
   private final PerCpuCounters counters;
@@ -41,6 +53,8 @@ final class KernelCounters {
   private long reportedRingFull;
   private long reportedInflightFull;
   private long reportedReplaced;
+  private long reportedAcceptRingFull;
+  private long reportedCloseRingFull;
   private long reportedMisses;
   private long unloggedLost;
   private long lastLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
@@ -93,6 +107,16 @@ final class KernelCounters {
       emitter.reportLost(StaleAttempts.LOST_STALE, replaced);
       reportedReplaced = now[REPLACED];
     }
+    long acceptRingFull = now[ACCEPT_RING_FULL] - reportedAcceptRingFull;
+    if (acceptRingFull > 0) {
+      emitter.reportLost(LOST_ACCEPT_RING_FULL, acceptRingFull);
+      reportedAcceptRingFull = now[ACCEPT_RING_FULL];
+    }
+    long closeRingFull = now[CLOSE_RING_FULL] - reportedCloseRingFull;
+    if (closeRingFull > 0) {
+      emitter.reportLost(LOST_CLOSE_RING_FULL, closeRingFull);
+      reportedCloseRingFull = now[CLOSE_RING_FULL];
+    }
     long nowNanos = System.nanoTime();
     if (last || nowNanos - lastMissesNanos >= MISSES_INTERVAL_NANOS) {
       long misses = 0;
@@ -103,6 +127,27 @@ final class KernelCounters {
       lastMissesNanos = nowNanos;
     }
     logLoss(ringFull + inflightFull, programMisses);
+  }
+
+  /**
+   * At stop: the lifetime map's evictions, which the kernel cannot count (an LRU evicts silently),
+   * are what entered it and neither closed nor is still there.
+   *
+   * @param stillOpen the map's entries now, or -1 when unknown (then nothing is reported)
+   */
+  void reportEvicted(EventEmitter emitter, long stillOpen) {
+    if (stillOpen < 0) {
+      return;
+    }
+    long[] now = latest;
+    long evicted = now[TRACKED] - now[CLOSED] - now[CLOSE_RING_FULL] - stillOpen;
+    if (evicted > 0) {
+      emitter.reportLost(LOST_LIFETIME_EVICTED, evicted);
+      log.warn(
+          "{} established connections left the lifetime map before their close (it holds"
+              + " probe-tcp.lifetime-entries); their duration and bytes are not recorded",
+          evicted);
+    }
   }
 
   private void logLoss(long lost, long misses) {

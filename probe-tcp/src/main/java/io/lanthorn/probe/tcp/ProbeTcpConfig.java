@@ -16,6 +16,9 @@ import java.util.List;
  * @param inflightTimeout how long an attempt may stay in flight before it is presumed ended unseen
  * @param captureArgv whether to record the start of the process's arguments
  * @param attach attach strategy names, in the order to try them
+ * @param inbound whether accepted connections are reported ({@code tcp_accept})
+ * @param lifetime whether the close of an established connection is reported ({@code tcp_close})
+ * @param lifetimeEntries capacity of the kernel's LRU map of established connections
  */
 record ProbeTcpConfig(
     int ringSize,
@@ -24,7 +27,10 @@ record ProbeTcpConfig(
     int inflightEntries,
     Duration inflightTimeout,
     boolean captureArgv,
-    List<String> attach) {
+    List<String> attach,
+    boolean inbound,
+    boolean lifetime,
+    int lifetimeEntries) {
 
   private static final long MIN_RING = 4096;
   private static final long MAX_RING = 1L << 30;
@@ -75,6 +81,11 @@ record ProbeTcpConfig(
                   + String.join(", ", TcpAttachStrategies.NAMES));
         }
       }
+      int lifetimeEntries = config.getInt("lifetime-entries");
+      if (lifetimeEntries < 1) {
+        throw new PluginException(
+            "probe-tcp.lifetime-entries must be positive (e.g. 65536), not " + lifetimeEntries);
+      }
       return new ProbeTcpConfig(
           (int) ringSize,
           threshold,
@@ -82,7 +93,10 @@ record ProbeTcpConfig(
           inflight,
           inflightTimeout,
           config.getBoolean("capture-argv"),
-          attach);
+          attach,
+          config.getBoolean("inbound"),
+          config.getBoolean("lifetime"),
+          lifetimeEntries);
     } catch (PluginConfigException e) {
       throw new PluginException("probe-tcp configuration: " + e.getMessage(), e);
     }

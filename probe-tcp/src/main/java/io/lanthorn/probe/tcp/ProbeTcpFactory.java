@@ -28,7 +28,8 @@ public final class ProbeTcpFactory implements PluginFactory {
 
   @Override
   public String description() {
-    return "captures every outbound TCP connection attempt with an eBPF program";
+    return "captures outbound TCP connection attempts, accepted connections and their lifetimes with an"
+        + " eBPF program";
   }
 
   @Override
@@ -40,7 +41,12 @@ public final class ProbeTcpFactory implements PluginFactory {
   public List<PluginFlag> flags() {
     return List.of(
         PluginFlag.setting(
-            "--disable-tcp-mon", "enabled", false, "Do not monitor TCP connections."));
+            "--disable-tcp-mon", "enabled", false, "Do not monitor TCP connections."),
+        PluginFlag.setting(
+            "--disable-inbound-mon",
+            "inbound",
+            false,
+            "Do not report accepted (inbound) TCP connections."));
   }
 
   @Override

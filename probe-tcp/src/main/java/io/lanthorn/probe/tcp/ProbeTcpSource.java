@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Counter;
+import io.lanthorn.api.Event;
 import io.lanthorn.api.EventEmitter;
 import io.lanthorn.api.EventSource;
 import io.lanthorn.api.PluginContext;
@@ -48,7 +49,7 @@ public final class ProbeTcpSource implements EventSource {
   private static final long UNKNOWN_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
   private final RecordDecoder decoder;
-  private final List<ConnectionEvent> batch = new ArrayList<>(MAX_BATCH);
+  private final List<Event> batch = new ArrayList<>(MAX_BATCH);
   private final RecordHandler handler = this::onRecord;
 
   private final ProbeTcpConfig config;
@@ -113,7 +114,9 @@ public final class ProbeTcpSource implements EventSource {
       probe =
           new ProbeLoader(OBJECT_NAME, programImage(), log)
               .load(
-                  TcpAttachStrategies.forNames(config.attach()),
+                  config.inbound()
+                      ? TcpAttachStrategies.withListenHook(config.attach(), log)
+                      : TcpAttachStrategies.forNames(config.attach()),
                   object -> configure(object, config));
       BpfObject object = probe.object();
       ring = RingBuffer.open(object.map("lt_tcp_events"));
@@ -166,6 +169,9 @@ public final class ProbeTcpSource implements EventSource {
     object.setConstant("inflight_slots", config.inflightEntries());
     object.setConstant("wakeup_threshold", config.wakeupThreshold());
     object.setConstant("capture_argv", config.captureArgv() ? 1 : 0);
+    object.setConstant("follow_inbound", config.inbound() ? 1 : 0);
+    object.setConstant("follow_lifetime", config.lifetime() ? 1 : 0);
+    object.map("lt_tcp_lifetimes").setMaxEntries(config.lifetimeEntries());
   }
 
   /** The object built for an architecture: {@code __TARGET_ARCH_x86} or {@code _arm64}. */
@@ -218,7 +224,32 @@ public final class ProbeTcpSource implements EventSource {
       }
       return;
     }
+    if (kind == RecordLayout.KIND_ACCEPT || kind == RecordLayout.KIND_CLOSE) {
+      onAcceptOrClose(buffer, offset, length, kind);
+      return;
+    }
     onConnection(buffer, offset, length, kind);
+  }
+
+  private void onAcceptOrClose(MemorySegment buffer, long offset, int length, int kind) {
+    boolean accept = kind == RecordLayout.KIND_ACCEPT;
+    try {
+      long expected = accept ? RecordLayout.ACCEPT_SIZE : RecordLayout.CLOSE_SIZE;
+      if (length != expected) {
+        throw new IllegalStateException(
+            "record of kind " + kind + " and " + length + " bytes, expected " + expected);
+      }
+      batch.add(
+          accept
+              ? decoder.decodeAccept(buffer, offset, wallClockOffset)
+              : decoder.decodeClose(buffer, offset, wallClockOffset));
+    } catch (RuntimeException e) {
+      log.error("cannot decode an {} record", accept ? "accept" : "close", e);
+      emitter.reportLost(LOST_DECODE_ERROR, 1);
+    }
+    if (batch.size() >= MAX_BATCH) {
+      flush();
+    }
   }
 
   private void onConnection(MemorySegment buffer, long offset, int length, int kind) {
@@ -305,8 +336,24 @@ public final class ProbeTcpSource implements EventSource {
       emitter.reportLost(LOST_DECODE_ERROR, unreadable);
     }
     counters.refresh(emitter, true);
+    counters.reportEvicted(emitter, stillOpen());
     logUnknownCgroups();
     pendingBytes = ring.pendingBytes();
+  }
+
+  /**
+   * Established connections still open at stop (their rows stay open). Counted from the LRU map; -1
+   * when it cannot be read.
+   */
+  private long stillOpen() {
+    long[] open = {0};
+    try {
+      probe.object().map("lt_tcp_lifetimes").forEach((key, value) -> open[0]++);
+    } catch (BpfException e) {
+      log.warn("cannot count the connections still open: {}", e.getMessage());
+      return -1;
+    }
+    return open[0];
   }
 
   /** Unmaps the ring, detaches and unloads the program, frees its maps. Idempotent. */

@@ -25,12 +25,15 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.Attributes;
+import io.lanthorn.api.ConnectionCloseEvent;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.EventHeader;
+import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.Protocol;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Decodes {@code struct tcp_event} records into {@link ConnectionEvent}s where they lie, with the
@@ -113,6 +116,84 @@ final class RecordDecoder {
         outcome == Outcome.ESTABLISHED ? 0 : error,
         outcome == Outcome.PENDING ? -1 : buffer.get(JAVA_LONG, offset + LATENCY_NS),
         Attributes.empty());
+  }
+
+  /**
+   * Decodes the {@code struct tcp_accept} at {@code offset}. The source port of the event is the
+   * peer's; the listener's owner is in the header when its {@code listen()} was seen (else pid 0
+   * and an empty command name); the cgroup is the socket's, with its name as the kernel read it.
+   */
+  InboundAcceptEvent decodeAccept(MemorySegment buffer, long offset, long wallClockOffsetNanos) {
+    boolean v6 =
+        Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + RecordLayout.ACCEPT_FAMILY))
+            == AF_INET6;
+    long start = buffer.get(JAVA_LONG, offset + RecordLayout.ACCEPT_START_NS);
+    long cgroupId = buffer.get(JAVA_LONG, offset + RecordLayout.ACCEPT_CGROUP_ID);
+    EventHeader header =
+        new EventHeader(
+            start + wallClockOffsetNanos,
+            start,
+            buffer.get(JAVA_INT, offset + RecordLayout.ACCEPT_PID),
+            buffer.get(JAVA_INT, offset + RecordLayout.ACCEPT_TID),
+            buffer.get(JAVA_INT, offset + RecordLayout.ACCEPT_UID),
+            buffer.get(JAVA_INT, offset + RecordLayout.ACCEPT_GID),
+            comms.get(buffer, offset + RecordLayout.ACCEPT_COMM),
+            null,
+            cgroupId,
+            text(buffer, offset + RecordLayout.ACCEPT_CGROUP_NAME, RecordLayout.CGROUP_NAME_LEN),
+            hostName);
+    return new InboundAcceptEvent(
+        header,
+        v6 ? AddressFamily.INET6 : AddressFamily.INET,
+        Protocol.TCP,
+        address(buffer, offset + RecordLayout.ACCEPT_LADDR, v6),
+        Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + RecordLayout.ACCEPT_LPORT)),
+        address(buffer, offset + RecordLayout.ACCEPT_RADDR, v6),
+        Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + RecordLayout.ACCEPT_RPORT)),
+        Attributes.empty());
+  }
+
+  /**
+   * Decodes the {@code struct tcp_close} at {@code offset}. Its time is the close; it refers to the
+   * connection or accept event by that event's kernel time.
+   */
+  ConnectionCloseEvent decodeClose(MemorySegment buffer, long offset, long wallClockOffsetNanos) {
+    boolean v6 =
+        Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + RecordLayout.CLOSE_FAMILY)) == AF_INET6;
+    long duration = buffer.get(JAVA_LONG, offset + RecordLayout.CLOSE_DURATION_NS);
+    long opened = buffer.get(JAVA_LONG, offset + RecordLayout.CLOSE_OPEN_NS);
+    boolean inbound = buffer.get(JAVA_BYTE, offset + RecordLayout.CLOSE_INBOUND) != 0;
+    long closed = buffer.get(JAVA_LONG, offset + RecordLayout.CLOSE_CLOSE_NS);
+    EventHeader header =
+        new EventHeader(
+            closed + wallClockOffsetNanos, closed, 0, 0, 0, 0, "", null, 0, null, hostName);
+    return new ConnectionCloseEvent(
+        header,
+        v6 ? AddressFamily.INET6 : AddressFamily.INET,
+        inbound,
+        address(buffer, offset + RecordLayout.CLOSE_LADDR, v6),
+        Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + RecordLayout.CLOSE_LPORT)),
+        address(buffer, offset + RecordLayout.CLOSE_RADDR, v6),
+        Short.toUnsignedInt(buffer.get(JAVA_SHORT, offset + RecordLayout.CLOSE_RPORT)),
+        opened,
+        duration,
+        buffer.get(JAVA_LONG, offset + RecordLayout.CLOSE_BYTES_SENT),
+        buffer.get(JAVA_LONG, offset + RecordLayout.CLOSE_BYTES_RECEIVED),
+        Attributes.empty());
+  }
+
+  /** A NUL-terminated UTF-8 string of at most {@code max} bytes, {@code null} when empty. */
+  private static String text(MemorySegment buffer, long offset, int max) {
+    int length = 0;
+    while (length < max && buffer.get(JAVA_BYTE, offset + length) != 0) {
+      length++;
+    }
+    if (length == 0) {
+      return null;
+    }
+    byte[] bytes = new byte[length];
+    MemorySegment.copy(buffer, JAVA_BYTE, offset, bytes, 0, length);
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   /** How an attempt ended, from the state it went to and the socket's error. */

@@ -25,6 +25,8 @@ final class RecordLayout {
 
   static final int KIND_CONNECTION = 1;
   static final int KIND_PROCESS = 2;
+  static final int KIND_ACCEPT = 3;
+  static final int KIND_CLOSE = 4;
 
   /** {@code struct tcp_event}: a connection record, and an in-flight map value. */
   static final StructLayout EVENT =
@@ -86,6 +88,69 @@ final class RecordLayout {
   static final long PROCESS_CGROUP_NAME = offset(PROCESS, "cgroup_name");
   static final long PROCESS_ARGV = offset(PROCESS, "argv");
 
+  /** {@code struct tcp_accept}: a connection a listening socket accepted. */
+  static final StructLayout ACCEPT =
+      MemoryLayout.structLayout(
+          JAVA_BYTE.withName("kind"),
+          JAVA_BYTE.withName("owner_known"),
+          JAVA_SHORT.withName("family"),
+          JAVA_SHORT.withName("lport"),
+          JAVA_SHORT.withName("rport"),
+          JAVA_INT.withName("pid"),
+          JAVA_INT.withName("tid"),
+          JAVA_INT.withName("uid"),
+          JAVA_INT.withName("gid"),
+          JAVA_LONG.withName("start_ns"),
+          JAVA_LONG.withName("cgroup_id"),
+          MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("laddr"),
+          MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("raddr"),
+          MemoryLayout.sequenceLayout(COMM_LEN, JAVA_BYTE).withName("comm"),
+          MemoryLayout.sequenceLayout(CGROUP_NAME_LEN, JAVA_BYTE).withName("cgroup_name"));
+
+  static final long ACCEPT_SIZE = ACCEPT.byteSize();
+  static final long ACCEPT_FAMILY = offset(ACCEPT, "family");
+  static final long ACCEPT_LPORT = offset(ACCEPT, "lport");
+  static final long ACCEPT_RPORT = offset(ACCEPT, "rport");
+  static final long ACCEPT_PID = offset(ACCEPT, "pid");
+  static final long ACCEPT_TID = offset(ACCEPT, "tid");
+  static final long ACCEPT_UID = offset(ACCEPT, "uid");
+  static final long ACCEPT_GID = offset(ACCEPT, "gid");
+  static final long ACCEPT_START_NS = offset(ACCEPT, "start_ns");
+  static final long ACCEPT_CGROUP_ID = offset(ACCEPT, "cgroup_id");
+  static final long ACCEPT_LADDR = offset(ACCEPT, "laddr");
+  static final long ACCEPT_RADDR = offset(ACCEPT, "raddr");
+  static final long ACCEPT_COMM = offset(ACCEPT, "comm");
+  static final long ACCEPT_CGROUP_NAME = offset(ACCEPT, "cgroup_name");
+
+  /** {@code struct tcp_close}: an established connection closed. */
+  static final StructLayout CLOSE =
+      MemoryLayout.structLayout(
+          JAVA_BYTE.withName("kind"),
+          JAVA_BYTE.withName("inbound"),
+          JAVA_SHORT.withName("family"),
+          JAVA_SHORT.withName("lport"),
+          JAVA_SHORT.withName("rport"),
+          JAVA_LONG.withName("open_ns"),
+          JAVA_LONG.withName("close_ns"),
+          JAVA_LONG.withName("duration_ns"),
+          JAVA_LONG.withName("bytes_sent"),
+          JAVA_LONG.withName("bytes_received"),
+          MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("laddr"),
+          MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("raddr"));
+
+  static final long CLOSE_SIZE = CLOSE.byteSize();
+  static final long CLOSE_INBOUND = offset(CLOSE, "inbound");
+  static final long CLOSE_FAMILY = offset(CLOSE, "family");
+  static final long CLOSE_LPORT = offset(CLOSE, "lport");
+  static final long CLOSE_RPORT = offset(CLOSE, "rport");
+  static final long CLOSE_OPEN_NS = offset(CLOSE, "open_ns");
+  static final long CLOSE_CLOSE_NS = offset(CLOSE, "close_ns");
+  static final long CLOSE_DURATION_NS = offset(CLOSE, "duration_ns");
+  static final long CLOSE_BYTES_SENT = offset(CLOSE, "bytes_sent");
+  static final long CLOSE_BYTES_RECEIVED = offset(CLOSE, "bytes_received");
+  static final long CLOSE_LADDR = offset(CLOSE, "laddr");
+  static final long CLOSE_RADDR = offset(CLOSE, "raddr");
+
   /** {@code struct inflight_slot}: an element of the direct-mapped in-flight table. */
   static final StructLayout SLOT =
       MemoryLayout.structLayout(JAVA_LONG.withName("socket"), EVENT.withName("attempt"));
@@ -96,7 +161,18 @@ final class RecordLayout {
 
   /** {@code struct tcp_counters}, all {@code __u64}, in this order. */
   static final List<String> COUNTERS =
-      List.of("started", "emitted", "ring_full", "inflight_full", "unmatched", "replaced");
+      List.of(
+          "started",
+          "emitted",
+          "ring_full",
+          "inflight_full",
+          "unmatched",
+          "replaced",
+          "accepted",
+          "accept_ring_full",
+          "tracked",
+          "closed",
+          "close_ring_full");
 
   // TCP states (include/net/tcp_states.h).
   static final int TCP_ESTABLISHED = 1;

@@ -1,7 +1,9 @@
 package io.lanthorn.probe.tcp;
 
+import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Event;
 import io.lanthorn.api.EventEmitter;
+import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.testkit.TestPluginContext;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -37,7 +39,8 @@ public final class ProbeTcpBench {
 
   private record Storm(long pid, long attempts, double rate, double cpuMicros) {}
 
-  private record Probed(Storm storm, long seen, long lost, double readerNanosPerEvent) {}
+  private record Probed(
+      Storm storm, long seen, long accepts, long lost, double readerNanosPerEvent) {}
 
   /**
    * Counts events, and those of {@code connect_storm} processes per pid; keeps nothing else. Called
@@ -50,6 +53,8 @@ public final class ProbeTcpBench {
     private final Map<Integer, long[]> stormEvents = new HashMap<>();
     private final LongAdder events = new LongAdder();
     private final LongAdder lost = new LongAdder();
+    // The storm's own listener accepts every connection it makes (tcp_accept, when inbound is on).
+    private final LongAdder stormAccepts = new LongAdder();
     // Consecutive events mostly come from one process (and the probe reuses its comm strings).
     private int lastPid = -1;
     private String lastComm;
@@ -71,6 +76,12 @@ public final class ProbeTcpBench {
 
     @SuppressWarnings("ReferenceEquality") // a fast path: equal strings are usually the same one
     private void count(Event event) {
+      if (!(event instanceof ConnectionEvent)) {
+        if (event instanceof InboundAcceptEvent && STORM.equals(event.comm())) {
+          stormAccepts.increment();
+        }
+        return;
+      }
       if (event.pid() != lastPid || event.comm() != lastComm) {
         lastPid = event.pid();
         lastComm = event.comm();
@@ -126,6 +137,7 @@ public final class ProbeTcpBench {
     long seen = 0;
     long expected = 0;
     long lost = 0;
+    long accepts = 0;
     for (int round = 1; round <= rounds; round++) {
       // Alternating the order cancels a drift in the machine's load between the two runs.
       Storm base = null;
@@ -146,10 +158,11 @@ public final class ProbeTcpBench {
       seen += probed.seen();
       expected += probed.storm().attempts();
       lost += probed.lost();
+      accepts += probed.accepts();
       System.out.printf(
           Locale.ROOT,
           "round %d: without %.0f/s, with %.0f/s, ratio %.3f; storm CPU %.2f -> %.2f us/connect;"
-              + " reader %.0f ns/event; events seen %d of %d, lost %d%n",
+              + " reader %.0f ns/event; events seen %d of %d, accepts %d, lost %d%n",
           round,
           base.rate(),
           probed.storm().rate(),
@@ -159,6 +172,7 @@ public final class ProbeTcpBench {
           probed.readerNanosPerEvent(),
           probed.seen(),
           probed.storm().attempts(),
+          probed.accepts(),
           probed.lost());
     }
     System.out.println("load after: " + loadAverage());
@@ -172,7 +186,12 @@ public final class ProbeTcpBench {
     System.out.printf(
         Locale.ROOT, "probe reader CPU:    %s%n", summary(readerCpu, "%.0f ns/event"));
     System.out.printf(
-        Locale.ROOT, "events seen %d of %d attempts, events lost %d%n", seen, expected, lost);
+        Locale.ROOT,
+        "events seen %d of %d attempts, accepts seen %d, events lost %d%n",
+        seen,
+        expected,
+        accepts,
+        lost);
   }
 
   /** One storm with the probe running from before it starts until after it ends. */
@@ -191,6 +210,7 @@ public final class ProbeTcpBench {
       return new Probed(
           result,
           emitter.stormEvents(result.pid()),
+          emitter.stormAccepts.sum(),
           emitter.lost.sum(),
           (double) readerCpu / Math.max(1, events));
     }

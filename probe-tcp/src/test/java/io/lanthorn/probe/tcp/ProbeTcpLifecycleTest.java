@@ -152,8 +152,9 @@ class ProbeTcpLifecycleTest {
     List<Integer> programs = source.probe().programs().stream().map(BpfProgram::id).toList();
     List<Integer> links = source.probe().links().stream().map(BpfLink::id).toList();
     List<Integer> maps = source.probe().object().maps().stream().map(BpfMap::id).toList();
-    assertThat(programs).hasSize(1).allMatch(KernelObjects::programExists);
-    assertThat(links).hasSize(1).allMatch(id -> id > 0 && KernelObjects.linkExists(id));
+    // The state-change program and the listen() hook (inbound on by default).
+    assertThat(programs).hasSize(2).allMatch(KernelObjects::programExists);
+    assertThat(links).hasSize(2).allMatch(id -> id > 0 && KernelObjects.linkExists(id));
     assertThat(maps).hasSizeGreaterThanOrEqualTo(4).allMatch(KernelObjects::mapExists);
 
     source.stop();

@@ -81,7 +81,10 @@ class ProbeTcpLoadTest {
 
   @Test
   void aHundredThousandConnectsAreEachEmittedOrCountedLostWithDefaults() throws Exception {
-    TestPluginContext context = TestPluginContext.forPlugin("probe-tcp");
+    // Outbound attempts only: accepts and closes have their own records and loss reasons
+    // (ProbeTcpFlowsTest, bench/flows).
+    TestPluginContext context =
+        TestPluginContext.forPlugin("probe-tcp").with("inbound = false, lifetime = false");
     source = start(context);
 
     int port = connect(100_000);
@@ -109,7 +112,9 @@ class ProbeTcpLoadTest {
     // Eleven records fit; the reader sleeps long, so most attempts cannot find room.
     TestPluginContext context =
         TestPluginContext.forPlugin("probe-tcp")
-            .with("ring-size = 4K, wakeup-threshold = 3K, poll-interval = 10s");
+            .with(
+                "ring-size = 4K, wakeup-threshold = 3K, poll-interval = 10s, inbound = false,"
+                    + " lifetime = false");
     source = start(context);
 
     int port = connect(5_000);

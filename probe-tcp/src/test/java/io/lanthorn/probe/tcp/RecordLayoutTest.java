@@ -61,6 +61,12 @@ class RecordLayoutTest {
   }
 
   @Test
+  void acceptAndCloseMatchTheKernelProgram() {
+    assertMatches(RecordLayout.ACCEPT, "tcp_accept");
+    assertMatches(RecordLayout.CLOSE, "tcp_close");
+  }
+
+  @Test
   void inFlightSlotMatchesTheKernelProgram() {
     assertMatches(RecordLayout.SLOT, "inflight_slot");
   }
@@ -71,8 +77,18 @@ class RecordLayoutTest {
         .containsEntry("kind", RecordLayout.KIND);
     assertThat(btf.struct("tcp_process").orElseThrow().memberOffsets())
         .containsEntry("kind", RecordLayout.KIND);
+    assertThat(btf.struct("tcp_accept").orElseThrow().memberOffsets())
+        .containsEntry("kind", RecordLayout.KIND);
+    assertThat(btf.struct("tcp_close").orElseThrow().memberOffsets())
+        .containsEntry("kind", RecordLayout.KIND);
     // Told apart by their first byte, and by their size as a second check.
-    assertThat(RecordLayout.SIZE).isNotEqualTo(RecordLayout.PROCESS_SIZE);
+    assertThat(
+            java.util.Set.of(
+                RecordLayout.SIZE,
+                RecordLayout.PROCESS_SIZE,
+                RecordLayout.ACCEPT_SIZE,
+                RecordLayout.CLOSE_SIZE))
+        .hasSize(4);
   }
 
   private void assertMatches(StructLayout layout, String struct) {

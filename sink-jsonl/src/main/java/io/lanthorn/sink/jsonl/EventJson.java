@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.lanthorn.api.AddressText;
 import io.lanthorn.api.AttributesJson;
+import io.lanthorn.api.ConnectionCloseEvent;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.DnsAnswer;
 import io.lanthorn.api.DnsEvent;
@@ -55,6 +56,7 @@ final class EventJson {
       case ConnectionEvent c -> {
         json.writeStringField(NETWORK_TYPE, networkType(c.family()));
         json.writeStringField(NETWORK_TRANSPORT, c.protocol().label());
+        json.writeStringField(NETWORK_DIRECTION, Vocabulary.direction(false));
         address(json, CLIENT_ADDRESS, c.sourceAddress());
         json.writeNumberField(CLIENT_PORT, c.sourcePort());
         address(json, SERVER_ADDRESS, c.destinationAddress());
@@ -71,6 +73,7 @@ final class EventJson {
       case InboundAcceptEvent a -> {
         json.writeStringField(NETWORK_TYPE, networkType(a.family()));
         json.writeStringField(NETWORK_TRANSPORT, a.protocol().label());
+        json.writeStringField(NETWORK_DIRECTION, Vocabulary.direction(true));
         address(json, CLIENT_ADDRESS, a.remoteAddress());
         json.writeNumberField(CLIENT_PORT, a.remotePort());
         address(json, SERVER_ADDRESS, a.localAddress());
@@ -79,6 +82,7 @@ final class EventJson {
       case UdpFlowEvent u -> {
         json.writeStringField(NETWORK_TYPE, networkType(u.family()));
         json.writeStringField(NETWORK_TRANSPORT, Protocol.UDP.label());
+        json.writeStringField(NETWORK_DIRECTION, Vocabulary.direction(false));
         address(json, CLIENT_ADDRESS, u.sourceAddress());
         json.writeNumberField(CLIENT_PORT, u.sourcePort());
         address(json, SERVER_ADDRESS, u.destinationAddress());
@@ -86,6 +90,20 @@ final class EventJson {
         json.writeNumberField(UDP_DATAGRAMS, u.datagrams());
         json.writeNumberField(UDP_BYTES, u.bytes());
         json.writeNumberField(UDP_DURATION_NANOS, u.durationNanos());
+      }
+      case ConnectionCloseEvent c -> {
+        // Client and server as for the event it closes: the peer is the client of an inbound one.
+        json.writeStringField(NETWORK_TYPE, networkType(c.family()));
+        json.writeStringField(NETWORK_TRANSPORT, c.protocol().label());
+        json.writeStringField(NETWORK_DIRECTION, Vocabulary.direction(c.inbound()));
+        address(json, CLIENT_ADDRESS, c.inbound() ? c.remoteAddress() : c.localAddress());
+        json.writeNumberField(CLIENT_PORT, c.inbound() ? c.remotePort() : c.localPort());
+        address(json, SERVER_ADDRESS, c.inbound() ? c.localAddress() : c.remoteAddress());
+        json.writeNumberField(SERVER_PORT, c.inbound() ? c.localPort() : c.remotePort());
+        json.writeNumberField(CLOSE_OPENED_KERNEL_TIME_NANOS, c.openedKernelTimeNanos());
+        json.writeNumberField(CLOSE_DURATION_NANOS, c.durationNanos());
+        json.writeNumberField(CLOSE_BYTES_SENT, c.bytesSent());
+        json.writeNumberField(CLOSE_BYTES_RECEIVED, c.bytesReceived());
       }
       case DnsEvent d -> {
         json.writeStringField(NETWORK_TRANSPORT, d.transport().label());

@@ -3,11 +3,15 @@ package io.lanthorn.sink.sqlite;
 import static io.lanthorn.sink.sqlite.schema.Tables.DNS_EVENTS;
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 
+import io.lanthorn.api.ConnectionCloseEvent;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.DnsEvent;
 import io.lanthorn.api.Event;
+import io.lanthorn.api.EventKind;
+import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.ThreatFeedEvent;
+import io.lanthorn.api.UdpFlowEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -33,6 +37,8 @@ final class BatchWriter implements AutoCloseable {
   private final Connection connection;
   private final DSLContext dsl;
   private final PreparedStatement insertEvent;
+  private final PreparedStatement insertAccept;
+  private final PreparedStatement insertUdp;
   private final PreparedStatement upsertProcess;
   private final PreparedStatement upsertContainer;
   private final PreparedStatement upsertSummary;
@@ -50,6 +56,8 @@ final class BatchWriter implements AutoCloseable {
   private final List<DnsRow> dnsRows = new ArrayList<>();
   private final ThreatFeedWriter feeds;
   private final List<ThreatFeedEvent> feedReports = new ArrayList<>();
+  private final CloseWriter closes;
+  private final List<ConnectionCloseEvent> closeRows = new ArrayList<>();
 
   BatchWriter(Connection connection) throws SQLException {
     this.connection = connection;
@@ -62,6 +70,23 @@ final class BatchWriter implements AutoCloseable {
                     EVENT_ROWS,
                     EventColumns.ALL,
                     Map.of(EVENT_ROWS.EVENT_TYPE, EventColumns.EVENT_TYPE))));
+    this.insertAccept =
+        connection.prepareStatement(
+            dsl.render(
+                Column.insert(
+                    dsl,
+                    EVENT_ROWS,
+                    EventColumns.ALL,
+                    Map.of(EVENT_ROWS.EVENT_TYPE, EventKind.TCP_ACCEPT.label()))));
+    this.insertUdp =
+        connection.prepareStatement(
+            dsl.render(
+                Column.insert(
+                    dsl,
+                    EVENT_ROWS,
+                    EventColumns.ALL,
+                    Map.of(EVENT_ROWS.EVENT_TYPE, EventKind.UDP_SEND.label()))));
+    this.closes = new CloseWriter(connection, dsl);
     this.upsertProcess = connection.prepareStatement(dsl.render(processes.upsert(dsl)));
     this.upsertContainer = connection.prepareStatement(dsl.render(containers.upsert(dsl)));
     this.upsertSummary = connection.prepareStatement(dsl.render(Summaries.upsert(dsl)));
@@ -100,15 +125,43 @@ final class BatchWriter implements AutoCloseable {
                 feedReports.add(feed);
                 continue;
               }
+              if (event instanceof ConnectionCloseEvent close) {
+                closeRows.add(close);
+                continue;
+              }
+              if (event instanceof InboundAcceptEvent accept) {
+                // Not in the outbound summary (connection_aggregations): query summary adds
+                // the inbound side from the rows.
+                describe(EventColumns.asRow(accept));
+                Column.bind(insertAccept, EventColumns.ALL, row);
+                insertAccept.addBatch();
+                rollups.add(row, EventKind.TCP_ACCEPT, EventColumns.outcome(row.event.outcome()), 1);
+                continue;
+              }
+              if (event instanceof UdpFlowEvent udp) {
+                // Not in the summary either: a row per interval is no connection count.
+                describe(EventColumns.asRow(udp));
+                row.datagrams = udp.datagrams();
+                Column.bind(insertUdp, EventColumns.ALL, row);
+                insertUdp.addBatch();
+                // A flow's interval counts its datagrams.
+                rollups.add(row, EventKind.UDP_SEND, EventColumns.UDP_OUTCOME, udp.datagrams());
+                row.datagrams = null;
+                continue;
+              }
               describe((ConnectionEvent) event);
               Column.bind(insertEvent, EventColumns.ALL, row);
               insertEvent.addBatch();
               summaries.add(row);
-              rollups.add(row, EventColumns.outcome(row.event.outcome()));
+              rollups.add(
+                  row, EventKind.TCP_CONNECT, EventColumns.outcome(row.event.outcome()), 1);
             }
             insertEvent.executeBatch();
+            insertAccept.executeBatch();
+            insertUdp.executeBatch();
             dnsEvents.write(dnsRows);
             feeds.write(feedReports);
+            closes.write(closeRows);
             if (processes.usedAny()) {
               processes.bindBatch(upsertProcess);
               processes.requireOwnRows(upsertProcess.executeBatch());
@@ -128,6 +181,10 @@ final class BatchWriter implements AutoCloseable {
     } finally {
       // After a failure, rows bound but not executed must not leak into the next batch.
       insertEvent.clearBatch();
+      insertAccept.clearBatch();
+      insertUdp.clearBatch();
+      row.datagrams = null;
+      closeRows.clear();
       upsertProcess.clearBatch();
       upsertContainer.clearBatch();
       upsertSummary.clearBatch();
@@ -193,6 +250,11 @@ final class BatchWriter implements AutoCloseable {
     return stored;
   }
 
+  /** Closes that found no open row to update (see {@link CloseWriter#unmatched()}). */
+  long unmatchedCloses() {
+    return closes.unmatched();
+  }
+
   /**
    * After a batch failed because another writer took numbers: learns the file's numbers again, in
    * both tables (the failure stopped the batch before it reached the second).
@@ -218,6 +280,9 @@ final class BatchWriter implements AutoCloseable {
   public void close() throws SQLException {
     try (connection;
         insertEvent;
+        insertAccept;
+        insertUdp;
+        closes;
         upsertProcess;
         upsertContainer;
         upsertSummary;

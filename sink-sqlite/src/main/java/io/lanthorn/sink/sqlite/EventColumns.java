@@ -6,9 +6,11 @@ import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.AttributesJson;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.EventKind;
+import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.Protocol;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.UdpFlowEvent;
 import io.lanthorn.api.Vocabulary;
 import java.util.EnumMap;
 import java.util.List;
@@ -23,6 +25,9 @@ import java.util.function.Function;
  * ProcessFacts}); the row refers to them by number.
  */
 final class EventColumns {
+  /** The outcome of a udp_send row: the datagrams left (UDP has no handshake to end). */
+  static final String UDP_OUTCOME = "sent";
+
   /** The {@code event_type} of every row: one row per outbound connection attempt. */
   static final String EVENT_TYPE = EventKind.TCP_CONNECT.label();
 
@@ -69,7 +74,9 @@ final class EventColumns {
           new Column<>(EVENT_ROWS.SRC_PORT, row -> row.event.sourcePort()),
           new Column<>(EVENT_ROWS.DST_ADDR, row -> row.destinationAddress),
           new Column<>(EVENT_ROWS.DST_PORT, row -> row.event.destinationPort()),
-          new Column<>(EVENT_ROWS.OUTCOME, row -> OUTCOMES.get(row.event.outcome())),
+          new Column<>(
+              EVENT_ROWS.OUTCOME,
+              row -> row.datagrams != null ? UDP_OUTCOME : OUTCOMES.get(row.event.outcome())),
           new Column<>(EVENT_ROWS.ERRNO, row -> row.event.errno()),
           new Column<>(EVENT_ROWS.HANDSHAKE_NS, row -> Vocabulary.handshakeNanos(row.event)),
           new Column<>(EVENT_ROWS.PID, row -> row.event.pid()),
@@ -98,7 +105,15 @@ final class EventColumns {
               EVENT_ROWS.IS_THREAT, row -> row.event.attribute(StandardAttributes.THREAT_MATCHED)),
           new Column<>(
               EVENT_ROWS.THREAT_SOURCE,
-              row -> row.event.attribute(StandardAttributes.THREAT_SOURCE)));
+              row -> row.event.attribute(StandardAttributes.THREAT_SOURCE)),
+          // Open (0) once established, until a close updates the row (CloseWriter).
+          new Column<>(
+              EVENT_ROWS.CLOSED,
+              row ->
+                  (row.datagrams == null && row.event.outcome() == Outcome.ESTABLISHED)
+                      ? Boolean.FALSE
+                      : null),
+          new Column<>(EVENT_ROWS.DATAGRAMS, row -> row.datagrams));
 
   /**
    * One event and what the writer worked out for its row: the addresses as text and the numbers of
@@ -111,9 +126,50 @@ final class EventColumns {
     String containerName;
     Long processRef;
     Long containerRef;
+
+    /** For a udp_send row: the datagrams it counts; {@code null} for TCP rows. */
+    Long datagrams;
   }
 
   private EventColumns() {}
+
+  /**
+   * An accepted connection as the row it fills: the remote client as source, this host's service as
+   * destination (the V10 migration documents it), established, with no handshake time.
+   */
+  static ConnectionEvent asRow(InboundAcceptEvent accept) {
+    return new ConnectionEvent(
+        accept.header(),
+        accept.family(),
+        accept.protocol(),
+        accept.remoteAddress(),
+        accept.remotePort(),
+        accept.localAddress(),
+        accept.localPort(),
+        Outcome.ESTABLISHED,
+        0,
+        -1,
+        accept.attributes());
+  }
+
+  /**
+   * UDP datagrams to one destination as the row they fill (with {@link EventRow#datagrams} set by
+   * the writer): source and destination as sent, no handshake.
+   */
+  static ConnectionEvent asRow(UdpFlowEvent udp) {
+    return new ConnectionEvent(
+        udp.header(),
+        udp.family(),
+        Protocol.UDP,
+        udp.sourceAddress(),
+        udp.sourcePort(),
+        udp.destinationAddress(),
+        udp.destinationPort(),
+        Outcome.ESTABLISHED,
+        0,
+        -1,
+        udp.attributes());
+  }
 
   /** Whether the outcome counts as a failed connection in summaries and queries. */
   static boolean failed(Outcome outcome) {

@@ -115,10 +115,10 @@ final class Rollups {
       this.key = key;
     }
 
-    void add(ConnectionEvent event, boolean failedAttempt) {
-      connections++;
+    void add(ConnectionEvent event, boolean failedAttempt, long count) {
+      connections += count;
       if (failedAttempt) {
-        failed++;
+        failed += count;
       }
       firstSeenNs = Math.min(firstSeenNs, event.timestampNanos());
       lastSeenNs = Math.max(lastSeenNs, event.timestampNanos());
@@ -182,8 +182,13 @@ final class Rollups {
 
   private final Map<Key, Tally> minutes = new HashMap<>();
 
-  /** Adds one event, whose row the writer has worked out, to its minute's tally. */
-  void add(EventColumns.EventRow row, String outcome) {
+  /**
+   * Adds one event, whose row the writer has worked out, to its minute's tally.
+   *
+   * @param kind what the row is ({@code row.event} stands in for accepts and UDP flows too)
+   * @param count connections, or a UDP flow interval's datagrams
+   */
+  void add(EventColumns.EventRow row, EventKind kind, String outcome, long count) {
     ConnectionEvent event = row.event;
     String domain = event.attribute(Summaries.DOMAIN);
     String host = event.hostName();
@@ -197,15 +202,15 @@ final class Rollups {
             domain == null ? NONE : domain,
             event.destinationPort(),
             EventColumns.protocol(event.protocol()),
-            direction(event.kind()),
-            EVENT_TYPES.get(event.kind()),
+            direction(kind),
+            EVENT_TYPES.get(kind),
             outcome);
     Tally tally = minutes.get(key);
     if (tally == null) {
       tally = new Tally(key);
       minutes.put(key, tally);
     }
-    tally.add(event, EventColumns.failed(event.outcome()));
+    tally.add(event, EventColumns.failed(event.outcome()), count);
   }
 
   /** {@code inbound} for accepted connections, {@code outbound} for every other kind. */

@@ -103,7 +103,13 @@ public final class SqliteSink implements Sink {
    */
   @Override
   public Set<EventKind> kinds() {
-    return Set.of(EventKind.TCP_CONNECT, EventKind.DNS_ANSWER, EventKind.THREAT_FEED);
+    return Set.of(
+        EventKind.TCP_CONNECT,
+        EventKind.DNS_ANSWER,
+        EventKind.TCP_ACCEPT,
+        EventKind.TCP_CLOSE,
+        EventKind.UDP_SEND,
+        EventKind.THREAT_FEED);
   }
 
   @Override

@@ -176,7 +176,14 @@ class SchemaMigrationTest {
                                     "domain_name",
                                     "is_threat",
                                     "threat_source",
-                                    "host_name"));
+                                    "host_name",
+                                    // V10: NULL for rows written before it.
+                                    "direction",
+                                    "duration_ns",
+                                    "bytes_sent",
+                                    "bytes_received",
+                                    "closed",
+                                    "datagrams"));
                         return old;
                       })
                   .toList())

@@ -76,11 +76,25 @@ class SinksAgreeTest {
           new Pair("cgroup_name", Vocabulary.CGROUP_NAME, v -> v),
           // events_view's readable time is to the millisecond; the JSON's to the nanosecond.
           new Pair("host_name", Vocabulary.HOST_NAME, v -> v),
+          new Pair("direction", Vocabulary.NETWORK_DIRECTION, v -> v),
           new Pair("time", Vocabulary.TIME, v -> v));
 
   /** Columns of the Rust Lanthorn's that no plugin fills yet, and the one derived from time. */
   private static final Set<String> NOT_IN_JSON =
-      Set.of("id", "timestamp", "domain_name", "is_threat", "threat_source", "attributes");
+      Set.of(
+          "id",
+          "timestamp",
+          "domain_name",
+          "is_threat",
+          "threat_source",
+          "attributes",
+          // A close is a JSON line of its own and an update of the row in SQLite: compared in
+          // aCloseAgreesWithTheRowItUpdates. No UDP rows here.
+          "duration_ns",
+          "bytes_sent",
+          "bytes_received",
+          "closed",
+          "datagrams");
 
   /** JSON fields SQLite does not keep: none (a central agent's file holds several hosts). */
   private static final Set<String> NOT_IN_SQLITE = Set.of();
@@ -207,6 +221,57 @@ class SinksAgreeTest {
       object.fieldNames().forEachRemaining(keys::add);
       assertThat(keys).as("every JSON key compared").isSubsetOf(keysSeen);
     }
+  }
+
+  @Test
+  void aCloseAgreesWithTheRowItUpdates() throws Exception {
+    ConnectionEvent opened =
+        TestEvents.host(T0, 443).sourcePort(50_001).kernelTimeNanos(1_000).hostName("h").build();
+    io.lanthorn.api.ConnectionCloseEvent close =
+        new io.lanthorn.api.ConnectionCloseEvent(
+            io.lanthorn.api.EventHeader.builder()
+                .timestampNanos(EpochNanos.of(T0) + 9_000)
+                .kernelTimeNanos(10_000)
+                .comm("")
+                .hostName("h")
+                .build(),
+            AddressFamily.INET,
+            false,
+            opened.sourceAddress(),
+            50_001,
+            opened.destinationAddress(),
+            443,
+            1_000,
+            8_000,
+            1_048_576,
+            10_240,
+            io.lanthorn.api.Attributes.empty());
+    List<io.lanthorn.api.Event> events = List.of(opened, close);
+    Path db = dir.resolve("close.db");
+    Path lines = dir.resolve("close.jsonl");
+    try (SqliteSink sqlite =
+        new SqliteSinkFactory().create(TestContext.forFile(db, Map.of("retention", "0")))) {
+      sqlite.write(events);
+    }
+    try (Sink jsonl =
+        new JsonlSinkFactory()
+            .create(TestPluginContext.forPlugin("sink-jsonl").with("path = \"" + lines + "\""))) {
+      jsonl.write(events);
+    }
+    Map<String, Object> row = Db.rows(db, "SELECT * FROM events_view").getFirst();
+    JsonNode line = JSON.readTree(Files.readAllLines(lines).get(1));
+    assertThat(line.get(Vocabulary.EVENT_NAME).asText()).isEqualTo("tcp_close");
+    assertThat(line.get(Vocabulary.CLOSE_OPENED_KERNEL_TIME_NANOS).asLong())
+        .isEqualTo(row.get("kernel_time_ns"));
+    assertThat(line.get(Vocabulary.CLIENT_PORT).asLong()).isEqualTo(row.get("src_port"));
+    assertThat(line.get(Vocabulary.SERVER_PORT).asLong()).isEqualTo(row.get("dst_port"));
+    assertThat(line.get(Vocabulary.NETWORK_DIRECTION).asText()).isEqualTo(row.get("direction"));
+    assertThat(line.get(Vocabulary.CLOSE_DURATION_NANOS).asLong())
+        .isEqualTo(row.get("duration_ns"));
+    assertThat(line.get(Vocabulary.CLOSE_BYTES_SENT).asLong()).isEqualTo(row.get("bytes_sent"));
+    assertThat(line.get(Vocabulary.CLOSE_BYTES_RECEIVED).asLong())
+        .isEqualTo(row.get("bytes_received"));
+    assertThat(row.get("closed")).isEqualTo(1L);
   }
 
   private static JsonNode parse(String text) {

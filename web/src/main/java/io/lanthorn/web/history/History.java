@@ -227,6 +227,7 @@ public final class History {
           if (outcomeFilter != null) {
             query.where("outcome = ?", outcomeFilter);
           }
+          flows(query, criteria);
           query.destination(filter);
           Map<String, Object> result = new LinkedHashMap<>();
           result.put("period", describe(period));
@@ -237,6 +238,27 @@ public final class History {
           result.put("rows", rows.size() > size ? rows.subList(0, size) : rows);
           return result;
         });
+  }
+
+  /** {@code direction} and {@code protocol} (issue 15): accepted connections are the inbound. */
+  private static void flows(Query query, SearchCriteria criteria) {
+    String direction = criteria.direction();
+    if (direction != null && !direction.isBlank()) {
+      switch (direction) {
+        case "inbound" -> query.where("event_type = ?", "tcp_accept");
+        case "outbound" -> query.where("event_type <> ?", "tcp_accept");
+        default ->
+            throw new BadQueryException(
+                "direction must be inbound or outbound, not '" + direction + "'");
+      }
+    }
+    String protocol = criteria.protocol();
+    if (protocol != null && !protocol.isBlank()) {
+      if (!protocol.equals("tcp") && !protocol.equals("udp")) {
+        throw new BadQueryException("protocol must be tcp or udp, not '" + protocol + "'");
+      }
+      query.where("protocol = ?", protocol);
+    }
   }
 
   private static List<Map<String, Object>> newDestinations(Connection c, long from, long to)

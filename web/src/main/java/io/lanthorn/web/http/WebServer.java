@@ -224,7 +224,9 @@ public final class WebServer implements AutoCloseable {
                   query.get("process"),
                   query.get("destination"),
                   port == null || port.isBlank() ? null : number(query, "port", 0, 0, 65_535),
-                  query.get("outcome")),
+                  query.get("outcome"),
+                  query.get("direction"),
+                  query.get("protocol")),
               period,
               number(query, "page", 0, 0, 10_000),
               number(query, "size", 50, 1, 500));

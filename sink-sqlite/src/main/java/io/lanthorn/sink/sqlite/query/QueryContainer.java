@@ -17,6 +17,8 @@ final class QueryContainer implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
 
+  @Mixin QueryFlowFilter flowFilter;
+
   @Parameters(
       paramLabel = "NAME",
       description = "The container's name (- for processes outside containers).")
@@ -46,10 +48,15 @@ final class QueryContainer implements QueryQuestion {
             EVENTS_VIEW.DST_PORT,
             EVENTS_VIEW.OUTCOME,
             EVENTS_VIEW.ERRNO,
-            QuerySql.HANDSHAKE_MS.as("handshake_ms"))
+            QuerySql.HANDSHAKE_MS.as("handshake_ms"),
+            EVENTS_VIEW.DIRECTION,
+            QuerySql.DURATION_MS.as("duration_ms"),
+            EVENTS_VIEW.BYTES_SENT,
+            EVENTS_VIEW.BYTES_RECEIVED)
         .from(EVENTS_VIEW)
         .where(period.events())
         .and(QuerySql.containerIs(EVENTS_VIEW.CONTAINER_NAME, container))
+        .and(flowFilter.events())
         .orderBy(EVENTS_VIEW.TIMESTAMP_NS.desc())
         .limit(limit);
   }

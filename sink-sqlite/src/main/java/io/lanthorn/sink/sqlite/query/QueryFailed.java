@@ -17,6 +17,8 @@ final class QueryFailed implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
 
+  @Mixin QueryFlowFilter flowFilter;
+
   @Mixin QueryContainerFilter containerFilter;
 
   @Option(
@@ -46,6 +48,7 @@ final class QueryFailed implements QueryQuestion {
         .where(period.events())
         .and(QuerySql.FAILED)
         .and(containerFilter.on(EVENTS_VIEW.CONTAINER_NAME))
+        .and(flowFilter.events())
         .orderBy(EVENTS_VIEW.TIMESTAMP_NS.desc())
         .limit(limit);
   }

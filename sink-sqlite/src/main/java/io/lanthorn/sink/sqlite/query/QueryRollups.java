@@ -40,6 +40,8 @@ final class QueryRollups {
   static final Field<String> DST_ADDR = DSL.field(DSL.name("dst_addr"), String.class);
   static final Field<String> DOMAIN_NAME = DSL.field(DSL.name("domain_name"), String.class);
   static final Field<Integer> DST_PORT = DSL.field(DSL.name("dst_port"), Integer.class);
+  static final Field<String> PROTOCOL = DSL.field(DSL.name("protocol"), String.class);
+  static final Field<String> DIRECTION = DSL.field(DSL.name("direction"), String.class);
   static final Field<Long> CONNECTION_COUNT = DSL.field(DSL.name("connection_count"), Long.class);
   static final Field<Long> FAILED_COUNT = DSL.field(DSL.name("failed_count"), Long.class);
   static final Field<Long> FIRST_SEEN_NS = DSL.field(DSL.name("first_seen_ns"), Long.class);

@@ -28,6 +28,10 @@ final class QuerySql {
   static final Field<Double> HANDSHAKE_MS =
       round(EVENTS_VIEW.HANDSHAKE_NS.cast(Double.class).div(inline(1_000_000.0)), 3);
 
+  /** A closed connection's lifetime in milliseconds, to the microsecond; NULL while open. */
+  static final Field<Double> DURATION_MS =
+      round(EVENTS_VIEW.DURATION_NS.cast(Double.class).div(inline(1_000_000.0)), 3);
+
   /** The domain the connection's process resolved for its destination (probe-dns), or NULL. */
   static final Field<String> DOMAIN = EVENTS_VIEW.DOMAIN_NAME;
 

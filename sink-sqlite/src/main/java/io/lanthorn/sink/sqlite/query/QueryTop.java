@@ -13,6 +13,7 @@ import static org.jooq.impl.DSL.rowNumber;
 import static org.jooq.impl.DSL.sum;
 
 import java.util.List;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -32,6 +33,8 @@ import picocli.CommandLine.Option;
 final class QueryTop implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
+
+  @Mixin QueryFlowFilter flowFilter;
 
   @Option(
       names = "--per-container",
@@ -53,22 +56,26 @@ final class QueryTop implements QueryQuestion {
    */
   @Override
   public ResultQuery<?> ask(DSLContext dsl) {
+    QueryRollups.Plan plan = QueryRollups.plan(dsl, period.since, period.until);
+    List<Field<?>> columns =
+        List.of(
+            QueryRollups.CONTAINER_NAME,
+            QueryRollups.PROCESS_NAME,
+            QueryRollups.DST_ADDR,
+            QueryRollups.DOMAIN_NAME,
+            QueryRollups.DST_PORT,
+            QueryRollups.CONNECTION_COUNT,
+            QueryRollups.FAILED_COUNT,
+            QueryRollups.FIRST_SEEN_NS,
+            QueryRollups.LAST_SEEN_NS);
+    Condition condition =
+        containerFilter.on(QueryRollups.CONTAINER_NAME).and(flowFilter.rollups());
+    // The hourly destinations table keeps neither direction nor protocol: a flow filter needs the
+    // full hourly rows.
     Table<Record> rollups =
-        QueryRollups.destinationRows(
-            dsl,
-            QueryRollups.plan(dsl, period.since, period.until),
-            List.of(
-                QueryRollups.CONTAINER_NAME,
-                QueryRollups.PROCESS_NAME,
-                QueryRollups.DST_ADDR,
-                QueryRollups.DOMAIN_NAME,
-                QueryRollups.DST_PORT,
-                QueryRollups.CONNECTION_COUNT,
-                QueryRollups.FAILED_COUNT,
-                QueryRollups.FIRST_SEEN_NS,
-                QueryRollups.LAST_SEEN_NS),
-            containerFilter.on(QueryRollups.CONTAINER_NAME),
-            "rollups");
+        flowFilter.isSet()
+            ? QueryRollups.rows(dsl, plan, columns, condition, "rollups")
+            : QueryRollups.destinationRows(dsl, plan, columns, condition, "rollups");
     Field<String> container = QuerySql.container(QueryRollups.CONTAINER_NAME);
     Field<Long> connections = sum(QueryRollups.CONNECTION_COUNT).cast(Long.class);
     // Rank destinations within each container, then keep the first few of each.

@@ -1,0 +1,186 @@
+package io.lanthorn.sink.sqlite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lanthorn.api.AddressFamily;
+import io.lanthorn.api.Attributes;
+import io.lanthorn.api.ConnectionCloseEvent;
+import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.EventHeader;
+import io.lanthorn.api.InboundAcceptEvent;
+import io.lanthorn.api.Protocol;
+import io.lanthorn.api.StandardAttributes;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** tcp_accept rows and closes stored as updates of the row they close (V10). */
+class FlowRowsTest {
+  private static final InetAddress CLIENT = TestEvents.address("127.0.0.1");
+  private static final InetAddress SERVICE = TestEvents.address("172.17.0.2");
+
+  @TempDir Path dir;
+
+  static InboundAcceptEvent accept(long kernelTime, int clientPort) {
+    EventHeader header =
+        EventHeader.builder()
+            .timestampNanos(EpochNanos.of(TestEvents.NOW) + kernelTime)
+            .kernelTimeNanos(kernelTime)
+            .pid(900)
+            .tid(900)
+            .comm("nc")
+            .cgroupId(55)
+            .cgroupName("docker-abc.scope")
+            .build();
+    return new InboundAcceptEvent(
+            header,
+            AddressFamily.INET,
+            Protocol.TCP,
+            SERVICE,
+            8080,
+            CLIENT,
+            clientPort,
+            Attributes.empty())
+        .withAttribute(StandardAttributes.CONTAINER_NAME, "web");
+  }
+
+  static ConnectionCloseEvent close(
+      boolean inbound, long opened, int localPort, int remotePort, long sent, long received) {
+    EventHeader header =
+        EventHeader.builder()
+            .timestampNanos(EpochNanos.of(TestEvents.NOW) + opened + 5_000)
+            .kernelTimeNanos(opened + 5_000)
+            .comm("")
+            .build();
+    return new ConnectionCloseEvent(
+        header,
+        AddressFamily.INET,
+        inbound,
+        inbound ? SERVICE : CLIENT,
+        localPort,
+        inbound ? CLIENT : SERVICE,
+        remotePort,
+        opened,
+        4_000,
+        sent,
+        received,
+        Attributes.empty());
+  }
+
+  @Test
+  void udpDatagramsAreARowPerIntervalWithTheirCount() throws Exception {
+    Path db = dir.resolve("udp.db");
+    EventHeader header =
+        EventHeader.builder()
+            .timestampNanos(EpochNanos.of(TestEvents.NOW))
+            .kernelTimeNanos(7)
+            .pid(31)
+            .tid(31)
+            .comm("udpsend")
+            .cgroupId(55)
+            .build();
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(db, Map.of("retention", "0")))) {
+      sink.write(
+          List.of(
+              new io.lanthorn.api.UdpFlowEvent(
+                  header,
+                  AddressFamily.INET,
+                  CLIENT,
+                  40_000,
+                  SERVICE,
+                  9001,
+                  1_000,
+                  0,
+                  5,
+                  Attributes.empty())));
+    }
+    assertThat(
+            Db.rows(
+                db,
+                "SELECT event_type, protocol, direction, outcome, src_port, dst_port, datagrams,"
+                    + " closed, handshake_ns FROM events"))
+        .singleElement()
+        .satisfies(
+            row ->
+                assertThat(row)
+                    .containsEntry("event_type", "udp_send")
+                    .containsEntry("protocol", "udp")
+                    .containsEntry("direction", "outbound")
+                    .containsEntry("outcome", "sent")
+                    .containsEntry("src_port", 40_000L)
+                    .containsEntry("dst_port", 9001L)
+                    .containsEntry("datagrams", 1_000L)
+                    .containsEntry("closed", null)
+                    .containsEntry("handshake_ns", null));
+    assertThat(Db.count(db, "SELECT count(*) FROM connection_aggregations")).isZero();
+  }
+
+  @Test
+  void anAcceptIsARowWithTheServiceAsDestinationAndACloseUpdatesIt() throws Exception {
+    Path db = dir.resolve("lanthorn.db");
+    ConnectionEvent outbound =
+        TestEvents.host(TestEvents.NOW, 8080)
+            .sourcePort(50_001)
+            .destinationAddress(SERVICE)
+            .kernelTimeNanos(1_000)
+            .build();
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(db, Map.of("retention", "0")))) {
+      // Opening and closing in separate batches, and in one.
+      sink.write(List.of(outbound, accept(1_100, 50_001)));
+      sink.write(
+          List.of(
+              close(false, 1_000, 50_001, 8080, 1_048_576, 10_240),
+              accept(2_000, 50_002),
+              close(true, 2_000, 8080, 50_002, 7, 6),
+              // Refers to nothing stored (opened before the agent started): ignored.
+              close(true, 3_000, 8080, 50_003, 1, 1)));
+      sink.write(List.of(accept(4_000, 50_004)));
+    }
+
+    List<Map<String, Object>> rows =
+        Db.rows(
+            db,
+            "SELECT event_type, direction, src_addr, src_port, dst_addr, dst_port, outcome,"
+                + " handshake_ns, process_name, pid, cgroup_name, container_name, duration_ns,"
+                + " bytes_sent, bytes_received, closed FROM events ORDER BY id");
+    assertThat(rows).hasSize(4);
+    assertThat(rows.get(0))
+        .containsEntry("event_type", "tcp_connect")
+        .containsEntry("direction", "outbound")
+        .containsEntry("src_port", 50_001L)
+        .containsEntry("dst_port", 8080L)
+        .containsEntry("duration_ns", 4_000L)
+        .containsEntry("bytes_sent", 1_048_576L)
+        .containsEntry("bytes_received", 10_240L)
+        .containsEntry("closed", 1L);
+    // The same 4-tuple as the outbound row; still open: its close is in no batch.
+    assertThat(rows.get(1))
+        .containsEntry("event_type", "tcp_accept")
+        .containsEntry("direction", "inbound")
+        .containsEntry("src_addr", "127.0.0.1")
+        .containsEntry("src_port", 50_001L)
+        .containsEntry("dst_addr", "172.17.0.2")
+        .containsEntry("dst_port", 8080L)
+        .containsEntry("outcome", "established")
+        .containsEntry("handshake_ns", null)
+        .containsEntry("process_name", "nc")
+        .containsEntry("pid", 900L)
+        .containsEntry("cgroup_name", "docker-abc.scope")
+        .containsEntry("container_name", "web")
+        .containsEntry("duration_ns", null)
+        .containsEntry("closed", 0L);
+    assertThat(rows.get(2))
+        .containsEntry("src_port", 50_002L)
+        .containsEntry("bytes_sent", 7L)
+        .containsEntry("bytes_received", 6L)
+        .containsEntry("closed", 1L);
+    assertThat(rows.get(3)).containsEntry("closed", 0L).containsEntry("bytes_sent", null);
+    // Accepts are not in the outbound summary.
+    assertThat(Db.count(db, "SELECT count(*) FROM connection_aggregations")).isEqualTo(1);
+  }
+}
