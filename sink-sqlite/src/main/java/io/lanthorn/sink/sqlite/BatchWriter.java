@@ -135,7 +135,8 @@ final class BatchWriter implements AutoCloseable {
                 describe(EventColumns.asRow(accept));
                 Column.bind(insertAccept, EventColumns.ALL, row);
                 insertAccept.addBatch();
-                rollups.add(row, EventKind.TCP_ACCEPT, EventColumns.outcome(row.event.outcome()), 1);
+                rollups.add(
+                    row, EventKind.TCP_ACCEPT, EventColumns.outcome(row.event.outcome()), 1);
                 continue;
               }
               if (event instanceof UdpFlowEvent udp) {
@@ -153,8 +154,7 @@ final class BatchWriter implements AutoCloseable {
               Column.bind(insertEvent, EventColumns.ALL, row);
               insertEvent.addBatch();
               summaries.add(row);
-              rollups.add(
-                  row, EventKind.TCP_CONNECT, EventColumns.outcome(row.event.outcome()), 1);
+              rollups.add(row, EventKind.TCP_CONNECT, EventColumns.outcome(row.event.outcome()), 1);
             }
             insertEvent.executeBatch();
             insertAccept.executeBatch();

@@ -15,10 +15,10 @@ import org.jooq.impl.DSL;
  * Stores a {@link ConnectionCloseEvent} as an update of the row that opened the connection (a
  * {@code tcp_connect} or {@code tcp_accept} row): its duration, bytes each way and {@code closed =
  * 1}. The row is found by the opening event's kernel time, its kind and its two ports, through the
- * partial index on open rows. The bytes are also added to the per-minute and per-hour rollups, under
- * the opening row's key and bucket (so a period's bytes are those of the connections it counts).
- * Runs inside the caller's transaction, after the batch's inserts, so a close in the same batch as
- * its opening finds it. Not thread-safe.
+ * partial index on open rows. The bytes are also added to the per-minute and per-hour rollups,
+ * under the opening row's key and bucket (so a period's bytes are those of the connections it
+ * counts). Runs inside the caller's transaction, after the batch's inserts, so a close in the same
+ * batch as its opening finds it. Not thread-safe.
  */
 final class CloseWriter implements AutoCloseable {
   private static final String CONNECT = EventKind.TCP_CONNECT.label();

@@ -117,6 +117,24 @@ class FlowRowsTest {
                     .containsEntry("closed", null)
                     .containsEntry("handshake_ns", null));
     assertThat(Db.count(db, "SELECT count(*) FROM connection_aggregations")).isZero();
+    // A flow's interval counts its datagrams in the rollups, and no failure.
+    assertThat(
+            Db.rows(
+                db,
+                "SELECT direction, event_type, outcome, connection_count, failed_count"
+                    + " FROM rollup_minute"))
+        .containsExactly(
+            Map.of(
+                "direction",
+                "outbound",
+                "event_type",
+                "udp_send",
+                "outcome",
+                "sent",
+                "connection_count",
+                1_000L,
+                "failed_count",
+                0L));
   }
 
   @Test
@@ -182,5 +200,40 @@ class FlowRowsTest {
     assertThat(rows.get(3)).containsEntry("closed", 0L).containsEntry("bytes_sent", null);
     // Accepts are not in the outbound summary.
     assertThat(Db.count(db, "SELECT count(*) FROM connection_aggregations")).isEqualTo(1);
+    // The rollups count accepts as inbound, and carry the closed connections' bytes under the
+    // opening row's key, per minute and per hour alike.
+    for (String table : List.of("rollup_minute", "rollup_hour")) {
+      assertThat(
+              Db.rows(
+                  db,
+                  "SELECT direction, event_type, sum(connection_count) AS connections,"
+                      + " sum(bytes_sent) AS sent, sum(bytes_received) AS received FROM "
+                      + table
+                      + " GROUP BY direction, event_type ORDER BY direction"))
+          .as(table)
+          .containsExactly(
+              Map.of(
+                  "direction",
+                  "inbound",
+                  "event_type",
+                  "tcp_accept",
+                  "connections",
+                  3L,
+                  "sent",
+                  7L,
+                  "received",
+                  6L),
+              Map.of(
+                  "direction",
+                  "outbound",
+                  "event_type",
+                  "tcp_connect",
+                  "connections",
+                  1L,
+                  "sent",
+                  1_048_576L,
+                  "received",
+                  10_240L));
+    }
   }
 }

@@ -68,8 +68,7 @@ final class QueryTop implements QueryQuestion {
             QueryRollups.FAILED_COUNT,
             QueryRollups.FIRST_SEEN_NS,
             QueryRollups.LAST_SEEN_NS);
-    Condition condition =
-        containerFilter.on(QueryRollups.CONTAINER_NAME).and(flowFilter.rollups());
+    Condition condition = containerFilter.on(QueryRollups.CONTAINER_NAME).and(flowFilter.rollups());
     // The hourly destinations table keeps neither direction nor protocol: a flow filter needs the
     // full hourly rows.
     Table<Record> rollups =
