@@ -96,6 +96,8 @@ class DashboardLiveIT {
         Page page = new Page(browser, base);
         page.open("/?period=1h", "live-overview");
         assertThat(page.text("top")).contains(destination);
+        // Never seen from this container before: a new destination, by container name.
+        assertThat(page.text("new")).contains(name, destination);
 
         page.open("/containers?period=1h", "live-containers");
         assertThat(page.text("containers")).contains(name, Docker.IMAGE);
@@ -110,9 +112,14 @@ class DashboardLiveIT {
                     "return lanthornGraph.nodes().map(n => n.data('label').split('\\n')[0])"))
             .asInstanceOf(InstanceOfAssertFactories.LIST)
             .containsExactlyInAnyOrder(name, destination);
+        assertThat(browser.executeScript("return lanthornGraph.edges().length")).isEqualTo(1L);
 
         page.open("/search?period=1h&container=" + name, "live-search");
         assertThat(page.text("results")).contains(name, destination, "established");
+        assertThat(browser.findElements(By.cssSelector("#results tbody a")))
+            .isNotEmpty()
+            .allSatisfy(
+                a -> assertThat(a.getAttribute("href")).startsWith(base + "/containers/" + name));
       } finally {
         browser.quit();
       }
