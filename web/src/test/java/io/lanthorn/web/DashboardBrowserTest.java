@@ -140,6 +140,22 @@ class DashboardBrowserTest {
     noConsoleErrors();
   }
 
+  @Test
+  void searchFiltersByDirectionAndProtocol() throws Exception {
+    // The history holds outbound TCP only: inbound finds nothing, outbound TCP finds it all.
+    open("/search?period=24h&destination=10.0.0.0/16&direction=inbound", "search-inbound");
+    assertThat(text("results")).contains("no connections match");
+    assertThat(
+            browser
+                .findElement(By.cssSelector("#search select[name=direction]"))
+                .getAttribute("value"))
+        .isEqualTo("inbound");
+    open(
+        "/search?period=24h&destination=10.0.0.0/16&direction=outbound&protocol=tcp&size=50",
+        "search-outbound-tcp");
+    assertThat(browser.findElements(By.cssSelector("#results tbody tr"))).hasSize(50);
+  }
+
   private static void open(String path, String name) throws Exception {
     browser.get("http://127.0.0.1:" + server.address().getPort() + path);
     waitLoaded();

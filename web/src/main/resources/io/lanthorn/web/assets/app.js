@@ -234,7 +234,7 @@ function drawGraph(name, destinations) {
 async function search() {
   const form = document.getElementById('search');
   const url = new URLSearchParams(location.search);
-  const fields = ['container', 'process', 'destination', 'port', 'outcome'];
+  const fields = ['container', 'process', 'destination', 'port', 'outcome', 'direction', 'protocol'];
   for (const key of fields) form[key].value = url.get(key) || '';
   const page = parseInt(url.get('page') || '0', 10);
   const go = newPage => {
