@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 final class QueryContainer implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
+  @Mixin QueryHostFilter hostFilter;
 
   @Parameters(
       paramLabel = "NAME",
@@ -37,19 +38,23 @@ final class QueryContainer implements QueryQuestion {
   @Override
   public ResultQuery<?> ask(DSLContext dsl) {
     return dsl.select(
-            EVENTS_VIEW.TIME,
-            EVENTS_VIEW.PROCESS_NAME,
-            EVENTS_VIEW.PID,
-            EVENTS_VIEW.SRC_ADDR,
-            EVENTS_VIEW.SRC_PORT,
-            EVENTS_VIEW.DST_ADDR,
-            EVENTS_VIEW.DST_PORT,
-            EVENTS_VIEW.OUTCOME,
-            EVENTS_VIEW.ERRNO,
-            QuerySql.HANDSHAKE_MS.as("handshake_ms"))
+            QueryHostFilter.columns(
+                QueryHostFilter.manyHosts(dsl),
+                EVENTS_VIEW.HOST_NAME,
+                EVENTS_VIEW.TIME,
+                EVENTS_VIEW.PROCESS_NAME,
+                EVENTS_VIEW.PID,
+                EVENTS_VIEW.SRC_ADDR,
+                EVENTS_VIEW.SRC_PORT,
+                EVENTS_VIEW.DST_ADDR,
+                EVENTS_VIEW.DST_PORT,
+                EVENTS_VIEW.OUTCOME,
+                EVENTS_VIEW.ERRNO,
+                QuerySql.HANDSHAKE_MS.as("handshake_ms")))
         .from(EVENTS_VIEW)
         .where(period.events())
         .and(QuerySql.containerIs(EVENTS_VIEW.CONTAINER_NAME, container))
+        .and(hostFilter.on(EVENTS_VIEW.HOST_NAME))
         .orderBy(EVENTS_VIEW.TIMESTAMP_NS.desc())
         .limit(limit);
   }
