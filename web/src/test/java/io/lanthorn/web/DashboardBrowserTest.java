@@ -156,8 +156,32 @@ class DashboardBrowserTest {
     assertThat(browser.findElements(By.cssSelector("#results tbody tr"))).hasSize(50);
   }
 
+  @Test
+  void aFleetsPagesShowTheHostAndSearchNarrowsToOne() throws Exception {
+    Path fleet = dir.resolve("fleet.db");
+    WebHostsTest.writeHosts(fleet, "a", "b");
+    try (WebServer central =
+        WebApiTest.start(WebSettings.of("127.0.0.1:0", fleet.toString(), "", "", 10, 10))) {
+      open(central, "/?period=1h", "overview-fleet");
+      assertThat(text("top")).startsWith("Hosts").containsPattern("(a,b|b,a) 10\\.0\\.0\\.5:5432");
+      open(central, "/search?period=1h&host=b", "search-fleet");
+      assertThat(
+              browser.findElement(By.cssSelector("#search input[name=host]")).getAttribute("value"))
+          .isEqualTo("b");
+      List<WebElement> rows = browser.findElements(By.cssSelector("#results tbody tr"));
+      assertThat(rows)
+          .hasSize(3)
+          .allSatisfy(
+              row -> assertThat(row.findElement(By.tagName("td")).getText()).isEqualTo("b"));
+    }
+  }
+
   private static void open(String path, String name) throws Exception {
-    browser.get("http://127.0.0.1:" + server.address().getPort() + path);
+    open(server, path, name);
+  }
+
+  private static void open(WebServer target, String path, String name) throws Exception {
+    browser.get("http://127.0.0.1:" + target.address().getPort() + path);
     waitLoaded();
     noConsoleErrors();
     screenshot(name);

@@ -9,6 +9,7 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,14 +46,29 @@ public final class History {
 
   /** The overview page: activity, top and failing destinations, what is new, threats, health. */
   public Map<String, Object> overview(Period period) {
+    return overview(period, null);
+  }
+
+  /**
+   * The same, for one host of a fleet's file when {@code host} is given: the activity, top and
+   * failing destinations narrow to it (the summary behind what is new knows no hosts).
+   */
+  public Map<String, Object> overview(Period period, String host) {
+    String onlyHost = blankToNull(host);
+    String hostCondition = onlyHost == null ? "" : "host_name = ?";
+    List<Object> hostValues = onlyHost == null ? List.of() : List.of(onlyHost);
     return read(
         connection -> {
           Set<String> columns = eventColumns(connection);
+          boolean manyHosts = manyHosts(connection);
+          // In a fleet's file each destination says which hosts' processes reached it.
+          String hosts = manyHosts ? ", group_concat(DISTINCT nullif(host_name, '')) AS hosts" : "";
           long from = period.fromNanos();
           long to = period.toNanos();
           long bucket = period.bucket().toNanos();
           Map<String, Object> page = new LinkedHashMap<>();
           page.put("period", describe(period));
+          page.put("manyHosts", manyHosts);
           // Activity, top and failing destinations come from the rollups (schema 11): their
           // cost follows the period's length and the distinct destinations, not its events.
           page.put(
@@ -61,11 +77,16 @@ public final class History {
                   connection,
                   "SELECT (bucket_ns / ?) * ? / 1000000 AS bucket_ms, outcome,"
                       + " sum(connection_count) AS count FROM rollup_minute_totals"
-                      + " WHERE bucket_ns >= ? AND bucket_ns < ? GROUP BY 1, outcome ORDER BY 1",
-                  bucket,
-                  bucket,
-                  Math.floorDiv(from, RollupPeriod.MINUTE_NS) * RollupPeriod.MINUTE_NS,
-                  to));
+                      + " WHERE bucket_ns >= ? AND bucket_ns < ?"
+                      + (onlyHost == null ? "" : " AND host_name = ?")
+                      + " GROUP BY 1, outcome ORDER BY 1",
+                  withValues(
+                      List.of(
+                          bucket,
+                          bucket,
+                          Math.floorDiv(from, RollupPeriod.MINUTE_NS) * RollupPeriod.MINUTE_NS,
+                          to),
+                      hostValues)));
           RollupPeriod rollups = RollupPeriod.of(connection, period);
           page.put(
               "topDestinations",
@@ -73,14 +94,16 @@ public final class History {
                   connection,
                   "SELECT dst_addr AS address, dst_port AS port, max(nullif(domain_name, ''))"
                       + " AS domain, sum(connection_count) AS count, sum(failed_count) AS failed"
+                      + hosts
                       + " FROM "
                       + rollups.rows(
                           "rollup_hour_destinations",
-                          "dst_addr, dst_port, domain_name, connection_count, failed_count",
-                          "")
+                          "host_name, dst_addr, dst_port, domain_name, connection_count,"
+                              + " failed_count",
+                          hostCondition)
                       + " GROUP BY dst_addr, dst_port ORDER BY count DESC, address, port LIMIT "
                       + TOP,
-                  rollups.parameters().toArray()));
+                  rollups.parameters(hostValues).toArray()));
           page.put(
               "failingDestinations",
               rows(
@@ -88,13 +111,15 @@ public final class History {
                   "SELECT dst_addr AS address, dst_port AS port, max(nullif(domain_name, ''))"
                       + " AS domain, sum(failed_count) AS failed, group_concat(DISTINCT outcome)"
                       + " AS outcomes, count(DISTINCT nullif(container_name, '')) AS containers"
+                      + hosts
                       + " FROM "
                       + rollups.rows(
-                          "dst_addr, dst_port, domain_name, container_name, outcome, failed_count",
-                          "failed_count > 0")
+                          "host_name, dst_addr, dst_port, domain_name, container_name, outcome,"
+                              + " failed_count",
+                          "failed_count > 0" + (onlyHost == null ? "" : " AND " + hostCondition))
                       + " GROUP BY dst_addr, dst_port ORDER BY failed DESC, address, port LIMIT "
                       + TOP,
-                  rollups.parameters().toArray()));
+                  rollups.parameters(hostValues).toArray()));
           page.put("newDestinations", newDestinations(connection, from, to));
           page.put("threats", threats(connection, columns, from, to));
           page.put(
@@ -122,6 +147,8 @@ public final class History {
         connection -> {
           Map<String, Object> page = new LinkedHashMap<>();
           page.put("period", describe(period));
+          boolean manyHosts = manyHosts(connection);
+          page.put("manyHosts", manyHosts);
           List<Map<String, Object>> containers =
               rows(
                   connection,
@@ -144,6 +171,9 @@ public final class History {
                   period.to().minus(Duration.ofMinutes(5)).toEpochMilli());
           // SQLite has no boolean type: say true/false in JSON.
           containers.forEach(c -> c.put("active", ((Number) c.get("active")).intValue() == 1));
+          if (manyHosts) {
+            addHosts(connection, period, containers);
+          }
           page.put("containers", containers);
           return page;
         });
@@ -157,6 +187,13 @@ public final class History {
    */
   public Map<String, Object> container(
       String name, Period period, String outcome, String destination, int limit) {
+    return container(name, period, outcome, destination, null, limit);
+  }
+
+  /** The same, its attempts narrowed to one host of a fleet's file when {@code host} is given. */
+  public Map<String, Object> container(
+      String name, Period period, String outcome, String destination, String host, int limit) {
+    String onlyHost = blankToNull(host);
     DestinationFilter filter =
         destination == null || destination.isBlank() ? null : DestinationFilter.parse(destination);
     String outcomeFilter = outcome(outcome);
@@ -175,9 +212,11 @@ public final class History {
             return null;
           }
           Set<String> columns = eventColumns(connection);
+          boolean manyHosts = manyHosts(connection);
           Map<String, Object> page = new LinkedHashMap<>();
           page.put("name", name);
           page.put("period", describe(period));
+          page.put("manyHosts", manyHosts);
           page.put("facts", facts);
           page.put(
               "destinations",
@@ -190,8 +229,11 @@ public final class History {
                       + " FROM connection_aggregations WHERE container_name = ?"
                       + " GROUP BY dst_addr, dst_port ORDER BY count DESC LIMIT 200",
                   name));
-          Query query = new Query(columns);
+          Query query = new Query(columns, manyHosts);
           query.where("container_name = ?", name);
+          if (onlyHost != null) {
+            query.where("host_name = ?", onlyHost);
+          }
           query.where("timestamp_ns >= ?", period.fromNanos());
           query.where("timestamp_ns < ?", period.toNanos());
           if (outcomeFilter != null) {
@@ -212,9 +254,13 @@ public final class History {
     String outcomeFilter = outcome(criteria.outcome());
     return read(
         connection -> {
-          Query query = new Query(eventColumns(connection));
+          boolean manyHosts = manyHosts(connection);
+          Query query = new Query(eventColumns(connection), manyHosts);
           query.where("timestamp_ns >= ?", period.fromNanos());
           query.where("timestamp_ns < ?", period.toNanos());
+          if (criteria.host() != null && !criteria.host().isBlank()) {
+            query.where("host_name = ?", criteria.host());
+          }
           if (criteria.container() != null && !criteria.container().isBlank()) {
             query.where("container_name = ?", criteria.container());
           }
@@ -231,6 +277,7 @@ public final class History {
           query.destination(filter);
           Map<String, Object> result = new LinkedHashMap<>();
           result.put("period", describe(period));
+          result.put("manyHosts", manyHosts);
           result.put("page", page);
           result.put("size", size);
           List<Map<String, Object>> rows = query.page(connection, page, size + 1);
@@ -301,6 +348,49 @@ public final class History {
                 to)
             : List.of());
     return threats;
+  }
+
+  /**
+   * Whether the file holds events of more than one named host (a central Lanthorn's): then rows say
+   * which host captured them. Reads rollup_minute_totals, the smallest table naming hosts (a
+   * handful of rows per minute and host, kept 7 days), and stops at the second host; as {@code
+   * lanthorn query} decides.
+   */
+  private static boolean manyHosts(Connection connection) throws SQLException {
+    return rows(
+                connection,
+                "SELECT DISTINCT host_name FROM rollup_minute_totals WHERE host_name <> '' LIMIT 2")
+            .size()
+        > 1;
+  }
+
+  /** Each container's hosts in the period, from the rollups, as {@code hosts}. */
+  private static void addHosts(
+      Connection connection, Period period, List<Map<String, Object>> containers)
+      throws SQLException {
+    RollupPeriod rollups = RollupPeriod.of(connection, period);
+    Map<Object, Object> hosts = new HashMap<>();
+    for (Map<String, Object> row :
+        rows(
+            connection,
+            "SELECT container_name, group_concat(DISTINCT nullif(host_name, '')) AS hosts FROM "
+                + rollups.rows(
+                    "rollup_hour_destinations", "host_name, container_name", "container_name <> ''")
+                + " GROUP BY container_name",
+            rollups.parameters().toArray())) {
+      hosts.put(row.get("container_name"), row.get("hosts"));
+    }
+    containers.forEach(c -> c.put("hosts", hosts.get(c.get("name"))));
+  }
+
+  private static String blankToNull(String text) {
+    return text == null || text.isBlank() ? null : text;
+  }
+
+  private static Object[] withValues(List<Object> first, List<Object> more) {
+    List<Object> all = new ArrayList<>(first);
+    all.addAll(more);
+    return all.toArray();
   }
 
   private static String outcome(String outcome) {
@@ -397,12 +487,14 @@ public final class History {
   /** A search's conditions, built from fixed fragments with bound values. */
   private static final class Query {
     private final Set<String> columns;
+    private final boolean manyHosts;
     private final List<String> conditions = new ArrayList<>();
     private final List<Object> values = new ArrayList<>();
     private DestinationFilter.Cidr cidr;
 
-    Query(Set<String> columns) {
+    Query(Set<String> columns, boolean manyHosts) {
       this.columns = columns;
+      this.manyHosts = manyHosts;
     }
 
     void where(String condition, Object value) {
@@ -453,7 +545,9 @@ public final class History {
       parameters.add((long) page * (rows - 1));
       return rows(
           connection,
-          "SELECT e.id, e.timestamp_ns / 1000000 AS time_ms, e.container_name AS container,"
+          "SELECT e.id, e.timestamp_ns / 1000000 AS time_ms, "
+              + (manyHosts ? "e.host_name AS host, " : "")
+              + "e.container_name AS container,"
               + " e.process_name AS process, e.pid, p.process_cmdline AS cmdline,"
               + " e.dst_addr AS address, e.dst_port AS port, "
               + domain

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -95,7 +96,19 @@ record RollupPeriod(long minutesFrom, long hoursFrom, long hoursTo, long minutes
 
   /** The values {@link #rows} binds, in order. */
   List<Object> parameters() {
-    return List.of(minutesFrom, hoursFrom, hoursFrom, hoursTo, hoursTo, minutesTo);
+    return parameters(List.of());
+  }
+
+  /** The same when the condition binds {@code values}: they follow each part's bucket range. */
+  List<Object> parameters(List<Object> values) {
+    List<Object> all = new ArrayList<>();
+    for (long[] range :
+        new long[][] {{minutesFrom, hoursFrom}, {hoursFrom, hoursTo}, {hoursTo, minutesTo}}) {
+      all.add(range[0]);
+      all.add(range[1]);
+      all.addAll(values);
+    }
+    return all;
   }
 
   private static long floor(long nanos, long unit) {

@@ -199,7 +199,7 @@ public final class WebServer implements AutoCloseable {
     Period period = Period.parse(query.get("period"), query.get("from"), query.get("to"), clock);
     Object body;
     if (path.equals("overview")) {
-      body = history.overview(period);
+      body = history.overview(period, query.get("host"));
     } else if (path.equals("containers")) {
       body = history.containers(period);
     } else if (path.startsWith("containers/") && path.length() > 11) {
@@ -210,6 +210,7 @@ public final class WebServer implements AutoCloseable {
               period,
               query.get("outcome"),
               query.get("destination"),
+              query.get("host"),
               number(query, "limit", 100, 1, 1000));
       if (body == null) {
         text(exchange, 404, "no container named " + name + " in " + history.file());
@@ -226,7 +227,8 @@ public final class WebServer implements AutoCloseable {
                   port == null || port.isBlank() ? null : number(query, "port", 0, 0, 65_535),
                   query.get("outcome"),
                   query.get("direction"),
-                  query.get("protocol")),
+                  query.get("protocol"),
+                  query.get("host")),
               period,
               number(query, "page", 0, 0, 10_000),
               number(query, "size", 50, 1, 500));

@@ -80,6 +80,18 @@ function table(id, headings, rows, cells, empty) {
   node.append(body);
 }
 
+// A fleet's file (several hosts, data.manyHosts): the host column first, else the table as is.
+function hostTable(id, many, key, headings, rows, cells, empty) {
+  if (!many) return table(id, headings, rows, cells, empty);
+  return table(id, [key === 'hosts' ? 'Hosts' : 'Host', ...headings], rows,
+    r => [r[key] || '-', ...cells(r)], empty);
+}
+
+// The page's ?host= narrows the API's answers to one host of a fleet's file.
+function hostParam() {
+  return new URLSearchParams(location.search).get('host');
+}
+
 function outcomeBadge(outcome) {
   return el('span', {class: 'badge ' + outcome}, outcome);
 }
@@ -113,7 +125,7 @@ function setUpPeriodPicker() {
 }
 
 async function overview() {
-  const data = await api('overview');
+  const data = await api('overview', {host: hostParam()});
   const totals = {};
   for (const row of data.activity) totals[row.outcome] = (totals[row.outcome] || 0) + row.count;
   const all = Object.values(totals).reduce((a, b) => a + b, 0);
@@ -147,9 +159,9 @@ async function overview() {
     }
   });
 
-  table('top', ['Destination', 'Attempts', 'Failed'], data.topDestinations,
+  hostTable('top', data.manyHosts, 'hosts', ['Destination', 'Attempts', 'Failed'], data.topDestinations,
     r => [destination(r), r.count, share(r.failed, r.count)], 'no connections in this period');
-  table('failing', ['Destination', 'Failures', 'Outcomes', 'Containers'], data.failingDestinations,
+  hostTable('failing', data.manyHosts, 'hosts', ['Destination', 'Failures', 'Outcomes', 'Containers'], data.failingDestinations,
     r => [destination(r), r.failed, r.outcomes, r.containers], 'no failures in this period');
   table('new', ['Container', 'Destination', 'First seen', 'Attempts'], data.newDestinations,
     r => [containerLink(r.container), destination(r), time(r.first_seen_ms), r.count], 'nothing new');
@@ -163,7 +175,7 @@ async function overview() {
 
 async function containers() {
   const data = await api('containers');
-  table('containers',
+  hostTable('containers', data.manyHosts, 'hosts',
     ['Container', 'State', 'Image', 'Compose project', 'Service', 'Attempts', 'Failed', 'Destinations', 'Last seen'],
     data.containers,
     r => [containerLink(r.name), r.active ? 'active' : 'quiet or gone', r.image || '', r.compose_project || '',
@@ -189,7 +201,7 @@ async function container() {
     location.search = params.toString();
   });
   const data = await api('containers/' + encodeURIComponent(name),
-    {outcome: url.get('outcome'), destination: url.get('destination')});
+    {outcome: url.get('outcome'), destination: url.get('destination'), host: hostParam()});
   const facts = data.facts[0];
   const dl = document.getElementById('facts');
   for (const [label, value] of [['Image', facts.image], ['Compose project', facts.compose_project],
@@ -198,7 +210,7 @@ async function container() {
     if (value) dl.append(el('dt', null, label), el('dd', null, value));
   }
   drawGraph(name, data.destinations);
-  table('attempts', ['Time', 'Process', 'Destination', 'Outcome', 'Errno', 'Handshake'], data.attempts,
+  hostTable('attempts', data.manyHosts, 'host', ['Time', 'Process', 'Destination', 'Outcome', 'Errno', 'Handshake'], data.attempts,
     r => [time(r.time_ms), r.process + ' (' + r.pid + ')', destination(r), outcomeBadge(r.outcome),
       r.errno || '', r.handshake_us === null ? '' : r.handshake_us + ' µs'],
     'no attempts in this period');
@@ -234,7 +246,7 @@ function drawGraph(name, destinations) {
 async function search() {
   const form = document.getElementById('search');
   const url = new URLSearchParams(location.search);
-  const fields = ['container', 'process', 'destination', 'port', 'outcome', 'direction', 'protocol'];
+  const fields = ['host', 'container', 'process', 'destination', 'port', 'outcome', 'direction', 'protocol'];
   for (const key of fields) form[key].value = url.get(key) || '';
   const page = parseInt(url.get('page') || '0', 10);
   const go = newPage => {
@@ -247,7 +259,7 @@ async function search() {
   const extra = {page: page};
   for (const key of fields) extra[key] = url.get(key);
   const data = await api('connections', extra);
-  table('results', ['Time', 'Container', 'Process', 'Destination', 'Outcome', 'Errno'], data.rows,
+  hostTable('results', data.manyHosts, 'host', ['Time', 'Container', 'Process', 'Destination', 'Outcome', 'Errno'], data.rows,
     r => [time(r.time_ms), containerLink(r.container), r.process + ' (' + r.pid + ')', destination(r),
       outcomeBadge(r.outcome), r.errno || ''], 'no connections match');
   document.getElementById('pageno').textContent = 'page ' + (page + 1);

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
       "  lanthorn query top --since 1h",
       "  lanthorn query container web --since 2026-11-25T08:00 --until 2026-11-25T09:00",
       "  lanthorn query failed --json | jq .",
-      "  lanthorn query dns --container web --since 1h"
+      "  lanthorn query dns --container web --since 1h",
+      "  lanthorn query failed --host web-1   (a central Lanthorn's file of several hosts)"
     })
 final class QueryCli implements Callable<Integer> {
   private final PluginConfig config;

@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 final class QueryContainer implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
+  @Mixin QueryHostFilter hostFilter;
 
   @Mixin QueryFlowFilter flowFilter;
 
@@ -39,24 +40,28 @@ final class QueryContainer implements QueryQuestion {
   @Override
   public ResultQuery<?> ask(DSLContext dsl) {
     return dsl.select(
-            EVENTS_VIEW.TIME,
-            EVENTS_VIEW.PROCESS_NAME,
-            EVENTS_VIEW.PID,
-            EVENTS_VIEW.SRC_ADDR,
-            EVENTS_VIEW.SRC_PORT,
-            EVENTS_VIEW.DST_ADDR,
-            EVENTS_VIEW.DST_PORT,
-            EVENTS_VIEW.OUTCOME,
-            EVENTS_VIEW.ERRNO,
-            QuerySql.HANDSHAKE_MS.as("handshake_ms"),
-            EVENTS_VIEW.DIRECTION,
-            QuerySql.DURATION_MS.as("duration_ms"),
-            EVENTS_VIEW.BYTES_SENT,
-            EVENTS_VIEW.BYTES_RECEIVED)
+            QueryHostFilter.columns(
+                QueryHostFilter.manyHosts(dsl),
+                EVENTS_VIEW.HOST_NAME,
+                EVENTS_VIEW.TIME,
+                EVENTS_VIEW.PROCESS_NAME,
+                EVENTS_VIEW.PID,
+                EVENTS_VIEW.SRC_ADDR,
+                EVENTS_VIEW.SRC_PORT,
+                EVENTS_VIEW.DST_ADDR,
+                EVENTS_VIEW.DST_PORT,
+                EVENTS_VIEW.OUTCOME,
+                EVENTS_VIEW.ERRNO,
+                QuerySql.HANDSHAKE_MS.as("handshake_ms"),
+                EVENTS_VIEW.DIRECTION,
+                QuerySql.DURATION_MS.as("duration_ms"),
+                EVENTS_VIEW.BYTES_SENT,
+                EVENTS_VIEW.BYTES_RECEIVED))
         .from(EVENTS_VIEW)
         .where(period.events())
         .and(QuerySql.containerIs(EVENTS_VIEW.CONTAINER_NAME, container))
         .and(flowFilter.events())
+        .and(hostFilter.on(EVENTS_VIEW.HOST_NAME))
         .orderBy(EVENTS_VIEW.TIMESTAMP_NS.desc())
         .limit(limit);
   }

@@ -17,6 +17,7 @@ final class QueryDns implements QueryQuestion {
   @Mixin QueryDatabaseOptions database;
   @Mixin QueryPeriodOptions period;
   @Mixin QueryContainerFilter containerFilter;
+  @Mixin QueryHostFilter hostFilter;
 
   @Option(
       names = "--limit",
@@ -33,19 +34,23 @@ final class QueryDns implements QueryQuestion {
   @Override
   public ResultQuery<?> ask(DSLContext dsl) {
     return dsl.select(
-            DNS_EVENTS.TIMESTAMP.as("time"),
-            QuerySql.container(DNS_EVENTS.CONTAINER_NAME).as("container"),
-            DNS_EVENTS.PROCESS_NAME,
-            DNS_EVENTS.PID,
-            DNS_EVENTS.DOMAIN,
-            DNS_EVENTS.QUERY_TYPE,
-            DNS_EVENTS.RESPONSE_CODE,
-            DNS_EVENTS.RESOLVED_IP,
-            DNS_EVENTS.ANSWERS)
+            QueryHostFilter.columns(
+                QueryHostFilter.manyHosts(dsl),
+                DNS_EVENTS.HOST_NAME,
+                DNS_EVENTS.TIMESTAMP.as("time"),
+                QuerySql.container(DNS_EVENTS.CONTAINER_NAME).as("container"),
+                DNS_EVENTS.PROCESS_NAME,
+                DNS_EVENTS.PID,
+                DNS_EVENTS.DOMAIN,
+                DNS_EVENTS.QUERY_TYPE,
+                DNS_EVENTS.RESPONSE_CODE,
+                DNS_EVENTS.RESOLVED_IP,
+                DNS_EVENTS.ANSWERS))
         .from(DNS_EVENTS)
         .where(DNS_EVENTS.TIMESTAMP_NS.ge(EpochNanos.of(period.since)))
         .and(DNS_EVENTS.TIMESTAMP_NS.lt(EpochNanos.of(period.until)))
         .and(containerFilter.on(DNS_EVENTS.CONTAINER_NAME))
+        .and(hostFilter.on(DNS_EVENTS.HOST_NAME))
         .orderBy(DNS_EVENTS.TIMESTAMP_NS.desc())
         .limit(limit);
   }

@@ -20,6 +20,7 @@ final class QueryFailed implements QueryQuestion {
   @Mixin QueryFlowFilter flowFilter;
 
   @Mixin QueryContainerFilter containerFilter;
+  @Mixin QueryHostFilter hostFilter;
 
   @Option(
       names = "--limit",
@@ -36,19 +37,23 @@ final class QueryFailed implements QueryQuestion {
   @Override
   public ResultQuery<?> ask(DSLContext dsl) {
     return dsl.select(
-            EVENTS_VIEW.TIME,
-            QuerySql.CONTAINER.as("container"),
-            EVENTS_VIEW.PROCESS_NAME,
-            EVENTS_VIEW.PID,
-            EVENTS_VIEW.DST_ADDR,
-            EVENTS_VIEW.DST_PORT,
-            EVENTS_VIEW.OUTCOME,
-            EVENTS_VIEW.ERRNO)
+            QueryHostFilter.columns(
+                QueryHostFilter.manyHosts(dsl),
+                EVENTS_VIEW.HOST_NAME,
+                EVENTS_VIEW.TIME,
+                QuerySql.CONTAINER.as("container"),
+                EVENTS_VIEW.PROCESS_NAME,
+                EVENTS_VIEW.PID,
+                EVENTS_VIEW.DST_ADDR,
+                EVENTS_VIEW.DST_PORT,
+                EVENTS_VIEW.OUTCOME,
+                EVENTS_VIEW.ERRNO))
         .from(EVENTS_VIEW)
         .where(period.events())
         .and(QuerySql.FAILED)
         .and(containerFilter.on(EVENTS_VIEW.CONTAINER_NAME))
         .and(flowFilter.events())
+        .and(hostFilter.on(EVENTS_VIEW.HOST_NAME))
         .orderBy(EVENTS_VIEW.TIMESTAMP_NS.desc())
         .limit(limit);
   }

@@ -36,6 +36,7 @@ final class QueryRollups {
   /** The columns the questions read; both rollup tables have them. */
   static final Field<String> CONTAINER_NAME = DSL.field(DSL.name("container_name"), String.class);
 
+  static final Field<String> HOST_NAME = DSL.field(DSL.name("host_name"), String.class);
   static final Field<String> PROCESS_NAME = DSL.field(DSL.name("process_name"), String.class);
   static final Field<String> DST_ADDR = DSL.field(DSL.name("dst_addr"), String.class);
   static final Field<String> DOMAIN_NAME = DSL.field(DSL.name("domain_name"), String.class);

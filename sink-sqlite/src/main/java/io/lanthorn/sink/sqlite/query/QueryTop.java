@@ -12,6 +12,7 @@ import static org.jooq.impl.DSL.partitionBy;
 import static org.jooq.impl.DSL.rowNumber;
 import static org.jooq.impl.DSL.sum;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -44,6 +45,7 @@ final class QueryTop implements QueryQuestion {
   int perContainer;
 
   @Mixin QueryContainerFilter containerFilter;
+  @Mixin QueryHostFilter hostFilter;
 
   @Override
   public QueryDatabaseOptions database() {
@@ -57,7 +59,13 @@ final class QueryTop implements QueryQuestion {
   @Override
   public ResultQuery<?> ask(DSLContext dsl) {
     QueryRollups.Plan plan = QueryRollups.plan(dsl, period.since, period.until);
-    List<Field<?>> columns =
+    // In a fleet's file each host ranks its own containers' destinations.
+    boolean manyHosts = QueryHostFilter.manyHosts(dsl);
+    List<Field<?>> columns = new ArrayList<>();
+    if (manyHosts) {
+      columns.add(QueryRollups.HOST_NAME);
+    }
+    columns.addAll(
         List.of(
             QueryRollups.CONTAINER_NAME,
             QueryRollups.PROCESS_NAME,
@@ -67,8 +75,12 @@ final class QueryTop implements QueryQuestion {
             QueryRollups.CONNECTION_COUNT,
             QueryRollups.FAILED_COUNT,
             QueryRollups.FIRST_SEEN_NS,
-            QueryRollups.LAST_SEEN_NS);
-    Condition condition = containerFilter.on(QueryRollups.CONTAINER_NAME).and(flowFilter.rollups());
+            QueryRollups.LAST_SEEN_NS));
+    Condition condition =
+        containerFilter
+            .on(QueryRollups.CONTAINER_NAME)
+            .and(hostFilter.on(QueryRollups.HOST_NAME))
+            .and(flowFilter.rollups());
     // The hourly destinations table keeps neither direction nor protocol: a flow filter needs the
     // full hourly rows.
     Table<Record> rollups =
@@ -76,44 +88,62 @@ final class QueryTop implements QueryQuestion {
             ? QueryRollups.rows(dsl, plan, columns, condition, "rollups")
             : QueryRollups.destinationRows(dsl, plan, columns, condition, "rollups");
     Field<String> container = QuerySql.container(QueryRollups.CONTAINER_NAME);
+    Field<String> host = QueryHostFilter.shown(QueryRollups.HOST_NAME);
+    // Without many hosts these are the container alone, as before hosts were recorded.
+    List<Field<?>> owner = manyHosts ? List.of(host, container) : List.of(container);
     Field<Long> connections = sum(QueryRollups.CONNECTION_COUNT).cast(Long.class);
     // Rank destinations within each container, then keep the first few of each.
     Table<?> ranked =
         dsl.select(
-                container.as("container"),
-                coalesce(
-                        max(nullif(QueryRollups.DOMAIN_NAME, inline(""))),
-                        inline(QuerySql.NO_CONTAINER))
-                    .as("domain"),
-                QueryRollups.DST_ADDR,
-                QueryRollups.DST_PORT,
-                connections.as("connections"),
-                sum(QueryRollups.FAILED_COUNT).cast(Long.class).as("failed"),
-                groupConcatDistinct(QueryRollups.PROCESS_NAME).as("processes"),
-                QueryRollups.time(min(QueryRollups.FIRST_SEEN_NS)).as("first_seen"),
-                QueryRollups.time(max(QueryRollups.LAST_SEEN_NS)).as("last_seen"),
-                rowNumber()
-                    .over(
-                        partitionBy(container)
-                            .orderBy(
-                                connections.desc(), QueryRollups.DST_ADDR, QueryRollups.DST_PORT))
-                    .as("rank"))
+                QueryHostFilter.columns(
+                    manyHosts ? host.as("host") : null,
+                    container.as("container"),
+                    coalesce(
+                            max(nullif(QueryRollups.DOMAIN_NAME, inline(""))),
+                            inline(QuerySql.NO_CONTAINER))
+                        .as("domain"),
+                    QueryRollups.DST_ADDR,
+                    QueryRollups.DST_PORT,
+                    connections.as("connections"),
+                    sum(QueryRollups.FAILED_COUNT).cast(Long.class).as("failed"),
+                    groupConcatDistinct(QueryRollups.PROCESS_NAME).as("processes"),
+                    QueryRollups.time(min(QueryRollups.FIRST_SEEN_NS)).as("first_seen"),
+                    QueryRollups.time(max(QueryRollups.LAST_SEEN_NS)).as("last_seen"),
+                    rowNumber()
+                        .over(
+                            partitionBy(owner)
+                                .orderBy(
+                                    connections.desc(),
+                                    QueryRollups.DST_ADDR,
+                                    QueryRollups.DST_PORT))
+                        .as("rank")))
             .from(rollups)
-            .groupBy(container, QueryRollups.DST_ADDR, QueryRollups.DST_PORT)
+            .groupBy(ownerAnd(owner, QueryRollups.DST_ADDR, QueryRollups.DST_PORT))
             .asTable("ranked");
     Field<Integer> rank = field(name("ranked", "rank"), Integer.class);
     return dsl.select(
-            ranked.field("container"),
-            ranked.field("domain"),
-            ranked.field("dst_addr"),
-            ranked.field("dst_port"),
-            ranked.field("connections"),
-            ranked.field("failed"),
-            ranked.field("processes"),
-            ranked.field("first_seen"),
-            ranked.field("last_seen"))
+            QueryHostFilter.columns(
+                manyHosts ? ranked.field("host") : null,
+                ranked.field("container"),
+                ranked.field("domain"),
+                ranked.field("dst_addr"),
+                ranked.field("dst_port"),
+                ranked.field("connections"),
+                ranked.field("failed"),
+                ranked.field("processes"),
+                ranked.field("first_seen"),
+                ranked.field("last_seen")))
         .from(ranked)
         .where(rank.le(perContainer))
-        .orderBy(ranked.field("container"), rank);
+        .orderBy(
+            manyHosts
+                ? List.of(ranked.field("host"), ranked.field("container"), rank)
+                : List.of(ranked.field("container"), rank));
+  }
+
+  private static List<Field<?>> ownerAnd(List<Field<?>> owner, Field<?>... more) {
+    List<Field<?>> all = new ArrayList<>(owner);
+    all.addAll(List.of(more));
+    return all;
   }
 }

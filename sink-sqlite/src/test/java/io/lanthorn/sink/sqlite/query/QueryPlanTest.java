@@ -44,7 +44,9 @@ class QueryPlanTest {
         "container web | events_container_timestamp",
         "container - | events_",
         "failed | events_failed_timestamp",
-        "failed --container web | events_"
+        "failed --container web | events_",
+        "container web --host a | events_container_timestamp",
+        "failed --host a | events_failed_timestamp"
       })
   void usesAnIndexOnEvents(String args, String index) throws Exception {
     QueryQuestion question = question(args.split(" "));
@@ -65,7 +67,7 @@ class QueryPlanTest {
 
   /** A period's question reads its rollups, three range scans of their primary keys. */
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"top", "top --container web", "top --since 3d --until 1h"})
+  @CsvSource({"top", "top --container web", "top --since 3d --until 1h", "top --host a"})
   void topReadsTheRollupsNeverTheEvents(String args) throws Exception {
     List<String> plan = plan(question(args.split(" ")));
 
