@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -93,13 +94,16 @@ class WebApiTest {
    */
   @Test
   void overviewFromRollupsAgreesWithTheEvents() throws Exception {
-    JsonNode overview =
-        json("/api/overview?period=custom&from=2026-11-25T09:40:30Z&to=2026-11-25T11:34:40Z");
+    // Times within the history TestHistory writes on its fixed clock (NOW = 12:00).
+    Instant from = TestHistory.NOW.minus(Duration.ofMinutes(139).plusSeconds(30)); // 09:40:30
+    Instant to = TestHistory.NOW.minus(Duration.ofMinutes(25).plusSeconds(20)); // 11:34:40
+    JsonNode overview = json("/api/overview?period=custom&from=" + from + "&to=" + to);
+    // Every minute the period touches: 09:40:00 up to 11:35:00.
     String inPeriod =
         " FROM event_rows WHERE timestamp_ns >= "
-            + Instant.parse("2026-11-25T09:40:00Z").getEpochSecond() * 1_000_000_000L
+            + from.minusSeconds(30).getEpochSecond() * 1_000_000_000L
             + " AND timestamp_ns < "
-            + Instant.parse("2026-11-25T11:35:00Z").getEpochSecond() * 1_000_000_000L;
+            + to.plusSeconds(20).getEpochSecond() * 1_000_000_000L;
     try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
         Statement statement = connection.createStatement()) {
       assertThat(rows(overview.get("topDestinations"), "address", "port", "count"))
@@ -203,7 +207,7 @@ class WebApiTest {
             "/api/connections?protocol=sctp",
             "/api/connections?port=70000",
             "/api/connections?destination=not%20a%20name!",
-            "/api/overview?period=custom&from=yesterday&to=2026-11-25T12:00:00Z")) {
+            "/api/overview?period=custom&from=yesterday&to=" + TestHistory.NOW)) {
       HttpResponse<String> response = get(query);
       assertThat(response.statusCode()).as(query).isEqualTo(400);
       assertThat(response.body().strip()).as(query).doesNotContain("\n").isNotEmpty();
