@@ -51,6 +51,11 @@ public final class DatabaseFile {
     SQLiteConfig config = baseConfig(busyTimeout);
     // With WAL, NORMAL loses no committed transaction on a process crash, only on power loss.
     config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    // Transactions take the write lock when they begin, waiting up to the busy timeout. A deferred
+    // one that reads first (the feed writer, the fact tables) would fail at once with SQLITE_BUSY
+    // at its first write if maintenance's connection committed in between: WAL cannot move a
+    // read snapshot forward inside a transaction, and no busy timeout applies to that.
+    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     // Never let SQLite create the file itself: it would use the umask, not 0600.
     config.resetOpenMode(SQLiteOpenMode.CREATE);
     return new DatabaseFile(path, config);
