@@ -4,6 +4,7 @@ import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 
 import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.AttributesJson;
+import io.lanthorn.api.ConnectionCloseEvent;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.EventKind;
 import io.lanthorn.api.InboundAcceptEvent;
@@ -106,14 +107,22 @@ final class EventColumns {
           new Column<>(
               EVENT_ROWS.THREAT_SOURCE,
               row -> row.event.attribute(StandardAttributes.THREAT_SOURCE)),
-          // Open (0) once established, until a close updates the row (CloseWriter).
+          // Open (0) once established, until a close updates the row (CloseWriter); closed (1)
+          // at once when the close came in the same batch as the opening (BatchWriter).
           new Column<>(
               EVENT_ROWS.CLOSED,
               row ->
                   (row.datagrams == null && row.event.outcome() == Outcome.ESTABLISHED)
-                      ? Boolean.FALSE
+                      ? row.close != null
                       : null),
-          new Column<>(EVENT_ROWS.DATAGRAMS, row -> row.datagrams));
+          new Column<>(EVENT_ROWS.DATAGRAMS, row -> row.datagrams),
+          new Column<>(
+              EVENT_ROWS.DURATION_NS, row -> row.close == null ? null : row.close.durationNanos()),
+          new Column<>(
+              EVENT_ROWS.BYTES_SENT, row -> row.close == null ? null : row.close.bytesSent()),
+          new Column<>(
+              EVENT_ROWS.BYTES_RECEIVED,
+              row -> row.close == null ? null : row.close.bytesReceived()));
 
   /**
    * One event and what the writer worked out for its row: the addresses as text and the numbers of
@@ -129,6 +138,12 @@ final class EventColumns {
 
     /** For a udp_send row: the datagrams it counts; {@code null} for TCP rows. */
     Long datagrams;
+
+    /**
+     * The close of this row's connection when it came in the same batch: the row is stored closed,
+     * with its lifetime, instead of being updated later. {@code null} otherwise.
+     */
+    ConnectionCloseEvent close;
   }
 
   private EventColumns() {}

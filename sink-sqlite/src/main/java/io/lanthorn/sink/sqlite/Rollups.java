@@ -211,6 +211,11 @@ final class Rollups {
       minutes.put(key, tally);
     }
     tally.add(event, EventColumns.failed(event.outcome()), count);
+    if (row.close != null) {
+      // The connection closed within the batch: its bytes count here, not in a later update.
+      tally.bytesSent += row.close.bytesSent();
+      tally.bytesReceived += row.close.bytesReceived();
+    }
   }
 
   /** {@code inbound} for accepted connections, {@code outbound} for every other kind. */

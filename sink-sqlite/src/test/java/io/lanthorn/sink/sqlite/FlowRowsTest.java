@@ -236,4 +236,44 @@ class FlowRowsTest {
                   10_240L));
     }
   }
+
+  @Test
+  void aCloseInItsOpeningsBatchIsStoredExactlyAsOneThatCameInALaterBatch() throws Exception {
+    ConnectionEvent outbound =
+        TestEvents.host(TestEvents.NOW, 8080)
+            .sourcePort(50_001)
+            .destinationAddress(SERVICE)
+            .kernelTimeNanos(1_000)
+            .build();
+    List<io.lanthorn.api.Event> openings = List.of(outbound, accept(1_100, 50_001));
+    List<io.lanthorn.api.Event> closes =
+        List.of(
+            close(false, 1_000, 50_001, 8080, 1_048_576, 10_240),
+            close(true, 1_100, 8080, 50_001, 10_240, 1_048_576));
+    Path together = dir.resolve("together.db");
+    Path apart = dir.resolve("apart.db");
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(together, Map.of("retention", "0")))) {
+      // The closes first: the kernel's rings do not order a close after its opening.
+      sink.write(List.of(closes.get(0), closes.get(1), openings.get(0), openings.get(1)));
+    }
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(apart, Map.of("retention", "0")))) {
+      sink.write(openings);
+      sink.write(closes);
+    }
+    for (String query :
+        List.of(
+            "SELECT * FROM events ORDER BY id",
+            "SELECT * FROM rollup_minute ORDER BY direction",
+            "SELECT * FROM rollup_hour ORDER BY direction",
+            "SELECT * FROM rollup_hour_destinations ORDER BY dst_port",
+            "SELECT * FROM rollup_minute_totals ORDER BY direction")) {
+      assertThat(Db.rows(together, query)).as(query).isEqualTo(Db.rows(apart, query));
+    }
+    assertThat(Db.rows(together, "SELECT closed, bytes_sent FROM events ORDER BY id"))
+        .containsExactly(
+            Map.of("closed", 1L, "bytes_sent", 1_048_576L),
+            Map.of("closed", 1L, "bytes_sent", 10_240L));
+  }
 }
