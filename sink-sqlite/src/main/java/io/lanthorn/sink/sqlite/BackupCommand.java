@@ -4,6 +4,8 @@ import io.lanthorn.api.PluginCommand;
 import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.api.PluginException;
+import io.lanthorn.sink.sqlite.store.DatabaseFile;
+import io.lanthorn.sink.sqlite.store.SqliteErrors;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;

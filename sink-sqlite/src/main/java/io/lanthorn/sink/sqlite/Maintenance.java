@@ -2,6 +2,11 @@ package io.lanthorn.sink.sqlite;
 
 import io.lanthorn.api.Counter;
 import io.lanthorn.api.PluginContext;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
+import io.lanthorn.sink.sqlite.store.HealthRecorder;
+import io.lanthorn.sink.sqlite.store.Jooq;
+import io.lanthorn.sink.sqlite.store.Retention;
+import io.lanthorn.sink.sqlite.store.SqliteErrors;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

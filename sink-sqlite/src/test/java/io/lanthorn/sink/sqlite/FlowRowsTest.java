@@ -10,6 +10,7 @@ import io.lanthorn.api.EventHeader;
 import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.Protocol;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lanthorn.api.PipelineStats;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package io.lanthorn.sink.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lanthorn.api.PluginException;
+import io.lanthorn.sink.sqlite.store.DatabaseFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -3,6 +3,10 @@ package io.lanthorn.sink.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.lanthorn.sink.sqlite.store.DatabaseFile;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
+import io.lanthorn.sink.sqlite.store.Jooq;
+import io.lanthorn.sink.sqlite.store.Retention;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
+import io.lanthorn.sink.sqlite.store.SchemaMigrator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -271,7 +273,7 @@ class RollupsTest {
 
   private static long hour(Instant at) {
     long nanos = EpochNanos.of(at);
-    return nanos - Math.floorMod(nanos, Rollups.HOUR_NS);
+    return nanos - Math.floorMod(nanos, java.time.Duration.ofHours(1).toNanos());
   }
 
   /** Both queries give the same rows (as multisets of distinct rows: keys are unique in each). */

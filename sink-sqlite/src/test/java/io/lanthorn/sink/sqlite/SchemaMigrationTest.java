@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lanthorn.api.PluginException;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
+import io.lanthorn.sink.sqlite.store.SchemaMigrator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -13,6 +13,7 @@ import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.Vocabulary;
 import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.sink.jsonl.JsonlSinkFactory;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -8,6 +8,7 @@ import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;

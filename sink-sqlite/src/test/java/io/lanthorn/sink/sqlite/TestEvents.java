@@ -4,6 +4,7 @@ import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;

@@ -12,6 +12,7 @@ import io.lanthorn.api.EventHeader;
 import io.lanthorn.api.Protocol;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.testkit.TestPluginContext;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -10,6 +10,7 @@ import io.lanthorn.api.EventHeader;
 import io.lanthorn.api.Protocol;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.ThreatFeedEvent;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * users join them; and DNS answers replayed through Kafka stored once (V12).
  */
 class ThreatFeedTablesTest {
+  private static final io.lanthorn.api.AttributeKey<String> EVENT_ID =
+      io.lanthorn.api.AttributeKey.stringKey("lanthorn.event.id");
+
   private static final Instant NOW = TestEvents.NOW;
 
   @TempDir Path dir;
@@ -207,7 +211,7 @@ class ThreatFeedTablesTest {
                 53,
                 Protocol.UDP,
                 Attributes.empty())
-            .withAttribute(EventColumns.EVENT_ID, "edge-1-id:5000:32:dns_answer");
+            .withAttribute(EVENT_ID, "edge-1-id:5000:32:dns_answer");
     DnsEvent local = answer.withAttributes(Attributes.empty());
     TestContext context = TestContext.forFile(file, Map.of("retention", "0"));
 

@@ -1,11 +1,11 @@
 package io.lanthorn.sink.sqlite.query;
 
 import io.lanthorn.api.PluginException;
-import io.lanthorn.sink.sqlite.DatabaseFile;
-import io.lanthorn.sink.sqlite.Jooq;
-import io.lanthorn.sink.sqlite.SchemaMigrator;
 import io.lanthorn.sink.sqlite.SinkSettings;
-import io.lanthorn.sink.sqlite.SqliteErrors;
+import io.lanthorn.sink.sqlite.store.DatabaseFile;
+import io.lanthorn.sink.sqlite.store.Jooq;
+import io.lanthorn.sink.sqlite.store.SchemaMigrator;
+import io.lanthorn.sink.sqlite.store.SqliteErrors;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;

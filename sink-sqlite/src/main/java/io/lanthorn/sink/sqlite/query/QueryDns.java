@@ -2,7 +2,7 @@ package io.lanthorn.sink.sqlite.query;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.DNS_EVENTS;
 
-import io.lanthorn.sink.sqlite.EpochNanos;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
 import org.jooq.DSLContext;
 import org.jooq.ResultQuery;
 import picocli.CommandLine.Command;

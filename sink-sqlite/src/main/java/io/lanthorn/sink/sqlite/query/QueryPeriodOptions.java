@@ -2,7 +2,7 @@ package io.lanthorn.sink.sqlite.query;
 
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENTS_VIEW;
 
-import io.lanthorn.sink.sqlite.EpochNanos;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
 import java.time.Instant;
 import org.jooq.Condition;
 import picocli.CommandLine.Option;

@@ -5,8 +5,8 @@ import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
 import static org.jooq.impl.DSL.min;
 
-import io.lanthorn.sink.sqlite.EpochNanos;
 import io.lanthorn.sink.sqlite.schema.tables.RollupMinute;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
 import java.time.Instant;
 import java.util.List;
 import org.jooq.Condition;

@@ -6,7 +6,7 @@ import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.min;
 
-import io.lanthorn.sink.sqlite.EpochNanos;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.ResultQuery;

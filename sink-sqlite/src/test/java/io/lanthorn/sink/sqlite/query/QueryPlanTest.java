@@ -3,13 +3,13 @@ package io.lanthorn.sink.sqlite.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lanthorn.api.testkit.TestPluginContext;
-import io.lanthorn.sink.sqlite.DatabaseFile;
 import io.lanthorn.sink.sqlite.Db;
-import io.lanthorn.sink.sqlite.Jooq;
 import io.lanthorn.sink.sqlite.SqliteSink;
 import io.lanthorn.sink.sqlite.SqliteSinkFactory;
 import io.lanthorn.sink.sqlite.TestContext;
 import io.lanthorn.sink.sqlite.TestEvents;
+import io.lanthorn.sink.sqlite.store.DatabaseFile;
+import io.lanthorn.sink.sqlite.store.Jooq;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;

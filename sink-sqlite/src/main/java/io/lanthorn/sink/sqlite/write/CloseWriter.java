@@ -1,0 +1,134 @@
+package io.lanthorn.sink.sqlite.write;
+
+import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
+
+import io.lanthorn.api.ConnectionCloseEvent;
+import io.lanthorn.api.EventKind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * Stores a {@link ConnectionCloseEvent} as an update of the row that opened the connection (a
+ * {@code tcp_connect} or {@code tcp_accept} row): its duration, bytes each way and {@code closed =
+ * 1}. The row is found by the opening event's kernel time, its kind and its two ports, through the
+ * partial index on open rows. The bytes are also added to the per-minute and per-hour rollups,
+ * under the opening row's key and bucket (so a period's bytes are those of the connections it
+ * counts). Runs inside the caller's transaction, after the batch's inserts, so a close in the same
+ * batch as its opening finds it. Not thread-safe.
+ */
+final class CloseWriter implements AutoCloseable {
+  private static final String CONNECT = EventKind.TCP_CONNECT.label();
+  private static final String ACCEPT = EventKind.TCP_ACCEPT.label();
+
+  private final PreparedStatement update;
+  private final PreparedStatement minuteBytes;
+  private final PreparedStatement hourBytes;
+  private long unmatched;
+
+  CloseWriter(Connection connection, DSLContext dsl) throws SQLException {
+    this.update =
+        connection.prepareStatement(
+            dsl.render(
+                dsl.update(EVENT_ROWS)
+                    .set(EVENT_ROWS.DURATION_NS, DSL.param("duration", Long.class))
+                    .set(EVENT_ROWS.BYTES_SENT, DSL.param("sent", Long.class))
+                    .set(EVENT_ROWS.BYTES_RECEIVED, DSL.param("received", Long.class))
+                    .set(EVENT_ROWS.CLOSED, DSL.inline(true))
+                    .where(EVENT_ROWS.CLOSED.eq(DSL.inline(false)))
+                    .and(EVENT_ROWS.KERNEL_TIME_NS.eq(DSL.param("opened", Long.class)))
+                    .and(EVENT_ROWS.EVENT_TYPE.eq(DSL.param("type", String.class)))
+                    .and(EVENT_ROWS.SRC_PORT.eq(DSL.param("src", Integer.class)))
+                    .and(EVENT_ROWS.DST_PORT.eq(DSL.param("dst", Integer.class)))));
+    this.minuteBytes = connection.prepareStatement(addBytes("rollup_minute", Rollups.MINUTE_NS));
+    this.hourBytes = connection.prepareStatement(addBytes("rollup_hour", Rollups.HOUR_NS));
+  }
+
+  /**
+   * Adds a close's bytes (parameters 1, 2) to the rollup row of its opening row (found as by {@link
+   * #update}, parameters 3 to 6), creating it with no connections if retention removed it. The key
+   * is worked out as {@link Rollups} does for the opening event.
+   */
+  private static String addBytes(String table, long bucketNs) {
+    return "INSERT INTO "
+        + table
+        + " (bucket_ns, host_name, container_name, process_name, dst_addr, domain_name, dst_port,"
+        + " protocol, direction, event_type, outcome, connection_count, failed_count,"
+        + " first_seen_ns, last_seen_ns, handshake_count, handshake_sum_ns, handshake_max_ns,"
+        + " bytes_sent, bytes_received)"
+        + " SELECT timestamp_ns - timestamp_ns % "
+        + bucketNs
+        + ", coalesce(host_name, ''), coalesce(container_name, ''), process_name, dst_addr,"
+        + " coalesce(domain_name, ''), dst_port, protocol,"
+        + " CASE event_type WHEN 'tcp_accept' THEN 'inbound' ELSE 'outbound' END, event_type,"
+        + " outcome, 0, 0, timestamp_ns, timestamp_ns, 0, 0, 0, ?, ?"
+        + " FROM event_rows WHERE closed = 0 AND kernel_time_ns = ? AND event_type = ?"
+        + " AND src_port = ? AND dst_port = ?"
+        + " ON CONFLICT (bucket_ns, host_name, container_name, process_name, dst_addr,"
+        + " domain_name, dst_port, protocol, direction, event_type, outcome) DO UPDATE SET"
+        + " bytes_sent = bytes_sent + excluded.bytes_sent,"
+        + " bytes_received = bytes_received + excluded.bytes_received";
+  }
+
+  /** Updates the rows; closes whose row is not (or no longer) there are counted, not stored. */
+  void write(List<ConnectionCloseEvent> closes) throws SQLException {
+    if (closes.isEmpty()) {
+      return;
+    }
+    try {
+      for (ConnectionCloseEvent close : closes) {
+        update.setLong(1, close.durationNanos());
+        update.setLong(2, close.bytesSent());
+        update.setLong(3, close.bytesReceived());
+        update.setLong(4, close.openedKernelTimeNanos());
+        // The row's source is the end that opened the connection.
+        update.setString(5, close.inbound() ? ACCEPT : CONNECT);
+        update.setInt(6, close.inbound() ? close.remotePort() : close.localPort());
+        update.setInt(7, close.inbound() ? close.localPort() : close.remotePort());
+        update.addBatch();
+        if (close.bytesSent() == 0 && close.bytesReceived() == 0) {
+          continue; // nothing to add (most of a connect storm's closes): two statements saved
+        }
+        for (PreparedStatement rollup : List.of(minuteBytes, hourBytes)) {
+          rollup.setLong(1, close.bytesSent());
+          rollup.setLong(2, close.bytesReceived());
+          rollup.setLong(3, close.openedKernelTimeNanos());
+          rollup.setString(4, close.inbound() ? ACCEPT : CONNECT);
+          rollup.setInt(5, close.inbound() ? close.remotePort() : close.localPort());
+          rollup.setInt(6, close.inbound() ? close.localPort() : close.remotePort());
+          rollup.addBatch();
+        }
+      }
+      // Before the update: they find the opening row while it is still open.
+      minuteBytes.executeBatch();
+      hourBytes.executeBatch();
+      for (int count : update.executeBatch()) {
+        if (count == 0) {
+          unmatched++;
+        }
+      }
+    } finally {
+      update.clearBatch();
+      minuteBytes.clearBatch();
+      hourBytes.clearBatch();
+    }
+  }
+
+  /**
+   * Closes that found no open row: its connection was established before the agent started, or
+   * retention deleted it.
+   */
+  long unmatched() {
+    return unmatched;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    minuteBytes.close();
+    hourBytes.close();
+    update.close();
+  }
+}

@@ -1,0 +1,364 @@
+package io.lanthorn.sink.sqlite.write;
+
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE_TOTALS;
+
+import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.EventKind;
+import io.lanthorn.api.Vocabulary;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Insert;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.TableField;
+import org.jooq.impl.DSL;
+
+/**
+ * Folds a batch into the per-minute and per-hour rollups ({@code rollup_minute}, {@code
+ * rollup_hour}, {@code rollup_minute_totals}, migration V11) and the UPSERTs that add them to what
+ * the tables hold. Each event is tallied once, by minute; the hour and total rows are summed from
+ * the batch's minute tallies, so their cost grows with the batch's distinct keys, not its events.
+ * Not thread-safe: the sink's writing thread only.
+ */
+final class Rollups {
+  static final long MINUTE_NS = 60_000_000_000L;
+  static final long HOUR_NS = 60 * MINUTE_NS;
+
+  /** Where the key has no value: primary keys treat NULLs as distinct, so '' stands for none. */
+  private static final String NONE = "";
+
+  private static final Map<EventKind, String> EVENT_TYPES = new EnumMap<>(EventKind.class);
+
+  static {
+    for (EventKind kind : EventKind.values()) {
+      EVENT_TYPES.put(kind, kind.label());
+    }
+  }
+
+  /** A rollup row's key: which bucket, and who talked to what how. */
+  record Key(
+      long bucketNs,
+      String hostName,
+      String containerName,
+      String processName,
+      String dstAddr,
+      String domainName,
+      int dstPort,
+      String protocol,
+      String direction,
+      String eventType,
+      String outcome) {
+
+    Key inBucket(long bucket) {
+      return new Key(
+          bucket,
+          hostName,
+          containerName,
+          processName,
+          dstAddr,
+          domainName,
+          dstPort,
+          protocol,
+          direction,
+          eventType,
+          outcome);
+    }
+
+    /** The key of this row's {@code rollup_hour_destinations} row: no protocol, kind or outcome. */
+    Key destination() {
+      return new Key(
+          bucketNs,
+          hostName,
+          containerName,
+          processName,
+          dstAddr,
+          domainName,
+          dstPort,
+          NONE,
+          NONE,
+          NONE,
+          NONE);
+    }
+
+    TotalsKey totals() {
+      return new TotalsKey(bucketNs, hostName, direction, eventType, outcome);
+    }
+  }
+
+  /** A {@code rollup_minute_totals} row's key. */
+  record TotalsKey(
+      long bucketNs, String hostName, String direction, String eventType, String outcome) {}
+
+  /** What a batch adds to one rollup row. */
+  static final class Tally {
+    final Key key;
+    long connections;
+    long failed;
+    long firstSeenNs = Long.MAX_VALUE;
+    long lastSeenNs = Long.MIN_VALUE;
+    long handshakes;
+    long handshakeSumNs;
+    long handshakeMaxNs;
+    long bytesSent;
+    long bytesReceived;
+
+    Tally(Key key) {
+      this.key = key;
+    }
+
+    void add(ConnectionEvent event, boolean failedAttempt, long count) {
+      connections += count;
+      if (failedAttempt) {
+        failed += count;
+      }
+      firstSeenNs = Math.min(firstSeenNs, event.timestampNanos());
+      lastSeenNs = Math.max(lastSeenNs, event.timestampNanos());
+      Long handshake = Vocabulary.handshakeNanos(event);
+      if (handshake != null) {
+        handshakes++;
+        handshakeSumNs += handshake;
+        handshakeMaxNs = Math.max(handshakeMaxNs, handshake);
+      }
+    }
+
+    void add(Tally other) {
+      connections += other.connections;
+      failed += other.failed;
+      firstSeenNs = Math.min(firstSeenNs, other.firstSeenNs);
+      lastSeenNs = Math.max(lastSeenNs, other.lastSeenNs);
+      handshakes += other.handshakes;
+      handshakeSumNs += other.handshakeSumNs;
+      handshakeMaxNs = Math.max(handshakeMaxNs, other.handshakeMaxNs);
+      bytesSent += other.bytesSent;
+      bytesReceived += other.bytesReceived;
+    }
+  }
+
+  /** What a batch adds to one {@code rollup_minute_totals} row. */
+  static final class Totals {
+    final TotalsKey key;
+    long connections;
+    long failed;
+
+    Totals(TotalsKey key) {
+      this.key = key;
+    }
+  }
+
+  private static final List<Column<Tally, ?>> MINUTE = columns(ROLLUP_MINUTE);
+  private static final List<Column<Tally, ?>> HOUR = columns(ROLLUP_HOUR);
+  private static final List<Column<Totals, ?>> TOTALS =
+      List.of(
+          new Column<>(ROLLUP_MINUTE_TOTALS.BUCKET_NS, t -> t.key.bucketNs()),
+          new Column<>(ROLLUP_MINUTE_TOTALS.HOST_NAME, t -> t.key.hostName()),
+          new Column<>(ROLLUP_MINUTE_TOTALS.DIRECTION, t -> t.key.direction()),
+          new Column<>(ROLLUP_MINUTE_TOTALS.EVENT_TYPE, t -> t.key.eventType()),
+          new Column<>(ROLLUP_MINUTE_TOTALS.OUTCOME, t -> t.key.outcome()),
+          new Column<>(ROLLUP_MINUTE_TOTALS.CONNECTION_COUNT, t -> t.connections),
+          new Column<>(ROLLUP_MINUTE_TOTALS.FAILED_COUNT, t -> t.failed));
+
+  private static final List<Column<Tally, ?>> DESTINATIONS =
+      List.of(
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.BUCKET_NS, t -> t.key.bucketNs()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.HOST_NAME, t -> t.key.hostName()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.CONTAINER_NAME, t -> t.key.containerName()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.PROCESS_NAME, t -> t.key.processName()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.DST_ADDR, t -> t.key.dstAddr()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.DOMAIN_NAME, t -> t.key.domainName()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.DST_PORT, t -> t.key.dstPort()),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.CONNECTION_COUNT, t -> t.connections),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.FAILED_COUNT, t -> t.failed),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.FIRST_SEEN_NS, t -> t.firstSeenNs),
+          new Column<>(ROLLUP_HOUR_DESTINATIONS.LAST_SEEN_NS, t -> t.lastSeenNs));
+
+  private final Map<Key, Tally> minutes = new HashMap<>();
+
+  /**
+   * Adds one event, whose row the writer has worked out, to its minute's tally.
+   *
+   * @param kind what the row is ({@code row.event} stands in for accepts and UDP flows too)
+   * @param count connections, or a UDP flow interval's datagrams
+   */
+  void add(EventColumns.EventRow row, EventKind kind, String outcome, long count) {
+    ConnectionEvent event = row.event;
+    String domain = event.attribute(Summaries.DOMAIN);
+    String host = event.hostName();
+    Key key =
+        new Key(
+            Math.floorDiv(event.timestampNanos(), MINUTE_NS) * MINUTE_NS,
+            host == null ? NONE : host,
+            row.containerName == null ? NONE : row.containerName,
+            event.comm(),
+            row.destinationAddress,
+            domain == null ? NONE : domain,
+            event.destinationPort(),
+            EventColumns.protocol(event.protocol()),
+            direction(kind),
+            EVENT_TYPES.get(kind),
+            outcome);
+    Tally tally = minutes.get(key);
+    if (tally == null) {
+      tally = new Tally(key);
+      minutes.put(key, tally);
+    }
+    tally.add(event, EventColumns.failed(event.outcome()), count);
+    if (row.close != null) {
+      // The connection closed within the batch: its bytes count here, not in a later update.
+      tally.bytesSent += row.close.bytesSent();
+      tally.bytesReceived += row.close.bytesReceived();
+    }
+  }
+
+  /** {@code inbound} for accepted connections, {@code outbound} for every other kind. */
+  static String direction(EventKind kind) {
+    return kind == EventKind.TCP_ACCEPT ? "inbound" : "outbound";
+  }
+
+  /**
+   * Adds the batch's tallies to the four statements {@link #upsertMinute}, {@link #upsertHour},
+   * {@link #upsertDestinations} and {@link #upsertTotals} rendered, then starts afresh.
+   */
+  void bindBatch(
+      PreparedStatement minute,
+      PreparedStatement hour,
+      PreparedStatement destinations,
+      PreparedStatement totals)
+      throws SQLException {
+    Map<Key, Tally> hours = new HashMap<>();
+    Map<TotalsKey, Totals> sums = new HashMap<>();
+    for (Tally tally : minutes.values()) {
+      Column.bind(minute, MINUTE, tally);
+      minute.addBatch();
+      Key hourKey = tally.key.inBucket(Math.floorDiv(tally.key.bucketNs(), HOUR_NS) * HOUR_NS);
+      hours.computeIfAbsent(hourKey, Tally::new).add(tally);
+      Totals sum = sums.computeIfAbsent(tally.key.totals(), Totals::new);
+      sum.connections += tally.connections;
+      sum.failed += tally.failed;
+    }
+    Map<Key, Tally> pairs = new HashMap<>();
+    for (Tally tally : hours.values()) {
+      Column.bind(hour, HOUR, tally);
+      hour.addBatch();
+      pairs.computeIfAbsent(tally.key.destination(), Tally::new).add(tally);
+    }
+    for (Tally tally : pairs.values()) {
+      Column.bind(destinations, DESTINATIONS, tally);
+      destinations.addBatch();
+    }
+    for (Totals sum : sums.values()) {
+      Column.bind(totals, TOTALS, sum);
+      totals.addBatch();
+    }
+    minutes.clear();
+  }
+
+  /** Forgets the tallies, e.g. of a batch that failed. */
+  void clear() {
+    minutes.clear();
+  }
+
+  static Insert<?> upsertMinute(DSLContext dsl) {
+    return upsert(dsl, ROLLUP_MINUTE, MINUTE);
+  }
+
+  static Insert<?> upsertHour(DSLContext dsl) {
+    return upsert(dsl, ROLLUP_HOUR, HOUR);
+  }
+
+  static Insert<?> upsertDestinations(DSLContext dsl) {
+    var table = ROLLUP_HOUR_DESTINATIONS;
+    return Column.insert(dsl, table, DESTINATIONS)
+        .onConflict(table.getPrimaryKey().getFields())
+        .doUpdate()
+        .set(
+            table.CONNECTION_COUNT,
+            table.CONNECTION_COUNT.plus(DSL.excluded(table.CONNECTION_COUNT)))
+        .set(table.FAILED_COUNT, table.FAILED_COUNT.plus(DSL.excluded(table.FAILED_COUNT)))
+        .set(table.FIRST_SEEN_NS, DSL.least(table.FIRST_SEEN_NS, DSL.excluded(table.FIRST_SEEN_NS)))
+        .set(
+            table.LAST_SEEN_NS, DSL.greatest(table.LAST_SEEN_NS, DSL.excluded(table.LAST_SEEN_NS)));
+  }
+
+  static Insert<?> upsertTotals(DSLContext dsl) {
+    var table = ROLLUP_MINUTE_TOTALS;
+    return Column.insert(dsl, table, TOTALS)
+        .onConflict(table.getPrimaryKey().getFields())
+        .doUpdate()
+        .set(
+            table.CONNECTION_COUNT,
+            table.CONNECTION_COUNT.plus(DSL.excluded(table.CONNECTION_COUNT)))
+        .set(table.FAILED_COUNT, table.FAILED_COUNT.plus(DSL.excluded(table.FAILED_COUNT)));
+  }
+
+  /** The rollup columns of {@code rollup_minute} or {@code rollup_hour}, which have the same. */
+  private static <R extends Record> List<Column<Tally, ?>> columns(Table<R> table) {
+    return List.of(
+        new Column<>(field(table, "bucket_ns", Long.class), t -> t.key.bucketNs()),
+        new Column<>(field(table, "host_name", String.class), t -> t.key.hostName()),
+        new Column<>(field(table, "container_name", String.class), t -> t.key.containerName()),
+        new Column<>(field(table, "process_name", String.class), t -> t.key.processName()),
+        new Column<>(field(table, "dst_addr", String.class), t -> t.key.dstAddr()),
+        new Column<>(field(table, "domain_name", String.class), t -> t.key.domainName()),
+        new Column<>(field(table, "dst_port", Integer.class), t -> t.key.dstPort()),
+        new Column<>(field(table, "protocol", String.class), t -> t.key.protocol()),
+        new Column<>(field(table, "direction", String.class), t -> t.key.direction()),
+        new Column<>(field(table, "event_type", String.class), t -> t.key.eventType()),
+        new Column<>(field(table, "outcome", String.class), t -> t.key.outcome()),
+        new Column<>(field(table, "connection_count", Long.class), t -> t.connections),
+        new Column<>(field(table, "failed_count", Long.class), t -> t.failed),
+        new Column<>(field(table, "first_seen_ns", Long.class), t -> t.firstSeenNs),
+        new Column<>(field(table, "last_seen_ns", Long.class), t -> t.lastSeenNs),
+        new Column<>(field(table, "handshake_count", Long.class), t -> t.handshakes),
+        new Column<>(field(table, "handshake_sum_ns", Long.class), t -> t.handshakeSumNs),
+        new Column<>(field(table, "handshake_max_ns", Long.class), t -> t.handshakeMaxNs),
+        new Column<>(field(table, "bytes_sent", Long.class), t -> t.bytesSent),
+        new Column<>(field(table, "bytes_received", Long.class), t -> t.bytesReceived));
+  }
+
+  /**
+   * A generated column of the table, by name and checked type: the two tables share their columns,
+   * so one list serves both, and a column renamed or retyped in a migration still fails here, once,
+   * when the class loads (every sink test loads it).
+   */
+  private static <T> Field<T> field(Table<?> table, String name, Class<T> type) {
+    Field<?> field = table.field(name);
+    if (!(field instanceof TableField<?, ?>) || field.getType() != type) {
+      throw new IllegalStateException(table.getName() + "." + name + " is not a " + type);
+    }
+    return field.coerce(type);
+  }
+
+  private static <R extends Record> Insert<R> upsert(
+      DSLContext dsl, Table<R> table, List<Column<Tally, ?>> columns) {
+    Field<Long> connections = field(table, "connection_count", Long.class);
+    Field<Long> failed = field(table, "failed_count", Long.class);
+    Field<Long> first = field(table, "first_seen_ns", Long.class);
+    Field<Long> last = field(table, "last_seen_ns", Long.class);
+    Field<Long> handshakes = field(table, "handshake_count", Long.class);
+    Field<Long> handshakeSum = field(table, "handshake_sum_ns", Long.class);
+    Field<Long> handshakeMax = field(table, "handshake_max_ns", Long.class);
+    Field<Long> sent = field(table, "bytes_sent", Long.class);
+    Field<Long> received = field(table, "bytes_received", Long.class);
+    return Column.insert(dsl, table, columns)
+        .onConflict(table.getPrimaryKey().getFields())
+        .doUpdate()
+        .set(connections, connections.plus(DSL.excluded(connections)))
+        .set(failed, failed.plus(DSL.excluded(failed)))
+        .set(first, DSL.least(first, DSL.excluded(first)))
+        .set(last, DSL.greatest(last, DSL.excluded(last)))
+        .set(handshakes, handshakes.plus(DSL.excluded(handshakes)))
+        .set(handshakeSum, handshakeSum.plus(DSL.excluded(handshakeSum)))
+        .set(handshakeMax, DSL.greatest(handshakeMax, DSL.excluded(handshakeMax)))
+        .set(sent, sent.plus(DSL.excluded(sent)))
+        .set(received, received.plus(DSL.excluded(received)));
+  }
+}
