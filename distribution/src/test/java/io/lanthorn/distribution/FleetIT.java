@@ -4,8 +4,12 @@ import static io.lanthorn.api.testkit.Requirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * without container names, {@code --host-name b} with them) send through sink-kafka to a real
  * broker (scripts/kafka.sh on free loopback ports); a central agent with source-kafka and
  * sink-sqlite ({@code --disable-tcp-mon --disable-docker-mon}) holds both hosts' events, each
- * exactly once per host, with b's container names.
+ * exactly once per host, with b's container names: connection attempts, the accept of the
+ * established one with both rows closed, and UDP datagrams.
  */
 class FleetIT {
   private static final Path SCRIPTS = Path.of(System.getProperty("lanthorn.scripts"));
@@ -68,6 +73,8 @@ class FleetIT {
       List<Attempt> attempts = new ArrayList<>();
       attempts.add(host.refused(HostTraffic.V4));
       attempts.add(host.established(HostTraffic.V4));
+      int servicePort = acceptedAndClosed(host);
+      int udpPort = sendDatagrams(3);
       attempts.addAll(new ContainerTraffic(docker).namedLongLived("fleet"));
       Mission.awaitStored(central, attempts);
       for (Attempt attempt : attempts) {
@@ -88,6 +95,34 @@ class FleetIT {
               .as("b names the container of %s", attempt)
               .isEqualTo(1);
         }
+      }
+      // The other kinds, from each host once: a connection both ends of which are on this machine
+      // (its tcp_connect and its tcp_accept, both closed with their duration and bytes) and the
+      // test's datagrams.
+      for (String name : List.of("a", "b")) {
+        awaitNumber(
+            central,
+            "SELECT count(*) FROM event_rows WHERE event_type = 'tcp_accept' AND dst_port = ?"
+                + " AND host_name = ? AND closed = 1 AND duration_ns IS NOT NULL"
+                + " AND bytes_received IS NOT NULL",
+            servicePort,
+            name,
+            1);
+        awaitNumber(
+            central,
+            "SELECT count(*) FROM event_rows WHERE event_type = 'tcp_connect' AND dst_port = ?"
+                + " AND host_name = ? AND closed = 1 AND duration_ns IS NOT NULL"
+                + " AND bytes_sent IS NOT NULL",
+            servicePort,
+            name,
+            1);
+        awaitNumber(
+            central,
+            "SELECT coalesce(sum(datagrams), 0) FROM event_rows WHERE event_type = 'udp_send'"
+                + " AND dst_port = ? AND host_name = ?",
+            udpPort,
+            name,
+            3);
       }
       assertThat(
               EventsDb.number(
@@ -117,10 +152,46 @@ class FleetIT {
         .start(args.toArray(String[]::new));
   }
 
+  /** Waits until the query says {@code expected}, then checks it stays so (no late duplicate). */
+  private static void awaitNumber(Path db, String sql, int port, String host, long expected) {
+    org.awaitility.Awaitility.await(sql + " for " + host + " port " + port)
+        .atMost(Mission.BACKLOG_PATIENCE)
+        .until(() -> EventsDb.number(db, sql, port, host) >= expected);
+    assertThat(EventsDb.number(db, sql, port, host)).as(sql + " for " + host).isEqualTo(expected);
+  }
+
+  /**
+   * A connection to a listener that accepts and closes; the client reads until the listener's end
+   * is closed, then closes its own: both ends' closes are recorded. Returns the service's port.
+   */
+  private static int acceptedAndClosed(HostTraffic host) throws IOException {
+    ServerSocket listener = host.listener(HostTraffic.V4, true);
+    try (Socket client = new Socket()) {
+      client.connect(new InetSocketAddress(HostTraffic.V4, listener.getLocalPort()), 10_000);
+      assertThat(client.getInputStream().read()).as("closed by the listener").isEqualTo(-1);
+    }
+    return listener.getLocalPort();
+  }
+
+  /** Sends {@code count} datagrams over loopback to a port this test holds; returns the port. */
+  private int sendDatagrams(int count) throws IOException {
+    try (DatagramSocket receiver = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        DatagramSocket sender = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      byte[] payload = "fleet".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      for (int i = 0; i < count; i++) {
+        sender.send(new DatagramPacket(payload, payload.length, receiver.getLocalSocketAddress()));
+      }
+      return receiver.getLocalPort();
+    }
+  }
+
+  /** The attempt's tcp_connect rows from {@code host}: its accept shares the port. */
   private static long rows(Path db, Attempt attempt, String host, String more) {
     return EventsDb.number(
         db,
-        "SELECT count(*) FROM event_rows WHERE dst_port = ? AND host_name = ?" + more,
+        "SELECT count(*) FROM event_rows WHERE event_type = 'tcp_connect' AND dst_port = ?"
+            + " AND host_name = ?"
+            + more,
         attempt.dstPort(),
         host);
   }

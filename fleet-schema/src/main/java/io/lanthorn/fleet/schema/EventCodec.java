@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.AddressText;
 import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.Attributes;
@@ -37,17 +38,38 @@ import java.util.Set;
  * The fleet's wire format, version {@value #SCHEMA_VERSION}: one JSON object per event, named with
  * the api's {@link Vocabulary} (OpenTelemetry where it has a name: {@code host.name}, {@code
  * client.address}, {@code server.port}, {@code process.pid} …; {@code lanthorn.*} where it has
- * none). docs/fleet.md lists every field. A reader refuses other versions instead of guessing; a
- * new optional field or a new kind keeps the version, a changed or removed field raises it.
+ * none), the names sink-jsonl writes. docs/fleet.md lists every field.
+ *
+ * <p>Version 2 carries every kind a host captures ({@link #KINDS}); version 1 carried {@code
+ * tcp_connect} and {@code dns_answer} only, and this build still reads it. A reader refuses other
+ * versions instead of guessing. A new optional field keeps the version; a new kind, or a changed or
+ * removed field, raises it, so that a collector too old for a message says so ({@code
+ * unsupported_version}) rather than skipping it as an unknown kind.
  *
  * <p>Thread-safe.
  */
 public final class EventCodec {
-  /** The schema version this build writes and reads. */
-  public static final int SCHEMA_VERSION = 1;
+  /** The schema version this build writes. */
+  public static final int SCHEMA_VERSION = 2;
 
-  /** The kinds this version carries ({@code event.name} is the kind's label). */
-  public static final Set<EventKind> KINDS = Set.of(EventKind.TCP_CONNECT, EventKind.DNS_ANSWER);
+  /** The oldest version this build reads. */
+  public static final int OLDEST_READ_VERSION = 1;
+
+  /**
+   * The kinds this version carries ({@code event.name} is the kind's label): all but {@link
+   * EventKind#THREAT_FEED}, the agent's report of its own feed refresh, which stays on its host
+   * (docs/fleet.md says why).
+   */
+  public static final Set<EventKind> KINDS =
+      Set.of(
+          EventKind.TCP_CONNECT,
+          EventKind.TCP_ACCEPT,
+          EventKind.UDP_SEND,
+          EventKind.TCP_CLOSE,
+          EventKind.DNS_ANSWER);
+
+  /** The kinds version 1 carried. */
+  static final Set<EventKind> KINDS_V1 = Set.of(EventKind.TCP_CONNECT, EventKind.DNS_ANSWER);
 
   static final String SCHEMA = "lanthorn.schema";
 
@@ -79,9 +101,9 @@ public final class EventCodec {
       switch (e) {
         case ConnectionEvent c -> writeConnection(json, c);
         case DnsEvent d -> writeDns(json, d);
-        case InboundAcceptEvent a -> throw unsupported(a);
-        case UdpFlowEvent u -> throw unsupported(u);
-        case ConnectionCloseEvent c -> throw unsupported(c);
+        case InboundAcceptEvent a -> writeAccept(json, a);
+        case UdpFlowEvent u -> writeUdp(json, u);
+        case ConnectionCloseEvent c -> writeClose(json, c);
         case ThreatFeedEvent f -> throw unsupported(f);
       }
       json.writeObjectFieldStart(Vocabulary.ATTRIBUTES);
@@ -122,18 +144,89 @@ public final class EventCodec {
     }
   }
 
+  /**
+   * The two ends of a connection or flow as sink-jsonl writes them: the client is the end that
+   * opened it (this host for outbound, the peer for inbound).
+   */
+  private static void writeEnds(
+      JsonGenerator json,
+      AddressFamily family,
+      Protocol transport,
+      boolean inbound,
+      InetAddress client,
+      int clientPort,
+      InetAddress server,
+      int serverPort)
+      throws IOException {
+    json.writeStringField(Vocabulary.NETWORK_TYPE, Vocabulary.networkType(family));
+    json.writeStringField(Vocabulary.NETWORK_TRANSPORT, transport.label());
+    json.writeStringField(Vocabulary.NETWORK_DIRECTION, Vocabulary.direction(inbound));
+    json.writeStringField(Vocabulary.CLIENT_ADDRESS, AddressText.of(client));
+    json.writeNumberField(Vocabulary.CLIENT_PORT, clientPort);
+    json.writeStringField(Vocabulary.SERVER_ADDRESS, AddressText.of(server));
+    json.writeNumberField(Vocabulary.SERVER_PORT, serverPort);
+  }
+
   private static void writeConnection(JsonGenerator json, ConnectionEvent c) throws IOException {
-    json.writeStringField(Vocabulary.NETWORK_TYPE, Vocabulary.networkType(c.family()));
-    json.writeStringField(Vocabulary.NETWORK_TRANSPORT, c.protocol().label());
-    json.writeStringField(Vocabulary.CLIENT_ADDRESS, AddressText.of(c.sourceAddress()));
-    json.writeNumberField(Vocabulary.CLIENT_PORT, c.sourcePort());
-    json.writeStringField(Vocabulary.SERVER_ADDRESS, AddressText.of(c.destinationAddress()));
-    json.writeNumberField(Vocabulary.SERVER_PORT, c.destinationPort());
+    writeEnds(
+        json,
+        c.family(),
+        c.protocol(),
+        false,
+        c.sourceAddress(),
+        c.sourcePort(),
+        c.destinationAddress(),
+        c.destinationPort());
     json.writeStringField(Vocabulary.CONNECT_OUTCOME, c.outcome().label());
     json.writeNumberField(Vocabulary.CONNECT_ERRNO, c.errno());
     if (c.handshakeNanos() >= 0) { // absent while pending
       json.writeNumberField(Vocabulary.CONNECT_HANDSHAKE_NANOS, c.handshakeNanos());
     }
+  }
+
+  private static void writeAccept(JsonGenerator json, InboundAcceptEvent a) throws IOException {
+    writeEnds(
+        json,
+        a.family(),
+        a.protocol(),
+        true,
+        a.remoteAddress(),
+        a.remotePort(),
+        a.localAddress(),
+        a.localPort());
+  }
+
+  private static void writeUdp(JsonGenerator json, UdpFlowEvent u) throws IOException {
+    writeEnds(
+        json,
+        u.family(),
+        Protocol.UDP,
+        false,
+        u.sourceAddress(),
+        u.sourcePort(),
+        u.destinationAddress(),
+        u.destinationPort());
+    json.writeNumberField(Vocabulary.UDP_DATAGRAMS, u.datagrams());
+    json.writeNumberField(Vocabulary.UDP_BYTES, u.bytes());
+    json.writeNumberField(Vocabulary.UDP_DURATION_NANOS, u.durationNanos());
+  }
+
+  // Client and server as for the event it closes: the peer is the client of an inbound one.
+  private static void writeClose(JsonGenerator json, ConnectionCloseEvent c) throws IOException {
+    boolean in = c.inbound();
+    writeEnds(
+        json,
+        c.family(),
+        Protocol.TCP,
+        in,
+        in ? c.remoteAddress() : c.localAddress(),
+        in ? c.remotePort() : c.localPort(),
+        in ? c.localAddress() : c.remoteAddress(),
+        in ? c.localPort() : c.remotePort());
+    json.writeNumberField(Vocabulary.CLOSE_OPENED_KERNEL_TIME_NANOS, c.openedKernelTimeNanos());
+    json.writeNumberField(Vocabulary.CLOSE_DURATION_NANOS, c.durationNanos());
+    json.writeNumberField(Vocabulary.CLOSE_BYTES_SENT, c.bytesSent());
+    json.writeNumberField(Vocabulary.CLOSE_BYTES_RECEIVED, c.bytesReceived());
   }
 
   // Types and response codes as numbers (lossless); the JSON lines sink shows their mnemonics.
@@ -180,23 +273,48 @@ public final class EventCodec {
       throw new ForeignMessageException("not_lanthorn", "no integer " + SCHEMA + " field");
     }
     int version = root.get(SCHEMA).intValue();
-    if (version != SCHEMA_VERSION) {
+    if (version < OLDEST_READ_VERSION || version > SCHEMA_VERSION) {
       throw new ForeignMessageException(
           "unsupported_version",
-          "schema version " + version + ", this build reads " + SCHEMA_VERSION);
+          "schema version "
+              + version
+              + ", this build reads "
+              + OLDEST_READ_VERSION
+              + " to "
+              + SCHEMA_VERSION);
     }
-    String kind = text(root, Vocabulary.EVENT_NAME);
-    boolean connection = EventKind.TCP_CONNECT.label().equals(kind);
-    if (!connection && !EventKind.DNS_ANSWER.label().equals(kind)) {
-      throw new ForeignMessageException("unsupported_kind", Vocabulary.EVENT_NAME + " " + kind);
-    }
+    EventKind kind = kind(root, version);
     try {
       EventHeader header = header(root);
       Attributes attributes = attributes(root);
-      return connection ? connection(root, header, attributes) : dns(root, header, attributes);
+      return switch (kind) {
+        case TCP_CONNECT -> connection(root, header, attributes, version);
+        case TCP_ACCEPT -> accept(root, header, attributes);
+        case UDP_SEND -> udp(root, header, attributes);
+        case TCP_CLOSE -> close(root, header, attributes);
+        case DNS_ANSWER -> dns(root, header, attributes);
+        case THREAT_FEED -> throw new IllegalStateException("not a carried kind: " + kind);
+      };
     } catch (RuntimeException e) {
       throw new ForeignMessageException("invalid_event", String.valueOf(e.getMessage()));
     }
+  }
+
+  /** The message's kind, if its version carries it. */
+  private static EventKind kind(JsonNode root, int version) throws ForeignMessageException {
+    String label = text(root, Vocabulary.EVENT_NAME);
+    EventKind kind = null;
+    for (EventKind carried : version == 1 ? KINDS_V1 : KINDS) {
+      if (carried.label().equals(label)) {
+        kind = carried;
+      }
+    }
+    if (kind == null) {
+      throw new ForeignMessageException(
+          "unsupported_kind",
+          Vocabulary.EVENT_NAME + " " + label + " in schema version " + version);
+    }
+    return kind;
   }
 
   private static EventHeader header(JsonNode root) {
@@ -229,14 +347,12 @@ public final class EventCodec {
   }
 
   private static ConnectionEvent connection(
-      JsonNode root, EventHeader header, Attributes attributes) {
-    String transport = required(root, Vocabulary.NETWORK_TRANSPORT);
-    if (!transport.equals(Protocol.TCP.label())) {
-      throw new IllegalArgumentException(Vocabulary.NETWORK_TRANSPORT + " " + transport);
-    }
+      JsonNode root, EventHeader header, Attributes attributes, int version) {
+    transport(root, Protocol.TCP);
+    direction(root, false, version == 1);
     return ConnectionEvent.builder()
         .header(header)
-        .family(Vocabulary.ofNetworkType(required(root, Vocabulary.NETWORK_TYPE)))
+        .family(family(root))
         .protocol(Protocol.TCP)
         .sourceAddress(address(required(root, Vocabulary.CLIENT_ADDRESS)))
         .sourcePort(integer(root, Vocabulary.CLIENT_PORT))
@@ -250,6 +366,94 @@ public final class EventCodec {
                 : -1)
         .attributes(attributes)
         .build();
+  }
+
+  private static InboundAcceptEvent accept(
+      JsonNode root, EventHeader header, Attributes attributes) {
+    direction(root, true, false);
+    return new InboundAcceptEvent(
+        header,
+        family(root),
+        protocol(required(root, Vocabulary.NETWORK_TRANSPORT)),
+        address(required(root, Vocabulary.SERVER_ADDRESS)),
+        integer(root, Vocabulary.SERVER_PORT),
+        address(required(root, Vocabulary.CLIENT_ADDRESS)),
+        integer(root, Vocabulary.CLIENT_PORT),
+        attributes);
+  }
+
+  private static UdpFlowEvent udp(JsonNode root, EventHeader header, Attributes attributes) {
+    transport(root, Protocol.UDP);
+    direction(root, false, false);
+    return new UdpFlowEvent(
+        header,
+        family(root),
+        address(required(root, Vocabulary.CLIENT_ADDRESS)),
+        integer(root, Vocabulary.CLIENT_PORT),
+        address(required(root, Vocabulary.SERVER_ADDRESS)),
+        integer(root, Vocabulary.SERVER_PORT),
+        number(root, Vocabulary.UDP_DATAGRAMS),
+        number(root, Vocabulary.UDP_BYTES),
+        number(root, Vocabulary.UDP_DURATION_NANOS),
+        attributes);
+  }
+
+  private static ConnectionCloseEvent close(
+      JsonNode root, EventHeader header, Attributes attributes) {
+    transport(root, Protocol.TCP);
+    String direction = required(root, Vocabulary.NETWORK_DIRECTION);
+    boolean in = direction.equals(Vocabulary.direction(true));
+    direction(root, in, false);
+    InetAddress client = address(required(root, Vocabulary.CLIENT_ADDRESS));
+    int clientPort = integer(root, Vocabulary.CLIENT_PORT);
+    InetAddress server = address(required(root, Vocabulary.SERVER_ADDRESS));
+    int serverPort = integer(root, Vocabulary.SERVER_PORT);
+    return new ConnectionCloseEvent(
+        header,
+        family(root),
+        in,
+        in ? server : client,
+        in ? serverPort : clientPort,
+        in ? client : server,
+        in ? clientPort : serverPort,
+        number(root, Vocabulary.CLOSE_OPENED_KERNEL_TIME_NANOS),
+        number(root, Vocabulary.CLOSE_DURATION_NANOS),
+        number(root, Vocabulary.CLOSE_BYTES_SENT),
+        number(root, Vocabulary.CLOSE_BYTES_RECEIVED),
+        attributes);
+  }
+
+  private static AddressFamily family(JsonNode root) {
+    return Vocabulary.ofNetworkType(required(root, Vocabulary.NETWORK_TYPE));
+  }
+
+  private static void transport(JsonNode root, Protocol expected) {
+    String transport = required(root, Vocabulary.NETWORK_TRANSPORT);
+    if (!transport.equals(expected.label())) {
+      throw new IllegalArgumentException(Vocabulary.NETWORK_TRANSPORT + " " + transport);
+    }
+  }
+
+  /**
+   * Checks {@code lanthorn.network.direction}: present since version 2 and then the kind's; a
+   * version 1 message has none ({@code optional}).
+   */
+  private static void direction(JsonNode root, boolean inbound, boolean optional) {
+    String direction = text(root, Vocabulary.NETWORK_DIRECTION);
+    if (direction == null && optional) {
+      return;
+    }
+    if (!Vocabulary.direction(inbound).equals(direction)) {
+      throw new IllegalArgumentException(Vocabulary.NETWORK_DIRECTION + " " + direction);
+    }
+  }
+
+  private static Protocol protocol(String transport) {
+    return switch (transport) {
+      case "udp" -> Protocol.UDP;
+      case "tcp" -> Protocol.TCP;
+      default -> throw new IllegalArgumentException(Vocabulary.NETWORK_TRANSPORT + " " + transport);
+    };
   }
 
   private static DnsEvent dns(JsonNode root, EventHeader header, Attributes attributes) {
@@ -276,12 +480,7 @@ public final class EventCodec {
         answers,
         address(required(root, Vocabulary.SERVER_ADDRESS)),
         integer(root, Vocabulary.SERVER_PORT),
-        switch (transport) {
-          case "udp" -> Protocol.UDP;
-          case "tcp" -> Protocol.TCP;
-          default ->
-              throw new IllegalArgumentException(Vocabulary.NETWORK_TRANSPORT + " " + transport);
-        },
+        protocol(transport),
         attributes);
   }
 

@@ -13,7 +13,7 @@ public final class ForeignMessageException extends Exception {
 
   /**
    * A short, stable, lower-case reason for metrics: {@code not_json}, {@code not_lanthorn}, {@code
-   * unsupported_version}, {@code invalid_event}.
+   * unsupported_version}, {@code unsupported_kind}, {@code invalid_event}.
    */
   public String reason() {
     return reason;

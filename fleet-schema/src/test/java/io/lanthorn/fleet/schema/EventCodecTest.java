@@ -12,9 +12,11 @@ import io.lanthorn.api.DnsAnswer;
 import io.lanthorn.api.DnsEvent;
 import io.lanthorn.api.Event;
 import io.lanthorn.api.EventHeader;
+import io.lanthorn.api.EventKind;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.Protocol;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.ThreatFeedEvent;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -126,7 +128,10 @@ class EventCodecTest {
     assertReason("not json", "not_json");
     assertReason("[1,2]", "not_lanthorn");
     assertReason("{\"hello\":\"world\"}", "not_lanthorn");
-    assertReason("{\"lanthorn.schema\":2}", "unsupported_version");
+    assertReason("{\"lanthorn.schema\":3}", "unsupported_version");
+    assertReason("{\"lanthorn.schema\":0}", "unsupported_version");
+    assertReason("{\"lanthorn.schema\":2}", "unsupported_kind");
+    assertReason("{\"lanthorn.schema\":2,\"event.name\":\"threat_feed\"}", "unsupported_kind");
     assertReason("{\"lanthorn.schema\":1,\"event.name\":\"udp_send\"}", "unsupported_kind");
     assertReason("{\"lanthorn.schema\":1,\"event.name\":\"dns_answer\"}", "invalid_event");
     String valid = new String(codec.encode(event(1, 1), HOST), StandardCharsets.UTF_8);
@@ -193,6 +198,127 @@ class EventCodecTest {
     assertThatThrownBy(() -> codec.encode(noHost, HOST))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("host name");
+  }
+
+  @Test
+  void everyKindRoundTripsFieldByField() throws Exception {
+    for (Event original : FleetEvents.everyKind()) {
+      Event decoded = codec.decode(codec.encode(original, HOST));
+
+      assertThat(decoded.attribute(FleetAttributes.HOST_ID)).isEqualTo(HOST);
+      assertThat(decoded.attribute(FleetAttributes.EVENT_ID)).isEqualTo(EventId.of(HOST, original));
+      // Records compare every component: header, addresses, ports, counts, attributes.
+      assertThat(withoutFleetAttributes(decoded)).as(original.kind().label()).isEqualTo(original);
+    }
+  }
+
+  @Test
+  void acceptsFlowsAndClosesUseSinkJsonlsNamesAndClientServerSides() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    JsonNode accept = mapper.readTree(codec.encode(FleetEvents.accept(), HOST));
+    assertThat(accept.get("event.name").textValue()).isEqualTo("tcp_accept");
+    assertThat(accept.get("lanthorn.network.direction").textValue()).isEqualTo("inbound");
+    assertThat(accept.get("client.address").textValue()).as("the peer").isEqualTo("192.0.2.9");
+    assertThat(accept.get("client.port").intValue()).isEqualTo(51_234);
+    assertThat(accept.get("server.address").textValue()).as("this host").isEqualTo("10.0.0.5");
+    assertThat(accept.get("server.port").intValue()).isEqualTo(8080);
+
+    JsonNode udp = mapper.readTree(codec.encode(FleetEvents.udp(), HOST));
+    assertThat(udp.get("network.transport").textValue()).isEqualTo("udp");
+    assertThat(udp.get("lanthorn.udp.datagrams").longValue()).isEqualTo(12);
+    assertThat(udp.get("lanthorn.udp.bytes").longValue()).isEqualTo(4_800);
+    assertThat(udp.get("lanthorn.udp.duration_nanos").longValue()).isEqualTo(987_654);
+
+    JsonNode inbound = mapper.readTree(codec.encode(FleetEvents.close(true), HOST));
+    assertThat(inbound.get("lanthorn.network.direction").textValue()).isEqualTo("inbound");
+    assertThat(inbound.get("client.port").intValue()).as("the peer's").isEqualTo(51_234);
+    assertThat(inbound.get("lanthorn.close.opened_kernel_time_nanos").longValue()).isEqualTo(2_002);
+    assertThat(inbound.get("lanthorn.close.duration_nanos").longValue()).isEqualTo(8_999_000);
+    assertThat(inbound.get("lanthorn.close.bytes_sent").longValue()).isEqualTo(1_000_000_007);
+    assertThat(inbound.get("lanthorn.close.bytes_received").longValue()).isEqualTo(42_424);
+    JsonNode outbound = mapper.readTree(codec.encode(FleetEvents.close(false), HOST));
+    assertThat(outbound.get("lanthorn.network.direction").textValue()).isEqualTo("outbound");
+    assertThat(outbound.get("client.port").intValue()).as("this host's").isEqualTo(45_678);
+    assertThat(outbound.get("server.port").intValue()).isEqualTo(5432);
+  }
+
+  @Test
+  void acceptsAndClosesAddTheirPortsToTheEventId() {
+    assertThat(EventId.of(HOST, FleetEvents.accept()))
+        .isEqualTo("0123456789abcdef:2002:44:tcp_accept:51234-8080");
+    assertThat(EventId.of(HOST, FleetEvents.close(true)))
+        .isEqualTo("0123456789abcdef:9000000:0:tcp_close:51234-8080");
+    assertThat(EventId.of(HOST, FleetEvents.close(false)))
+        .isEqualTo("0123456789abcdef:9000000:0:tcp_close:45678-5432");
+    assertThat(EventId.of(HOST, FleetEvents.udp())).isEqualTo("0123456789abcdef:3003:45:udp_send");
+  }
+
+  @Test
+  void version1MessagesStillDecode() throws Exception {
+    // Written by the version 1 encoder (commit 9ee3f34) for FleetEvents.connect() and dns().
+    for (Event original : List.<Event>of(FleetEvents.connect(), FleetEvents.dns())) {
+      byte[] stored;
+      try (var in =
+          getClass().getResourceAsStream("/schema-v1/" + original.kind().label() + ".json")) {
+        stored = in.readAllBytes();
+      }
+      assertThat(new ObjectMapper().readTree(stored).get("lanthorn.schema").intValue()).isOne();
+
+      Event decoded = codec.decode(stored);
+
+      assertThat(decoded.attribute(FleetAttributes.EVENT_ID)).isEqualTo(EventId.of(HOST, original));
+      assertThat(withoutFleetAttributes(decoded)).isEqualTo(original);
+    }
+  }
+
+  @Test
+  void kindsAndDirectionsAreCheckedAgainstTheVersion() {
+    String accept = new String(codec.encode(FleetEvents.accept(), HOST), StandardCharsets.UTF_8);
+    assertReason(
+        accept.replace("\"lanthorn.schema\":2", "\"lanthorn.schema\":1"), "unsupported_kind");
+    assertReason(accept.replace("\"inbound\"", "\"outbound\""), "invalid_event");
+    String close = new String(codec.encode(FleetEvents.close(true), HOST), StandardCharsets.UTF_8);
+    assertReason(close.replace("\"inbound\"", "\"sideways\""), "invalid_event");
+    assertReason(close.replace("\"lanthorn.close.bytes_sent\"", "\"x\""), "invalid_event");
+    String udp = new String(codec.encode(FleetEvents.udp(), HOST), StandardCharsets.UTF_8);
+    assertReason(udp.replace("\"udp\"", "\"tcp\""), "invalid_event");
+    assertReason(
+        udp.replace("\"lanthorn.udp.bytes\":4800", "\"lanthorn.udp.bytes\":-1"), "invalid_event");
+    String connect = new String(codec.encode(FleetEvents.connect(), HOST), StandardCharsets.UTF_8);
+    assertReason(
+        connect.replace("\"lanthorn.network.direction\":\"outbound\",", ""), "invalid_event");
+  }
+
+  @Test
+  void threatFeedReportsStayOnTheirHost() {
+    ThreatFeedEvent feed =
+        new ThreatFeedEvent(
+            FleetEvents.header(5, 1),
+            "feodo",
+            "file:/etc/lanthorn/feodo.txt",
+            "ip",
+            "v1",
+            0,
+            List.of("192.0.2.1"),
+            List.of(),
+            1,
+            0,
+            null,
+            0,
+            io.lanthorn.api.Attributes.empty());
+
+    assertThat(EventCodec.KINDS).doesNotContain(EventKind.THREAT_FEED);
+    assertThatThrownBy(() -> codec.encode(feed, HOST))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("threat_feed");
+  }
+
+  private static Event withoutFleetAttributes(Event decoded) {
+    return decoded.withAttributes(
+        decoded.attributes().toBuilder()
+            .remove(FleetAttributes.HOST_ID)
+            .remove(FleetAttributes.EVENT_ID)
+            .build());
   }
 
   private void assertReason(String message, String reason) {

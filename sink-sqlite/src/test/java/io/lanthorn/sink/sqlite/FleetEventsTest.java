@@ -2,9 +2,18 @@ package io.lanthorn.sink.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.AttributeKey;
+import io.lanthorn.api.Attributes;
+import io.lanthorn.api.ConnectionCloseEvent;
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
+import io.lanthorn.api.EventHeader;
+import io.lanthorn.api.InboundAcceptEvent;
+import io.lanthorn.api.UdpFlowEvent;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,6 +75,68 @@ class FleetEventsTest {
                 "SELECT count(*) FROM event_rows INDEXED BY event_rows_event_uid"
                     + " WHERE event_uid IS NOT NULL"))
         .isEqualTo(3);
+  }
+
+  private static <E extends Event> E identified(E event, String id) {
+    @SuppressWarnings("unchecked") // withAttribute returns the event's own type
+    E copy = (E) event.withAttribute(HOST_ID, "a-id").withAttribute(EVENT_ID, id);
+    return copy;
+  }
+
+  @Test
+  void replayedAcceptsFlowsAndClosesAreStoredOnceAndTheirBytesAddedOnce() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    InboundAcceptEvent accept =
+        identified(FlowRowsTest.accept(1_000, 50_001), "a-id:1000:900:tcp_accept:50001-8080");
+    UdpFlowEvent udp =
+        identified(
+            new UdpFlowEvent(
+                EventHeader.builder()
+                    .timestampNanos(EpochNanos.of(TestEvents.NOW))
+                    .kernelTimeNanos(2_000)
+                    .tid(31)
+                    .comm("dig")
+                    .build(),
+                AddressFamily.INET,
+                TestEvents.address("127.0.0.1"),
+                40_000,
+                TestEvents.address("127.0.0.53"),
+                53,
+                3,
+                120,
+                500,
+                Attributes.empty()),
+            "a-id:2000:31:udp_send");
+    ConnectionCloseEvent close =
+        identified(
+            FlowRowsTest.close(true, 1_000, 8080, 50_001, 300, 700),
+            "a-id:6000:0:tcp_close:50001-8080");
+    TestContext context = TestContext.forFile(file);
+
+    try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
+      sink.write(List.of(accept, udp, close, close)); // the close repeated within the batch
+      sink.write(List.of(accept, udp, close)); // all replayed
+    }
+
+    assertThat(
+            Db.rows(
+                file,
+                "SELECT event_type, event_uid, closed, duration_ns, bytes_sent, bytes_received,"
+                    + " datagrams FROM event_rows ORDER BY id"))
+        .extracting(row -> (List<Object>) new ArrayList<Object>(row.values()))
+        .containsExactly(
+            Arrays.<Object>asList(
+                "tcp_accept", "a-id:1000:900:tcp_accept:50001-8080", 1L, 4_000L, 300L, 700L, null),
+            Arrays.<Object>asList("udp_send", "a-id:2000:31:udp_send", null, null, null, null, 3L));
+    for (String rollup : List.of("rollup_minute", "rollup_hour")) {
+      assertThat(Db.count(file, "SELECT sum(bytes_sent) FROM " + rollup))
+          .as("%s: the close's bytes once", rollup)
+          .isEqualTo(300);
+      assertThat(Db.count(file, "SELECT sum(bytes_received) FROM " + rollup)).isEqualTo(700);
+    }
+    // The accept and the flow replayed, the close repeated within its batch; the replayed close
+    // found no open row to update (closes keep no id).
+    assertThat(context.metric("events.duplicates")).isEqualTo(3);
   }
 
   @Test

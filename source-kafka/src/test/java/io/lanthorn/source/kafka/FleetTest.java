@@ -4,10 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lanthorn.api.AddressFamily;
+import io.lanthorn.api.Attributes;
+import io.lanthorn.api.ConnectionCloseEvent;
 import io.lanthorn.api.ConnectionEvent;
+import io.lanthorn.api.Event;
+import io.lanthorn.api.EventHeader;
+import io.lanthorn.api.EventKind;
+import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.PipelineStats;
+import io.lanthorn.api.Protocol;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.UdpFlowEvent;
 import io.lanthorn.api.testkit.RecordingEmitter;
 import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.fleet.schema.EventCodec;
@@ -173,6 +181,130 @@ class FleetTest {
                 db,
                 "SELECT count(*) FROM event_rows WHERE host_name = 'b' AND container_name = 'web'"))
         .isEqualTo(300);
+  }
+
+  /** A header of host {@code host}: a task's, or a close's (softirq: no task). */
+  private static EventHeader header(String host, long kernelTime, int tid) {
+    return EventHeader.builder()
+        .timestampNanos(1_764_000_000_000_000_000L + kernelTime)
+        .kernelTimeNanos(kernelTime)
+        .pid(tid)
+        .tid(tid)
+        .comm(tid == 0 ? "" : "svc")
+        .hostName(host)
+        .build();
+  }
+
+  @Test
+  void acceptsFlowsAndClosesArriveOnceWithTheirFields() throws Exception {
+    Path db = dir.resolve("central.db");
+    InetAddress here = InetAddress.ofLiteral("127.0.0.1");
+    InetAddress peer = InetAddress.ofLiteral("127.0.0.2");
+    List<Event> host =
+        List.of(
+            new InboundAcceptEvent(
+                    header("k", 5_000, 7),
+                    AddressFamily.INET,
+                    Protocol.TCP,
+                    here,
+                    8080,
+                    peer,
+                    50_001,
+                    Attributes.empty())
+                .withAttribute(StandardAttributes.CONTAINER_NAME, "web"),
+            ConnectionEvent.builder()
+                .header(header("k", 6_000, 8))
+                .family(AddressFamily.INET)
+                .sourceAddress(here)
+                .sourcePort(40_001)
+                .destinationAddress(peer)
+                .destinationPort(5432)
+                .outcome(Outcome.ESTABLISHED)
+                .handshakeNanos(900)
+                .build(),
+            new UdpFlowEvent(
+                header("k", 7_000, 9),
+                AddressFamily.INET,
+                here,
+                33_000,
+                peer,
+                53,
+                4,
+                160,
+                2_500,
+                Attributes.empty()),
+            new ConnectionCloseEvent(
+                header("k", 9_000, 0),
+                AddressFamily.INET,
+                true,
+                here,
+                8080,
+                peer,
+                50_001,
+                5_000,
+                3_000,
+                111,
+                222,
+                Attributes.empty()),
+            new ConnectionCloseEvent(
+                header("k", 9_500, 0),
+                AddressFamily.INET,
+                false,
+                here,
+                40_001,
+                peer,
+                5432,
+                6_000,
+                3_400,
+                333,
+                444,
+                Attributes.empty()));
+    try (KafkaSink sink = hostSink("k", "fleet.kinds", broker.bootstrap())) {
+      assertThat(sink.kinds()).doesNotContain(EventKind.THREAT_FEED);
+      sink.write(host);
+      sink.write(host); // a replay: every message twice on the topic
+      sink.write(List.of(event("k", 99, null))); // last in the host's partition
+    }
+    Process central = collector("fleet.kinds", db);
+    try {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> count(db, "SELECT count(*) FROM event_rows WHERE dst_port = 100") == 1);
+    } finally {
+      central.destroyForcibly().waitFor();
+    }
+
+    assertThat(
+            rows(
+                db,
+                "SELECT event_type, host_name, src_addr, src_port, dst_addr, dst_port,"
+                    + " container_name, closed, duration_ns, bytes_sent, bytes_received, datagrams"
+                    + " FROM event_rows WHERE dst_port <> 100 ORDER BY kernel_time_ns"))
+        .containsExactly(
+            "tcp_accept|k|127.0.0.2|50001|127.0.0.1|8080|web|1|3000|111|222|null",
+            "tcp_connect|k|127.0.0.1|40001|127.0.0.2|5432|null|1|3400|333|444|null",
+            "udp_send|k|127.0.0.1|33000|127.0.0.2|53|null|null|null|null|null|4");
+    assertThat(count(db, "SELECT count(DISTINCT event_uid) FROM event_rows")).isEqualTo(4);
+    assertThat(count(db, "SELECT sum(bytes_sent) FROM rollup_minute")).as("once").isEqualTo(444);
+    assertThat(count(db, "SELECT sum(bytes_received) FROM rollup_hour")).isEqualTo(666);
+  }
+
+  /** Every row of a query, its columns joined by {@code |}. */
+  static List<String> rows(Path db, String sql) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+        Statement statement = connection.createStatement();
+        ResultSet result = statement.executeQuery(sql)) {
+      int columns = result.getMetaData().getColumnCount();
+      while (result.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= columns; i++) {
+          row.append(i > 1 ? "|" : "").append(result.getString(i));
+        }
+        rows.add(row.toString());
+      }
+    }
+    return rows;
   }
 
   @Test

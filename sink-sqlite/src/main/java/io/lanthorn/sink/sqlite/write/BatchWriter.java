@@ -266,36 +266,51 @@ public final class BatchWriter implements AutoCloseable {
   }
 
   /**
-   * The batch without the connection events and DNS answers stored before or repeated within it,
-   * recognised by their stable id (events from other hosts carry one; a consumer replays after a
-   * crash). The unique indexes on {@code event_uid} back this up; asking first keeps one copy from
-   * failing the whole batch. The ids name their kind, so the two tables never share one.
+   * The batch without the events stored before or repeated within it, recognised by their stable id
+   * (events from other hosts carry one; a consumer replays after a crash): connection attempts,
+   * accepts and UDP flows ({@code event_rows.event_uid}), DNS answers ({@code
+   * dns_events.event_uid}), and closes repeated within the batch (a close is an update of {@code
+   * closed = 0} rows, so a copy in a later batch matches nothing; two in one batch would both add
+   * their bytes to the rollups, which run before the update). The unique indexes on {@code
+   * event_uid} back this up; asking first keeps one copy from failing the whole batch. The ids name
+   * their kind, so no two kinds share one.
    */
   private List<? extends Event> withoutStored(List<? extends Event> batch) {
-    Set<String> connectionIds = new HashSet<>();
+    Set<String> rowIds = new HashSet<>();
     Set<String> dnsIds = new HashSet<>();
+    boolean closes = false;
     for (Event event : batch) {
       String id = event.attribute(EventColumns.EVENT_ID);
-      if (id != null && event instanceof ConnectionEvent) {
-        connectionIds.add(id);
+      if (id != null && inEventRows(event)) {
+        rowIds.add(id);
       } else if (id != null && event instanceof DnsEvent) {
         dnsIds.add(id);
+      } else if (id != null && event instanceof ConnectionCloseEvent) {
+        closes = true;
       }
     }
-    if (connectionIds.isEmpty() && dnsIds.isEmpty()) {
+    if (rowIds.isEmpty() && dnsIds.isEmpty() && !closes) {
       return batch;
     }
-    Set<String> seen = new HashSet<>(storedAmong(EVENT_ROWS, EVENT_ROWS.EVENT_UID, connectionIds));
+    Set<String> seen = new HashSet<>(storedAmong(EVENT_ROWS, EVENT_ROWS.EVENT_UID, rowIds));
     seen.addAll(storedAmong(DNS_EVENTS, DNS_EVENTS.EVENT_UID, dnsIds));
     List<Event> fresh = new ArrayList<>(batch.size());
     for (Event event : batch) {
       String id = event.attribute(EventColumns.EVENT_ID);
-      boolean identified = event instanceof ConnectionEvent || event instanceof DnsEvent;
+      boolean identified =
+          inEventRows(event) || event instanceof DnsEvent || event instanceof ConnectionCloseEvent;
       if (id == null || !identified || seen.add(id)) {
         fresh.add(event);
       }
     }
     return fresh;
+  }
+
+  /** The kinds stored as a row of {@code event_rows}, with their id in {@code event_uid}. */
+  private static boolean inEventRows(Event event) {
+    return event instanceof ConnectionEvent
+        || event instanceof InboundAcceptEvent
+        || event instanceof UdpFlowEvent;
   }
 
   private List<String> storedAmong(Table<?> table, Field<String> uid, Set<String> ids) {
