@@ -11,6 +11,7 @@ import io.lanthorn.api.Event;
 import io.lanthorn.api.EventHeader;
 import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.UdpFlowEvent;
+import io.lanthorn.sink.sqlite.store.EpochNanos;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

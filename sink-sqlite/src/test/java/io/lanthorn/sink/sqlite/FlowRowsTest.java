@@ -277,4 +277,49 @@ class FlowRowsTest {
             Map.of("closed", 1L, "bytes_sent", 1_048_576L),
             Map.of("closed", 1L, "bytes_sent", 10_240L));
   }
+
+  @Test
+  void aCloseClosesOnlyItsOwnHostsRowInACentralFile() throws Exception {
+    Path db = dir.resolve("central.db");
+    List<io.lanthorn.api.Event> openings = new java.util.ArrayList<>();
+    for (String host : List.of("a", "b")) {
+      openings.add(
+          TestEvents.host(TestEvents.NOW, 8080)
+              .sourcePort(50_001)
+              .destinationAddress(SERVICE)
+              .kernelTimeNanos(1_000)
+              .hostName(host)
+              .build());
+    }
+    ConnectionCloseEvent fromB =
+        new ConnectionCloseEvent(
+            EventHeader.builder()
+                .timestampNanos(EpochNanos.of(TestEvents.NOW) + 6_000)
+                .kernelTimeNanos(6_000)
+                .comm("")
+                .hostName("b")
+                .build(),
+            AddressFamily.INET,
+            false,
+            CLIENT,
+            50_001,
+            SERVICE,
+            8080,
+            1_000,
+            4_000,
+            70,
+            80,
+            Attributes.empty());
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(db, Map.of("retention", "0")))) {
+      sink.write(openings);
+      sink.write(List.of(fromB));
+      // Both openings and the close in one batch: paired by host as well.
+      sink.write(List.of(openings.get(0), openings.get(1), fromB));
+    }
+    assertThat(Db.rows(db, "SELECT host_name, closed, bytes_sent FROM events ORDER BY id"))
+        .extracting(
+            row -> row.get("host_name") + "/" + row.get("closed") + "/" + row.get("bytes_sent"))
+        .containsExactly("a/0/null", "b/1/70", "a/0/null", "b/1/70");
+  }
 }

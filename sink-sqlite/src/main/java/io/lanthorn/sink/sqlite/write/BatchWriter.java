@@ -229,7 +229,11 @@ public final class BatchWriter implements AutoCloseable {
             if (other instanceof InboundAcceptEvent accept) {
               openings.add(
                   new OpeningKey(
-                      accept.kernelTimeNanos(), true, accept.remotePort(), accept.localPort()));
+                      accept.hostName(),
+                      accept.kernelTimeNanos(),
+                      true,
+                      accept.remotePort(),
+                      accept.localPort()));
             } else if (other instanceof ConnectionEvent connect
                 && connect.outcome() == Outcome.ESTABLISHED) {
               openings.add(OpeningKey.of(connect, false));
@@ -248,20 +252,25 @@ public final class BatchWriter implements AutoCloseable {
 
   /**
    * What joins a close to the row of its opening event, as {@link CloseWriter} finds it: the
-   * opening's kernel time, direction and the row's two ports (source = the end that opened).
+   * opening's host (a central agent's batch holds several), kernel time, direction and the row's
+   * two ports (source = the end that opened).
    */
-  private record OpeningKey(long kernelTimeNanos, boolean inbound, int srcPort, int dstPort) {
+  private record OpeningKey(
+      String host, long kernelTimeNanos, boolean inbound, int srcPort, int dstPort) {
     static OpeningKey of(ConnectionEvent opening, boolean inbound) {
       return new OpeningKey(
-          opening.kernelTimeNanos(), inbound, opening.sourcePort(), opening.destinationPort());
+          opening.hostName(),
+          opening.kernelTimeNanos(),
+          inbound,
+          opening.sourcePort(),
+          opening.destinationPort());
     }
 
     static OpeningKey of(ConnectionCloseEvent close) {
+      long opened = close.openedKernelTimeNanos();
       return close.inbound()
-          ? new OpeningKey(
-              close.openedKernelTimeNanos(), true, close.remotePort(), close.localPort())
-          : new OpeningKey(
-              close.openedKernelTimeNanos(), false, close.localPort(), close.remotePort());
+          ? new OpeningKey(close.hostName(), opened, true, close.remotePort(), close.localPort())
+          : new OpeningKey(close.hostName(), opened, false, close.localPort(), close.remotePort());
     }
   }
 

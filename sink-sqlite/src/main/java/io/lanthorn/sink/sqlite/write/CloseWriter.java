@@ -14,7 +14,7 @@ import org.jooq.impl.DSL;
 /**
  * Stores a {@link ConnectionCloseEvent} as an update of the row that opened the connection (a
  * {@code tcp_connect} or {@code tcp_accept} row): its duration, bytes each way and {@code closed =
- * 1}. The row is found by the opening event's kernel time, its kind and its two ports, through the
+ * 1}. The row is found by the opening event's host, kernel time, kind and two ports, through the
  * partial index on open rows. The bytes are also added to the per-minute and per-hour rollups,
  * under the opening row's key and bucket (so a period's bytes are those of the connections it
  * counts). Runs inside the caller's transaction, after the batch's inserts, so a close in the same
@@ -42,7 +42,9 @@ final class CloseWriter implements AutoCloseable {
                     .and(EVENT_ROWS.KERNEL_TIME_NS.eq(DSL.param("opened", Long.class)))
                     .and(EVENT_ROWS.EVENT_TYPE.eq(DSL.param("type", String.class)))
                     .and(EVENT_ROWS.SRC_PORT.eq(DSL.param("src", Integer.class)))
-                    .and(EVENT_ROWS.DST_PORT.eq(DSL.param("dst", Integer.class)))));
+                    .and(EVENT_ROWS.DST_PORT.eq(DSL.param("dst", Integer.class)))
+                    // A central agent's file holds several hosts' rows.
+                    .and(EVENT_ROWS.HOST_NAME.isNotDistinctFrom(DSL.param("host", String.class)))));
     this.minuteBytes = connection.prepareStatement(addBytes("rollup_minute", Rollups.MINUTE_NS));
     this.hourBytes = connection.prepareStatement(addBytes("rollup_hour", Rollups.HOUR_NS));
   }
@@ -66,7 +68,7 @@ final class CloseWriter implements AutoCloseable {
         + " CASE event_type WHEN 'tcp_accept' THEN 'inbound' ELSE 'outbound' END, event_type,"
         + " outcome, 0, 0, timestamp_ns, timestamp_ns, 0, 0, 0, ?, ?"
         + " FROM event_rows WHERE closed = 0 AND kernel_time_ns = ? AND event_type = ?"
-        + " AND src_port = ? AND dst_port = ?"
+        + " AND src_port = ? AND dst_port = ? AND host_name IS ?"
         + " ON CONFLICT (bucket_ns, host_name, container_name, process_name, dst_addr,"
         + " domain_name, dst_port, protocol, direction, event_type, outcome) DO UPDATE SET"
         + " bytes_sent = bytes_sent + excluded.bytes_sent,"
@@ -88,6 +90,7 @@ final class CloseWriter implements AutoCloseable {
         update.setString(5, close.inbound() ? ACCEPT : CONNECT);
         update.setInt(6, close.inbound() ? close.remotePort() : close.localPort());
         update.setInt(7, close.inbound() ? close.localPort() : close.remotePort());
+        update.setString(8, close.hostName());
         update.addBatch();
         if (close.bytesSent() == 0 && close.bytesReceived() == 0) {
           continue; // nothing to add (most of a connect storm's closes): two statements saved
@@ -99,6 +102,7 @@ final class CloseWriter implements AutoCloseable {
           rollup.setString(4, close.inbound() ? ACCEPT : CONNECT);
           rollup.setInt(5, close.inbound() ? close.remotePort() : close.localPort());
           rollup.setInt(6, close.inbound() ? close.localPort() : close.remotePort());
+          rollup.setString(7, close.hostName());
           rollup.addBatch();
         }
       }
