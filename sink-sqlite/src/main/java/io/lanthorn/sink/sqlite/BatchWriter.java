@@ -143,11 +143,13 @@ final class BatchWriter implements AutoCloseable {
                 // Not in the summary either: a row per interval is no connection count.
                 describe(EventColumns.asRow(udp));
                 row.datagrams = udp.datagrams();
+                row.bytesSent = udp.bytes();
                 Column.bind(insertUdp, EventColumns.ALL, row);
                 insertUdp.addBatch();
-                // A flow's interval counts its datagrams.
+                // A flow's interval counts its datagrams, and its bytes as sent.
                 rollups.add(row, EventKind.UDP_SEND, EventColumns.UDP_OUTCOME, udp.datagrams());
                 row.datagrams = null;
+                row.bytesSent = null;
                 continue;
               }
               describe((ConnectionEvent) event);
@@ -184,6 +186,7 @@ final class BatchWriter implements AutoCloseable {
       insertAccept.clearBatch();
       insertUdp.clearBatch();
       row.datagrams = null;
+      row.bytesSent = null;
       closeRows.clear();
       upsertProcess.clearBatch();
       upsertContainer.clearBatch();

@@ -113,7 +113,9 @@ final class EventColumns {
                   (row.datagrams == null && row.event.outcome() == Outcome.ESTABLISHED)
                       ? Boolean.FALSE
                       : null),
-          new Column<>(EVENT_ROWS.DATAGRAMS, row -> row.datagrams));
+          new Column<>(EVENT_ROWS.DATAGRAMS, row -> row.datagrams),
+          // A udp_send row's payload bytes in its interval; a TCP row's come with its close.
+          new Column<>(EVENT_ROWS.BYTES_SENT, row -> row.bytesSent));
 
   /**
    * One event and what the writer worked out for its row: the addresses as text and the numbers of
@@ -129,6 +131,9 @@ final class EventColumns {
 
     /** For a udp_send row: the datagrams it counts; {@code null} for TCP rows. */
     Long datagrams;
+
+    /** For a udp_send row: their payload bytes; {@code null} for TCP rows (a close sets them). */
+    Long bytesSent;
   }
 
   private EventColumns() {}

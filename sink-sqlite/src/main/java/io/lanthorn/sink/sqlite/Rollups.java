@@ -211,6 +211,9 @@ final class Rollups {
       minutes.put(key, tally);
     }
     tally.add(event, EventColumns.failed(event.outcome()), count);
+    if (row.bytesSent != null) {
+      tally.bytesSent += row.bytesSent; // a UDP interval's; TCP bytes come with the close
+    }
   }
 
   /** {@code inbound} for accepted connections, {@code outbound} for every other kind. */
