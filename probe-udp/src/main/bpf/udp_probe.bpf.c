@@ -8,7 +8,8 @@
  *   - a send that names one (sendto(), sendmsg() with an address) passes cgroup/sendmsg4|6 on its
  *     way, in the same task, just before: that hook leaves the destination in the socket's local
  *     storage, for the tracepoint to take.
- * connect4/6 report a UDP socket's connect() at once (0 datagrams), before it sends. The cgroup
+ * connect4/6 report a UDP socket's connect() at once (0 datagrams), before it sends. Where the
+ * tracepoint is missing, lt_udp_sendmsg4/6_count replace lt_udp_sendmsg4/6 and count in the hook. The cgroup
  * programs are attached to the cgroup v2 root and always allow the call (return 1). Counts live in
  * a kernel LRU map that user space reads every interval: no ring record per datagram. Port 53 is
  * left to probe-dns.
@@ -303,6 +304,52 @@ SEC("cgroup/sendmsg6")
 int lt_udp_sendmsg6(struct bpf_sock_addr *ctx)
 {
 	remember(ctx, true);
+	return 1;
+}
+
+/*
+ * Kernels without sock_send_length (before 6.3): the hooks count instead, a datagram per send that
+ * names its destination; bytes are not known there, and a connected socket's sends not seen.
+ */
+static __always_inline void count_at_hook(struct bpf_sock_addr *ctx, bool v6)
+{
+	struct udp_flow_key key = {};
+	struct udp_flow *flow;
+	struct bpf_sock *sk;
+	__u64 now;
+
+	if (!hook_key(ctx, v6, &key))
+		return;
+	now = bpf_ktime_get_ns();
+	flow = bpf_map_lookup_elem(&lt_udp_flows, &key);
+	if (flow) {
+		__sync_fetch_and_add(&flow->datagrams, 1);
+		flow->last_ns = now;
+		return;
+	}
+	flow = new_flow(now, 1, 0, false);
+	if (!flow)
+		return;
+	sk = ctx->sk;
+	if (sk) {
+		flow->sport = sk->src_port;
+		if (key.family == AF_INET)
+			*(__u32 *)&flow->saddr[0] = sk->src_ip4;
+	}
+	insert_flow(&key, flow, 1, 0);
+}
+
+SEC("cgroup/sendmsg4")
+int lt_udp_sendmsg4_count(struct bpf_sock_addr *ctx)
+{
+	count_at_hook(ctx, false);
+	return 1;
+}
+
+SEC("cgroup/sendmsg6")
+int lt_udp_sendmsg6_count(struct bpf_sock_addr *ctx)
+{
+	count_at_hook(ctx, true);
 	return 1;
 }
 

@@ -53,12 +53,18 @@ public final class UdpFlowSource implements EventSource {
   static final String OBJECT_NAME = "lanthorn_udp";
   static final String ELF_RESOURCE = "udp_probe.bpf.o";
   static final String PROGRAM_PREFIX = "lt_udp_";
-  static final List<String> CGROUP_PROGRAMS =
-      List.of("lt_udp_sendmsg4", "lt_udp_sendmsg6", "lt_udp_connect4", "lt_udp_connect6");
   static final String SEND_PROGRAM = "lt_udp_sent";
+
+  /** Counting at the tracepoint sock_send_length (Linux 6.3+): every send, with its bytes. */
   static final List<String> PROGRAMS =
       List.of(
           "lt_udp_sendmsg4", "lt_udp_sendmsg6", "lt_udp_connect4", "lt_udp_connect6", SEND_PROGRAM);
+
+  /** Before Linux 6.3: counting in the hooks, sends naming a destination only, no bytes. */
+  static final List<String> HOOK_PROGRAMS =
+      List.of(
+          "lt_udp_sendmsg4_count", "lt_udp_sendmsg6_count", "lt_udp_connect4", "lt_udp_connect6");
+
   static final String LOST_MAP_FULL = "udp_flow_map_full";
 
   private static final int AF_INET6 = 10;
@@ -106,23 +112,33 @@ public final class UdpFlowSource implements EventSource {
   }
 
   /**
-   * Loads the programs, attaches them to the cgroup v2 root and starts reading.
+   * Loads the programs, attaches them to the cgroup v2 root and the tracepoint (or, where the
+   * kernel lacks it, counts in the cgroup hooks alone) and starts reading.
    *
+   * @param hooksOnly skip the tracepoint (tests of the fallback)
    * @throws PluginException naming what is missing
    */
-  static UdpFlowSource start(ProbeUdpConfig config, PluginContext context) throws PluginException {
+  static UdpFlowSource start(ProbeUdpConfig config, PluginContext context, boolean hooksOnly)
+      throws PluginException {
     Logger log = context.logger();
     AttachedProbe probe = null;
     try {
       Path root = config.cgroupRoot().orElseGet(() -> Cgroup2.root(Cgroup2.MOUNTINFO));
+      AttachStrategy tracepoint = attach(root, PROGRAMS, "tp_btf/sock_send_length");
+      AttachStrategy hooks = attach(root, HOOK_PROGRAMS, "sendmsg hooks");
       probe =
           new ProbeLoader(OBJECT_NAME, programImage(), log)
               .load(
-                  List.of(cgroupRoot(root)),
+                  hooksOnly ? List.of(hooks) : List.of(tracepoint, hooks),
                   object -> {
                     object.map("lt_udp_flows").setMaxEntries(config.flowEntries());
                     object.setConstant("skip_dns", config.skipDns() ? 1 : 0);
                   });
+      if (probe.strategy().equals(hooks.name())) {
+        log.warn(
+            "probe-udp counts only sends that name their destination, without bytes: this kernel"
+                + " has no tracepoint sock_send_length (Linux 6.3+)");
+      }
       UdpFlowSource source = new UdpFlowSource(config, context, probe);
       source.running = true;
       source.reader.start();
@@ -144,16 +160,20 @@ public final class UdpFlowSource implements EventSource {
     }
   }
 
-  private static AttachStrategy cgroupRoot(Path root) {
+  /**
+   * Attaches {@code programs}: those with a cgroup section to the root, the tracepoint's (if among
+   * them) where its section says.
+   */
+  private static AttachStrategy attach(Path root, List<String> programs, String counting) {
     return new AttachStrategy() {
       @Override
       public String name() {
-        return "cgroup " + root + " + tp_btf/sock_send_length";
+        return "cgroup " + root + ", counting at " + counting;
       }
 
       @Override
       public Set<String> programs() {
-        return Set.copyOf(PROGRAMS);
+        return Set.copyOf(programs);
       }
 
       @Override
@@ -161,12 +181,15 @@ public final class UdpFlowSource implements EventSource {
         List<BpfLink> links = new ArrayList<>();
         // The links hold the cgroup; its directory need not stay open.
         try (Cgroup2.Directory directory = Cgroup2.open(root)) {
-          for (String program : CGROUP_PROGRAMS) {
-            links.add(object.program(program).attachCgroup(directory));
+          for (String program : programs) {
+            if (!program.equals(SEND_PROGRAM)) {
+              links.add(object.program(program).attachCgroup(directory));
+            }
           }
         }
-        // Linux 6.3+ (sock_send_length); without it the sends would go uncounted: fail instead.
-        links.add(object.program(SEND_PROGRAM).attach());
+        if (programs.contains(SEND_PROGRAM)) {
+          links.add(object.program(SEND_PROGRAM).attach());
+        }
         return links;
       }
     };

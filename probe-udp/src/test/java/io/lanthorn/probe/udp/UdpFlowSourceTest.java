@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.lanthorn.api.UdpFlowEvent;
 import io.lanthorn.api.testkit.RecordingEmitter;
 import io.lanthorn.api.testkit.TestPluginContext;
+import io.lanthorn.bpf.BpfProgram;
 import io.lanthorn.bpf.BpfSupport;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -39,13 +40,13 @@ class UdpFlowSourceTest {
   void start() throws Exception {
     var reason = BpfSupport.unavailableReason();
     require(reason.isEmpty(), () -> "eBPF unavailable: " + reason.orElseThrow());
-    source =
-        (UdpFlowSource)
-            new ProbeUdpFactory()
-                .create(
-                    TestPluginContext.forPlugin("probe-udp")
-                        .with("interval = 100ms, idle-timeout = 1s")
-                        .withEmitter(emitter));
+    source = (UdpFlowSource) new ProbeUdpFactory().create(context());
+  }
+
+  private TestPluginContext context() {
+    return TestPluginContext.forPlugin("probe-udp")
+        .with("interval = 100ms, idle-timeout = 1s")
+        .withEmitter(emitter);
   }
 
   @AfterEach
@@ -193,6 +194,31 @@ class UdpFlowSourceTest {
                 assertThat(e.datagrams()).isZero();
                 assertThat(e.bytes()).isZero();
               });
+    }
+  }
+
+  @Test
+  void withoutTheTracepointTheHooksCountSendsThatNameTheirDestination() throws Exception {
+    source.stop();
+    source.close();
+    TestPluginContext context = context();
+    source = UdpFlowSource.start(ProbeUdpConfig.from(context.config()), context, true);
+    assertThat(source.probe().programs())
+        .extracting(BpfProgram::name)
+        .containsExactlyInAnyOrderElementsOf(UdpFlowSource.HOOK_PROGRAMS);
+    byte[] three = "xyz".getBytes(StandardCharsets.US_ASCII);
+    try (DatagramSocket target = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0))) {
+      int port = target.getLocalPort();
+      for (int i = 0; i < 4; i++) {
+        socket.send(new DatagramPacket(three, 3, new InetSocketAddress(LOOPBACK, port)));
+      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> sum(mine(port), UdpFlowEvent::datagrams) >= 4);
+      source.stop();
+      assertThat(sum(mine(port), UdpFlowEvent::datagrams)).isEqualTo(4);
+      assertThat(sum(mine(port), UdpFlowEvent::bytes)).isZero(); // not known there
     }
   }
 
