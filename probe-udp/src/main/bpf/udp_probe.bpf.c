@@ -88,6 +88,12 @@ struct in6_addr {
 	__u32 s6_addr32[4];
 };
 
+typedef struct {
+	__s64 counter;
+} atomic64_t;
+
+struct bpf_local_storage;
+
 struct sock_common {
 	__be32 skc_daddr;
 	__be32 skc_rcv_saddr;
@@ -97,12 +103,14 @@ struct sock_common {
 	volatile unsigned char skc_state;
 	struct in6_addr skc_v6_daddr;
 	struct in6_addr skc_v6_rcv_saddr;
+	atomic64_t skc_cookie; /* 0 until someone asked (sock_gen_cookie) */
 } __attribute__((preserve_access_index));
 
 struct sock {
 	struct sock_common __sk_common;
 	__u16 sk_protocol;
 	__u16 sk_type;
+	struct bpf_local_storage *sk_bpf_storage; /* NULL while no program stored anything */
 } __attribute__((preserve_access_index));
 
 struct {
@@ -210,8 +218,12 @@ static __always_inline void insert_flow(struct udp_flow_key *key, struct udp_flo
 	}
 }
 
-/* The destination a sock_addr hook is given; false for what this probe does not follow. */
-static __always_inline bool hook_key(struct bpf_sock_addr *ctx, bool v6, struct udp_flow_key *key)
+/*
+ * The destination a sock_addr hook is given (family, dport, daddr); false for what this probe does
+ * not follow. Counted as seen. The socket and process parts of the key are left to the caller.
+ */
+static __always_inline bool hook_destination(struct bpf_sock_addr *ctx, bool v6,
+					     struct udp_flow_key *key)
 {
 	struct udp_counters *c;
 	__u32 zero = 0;
@@ -224,8 +236,6 @@ static __always_inline bool hook_key(struct bpf_sock_addr *ctx, bool v6, struct 
 	c = bpf_map_lookup_elem(&lt_udp_counters, &zero);
 	if (c)
 		c->seen++;
-	key->cookie = bpf_get_socket_cookie(ctx);
-	key->pid = bpf_get_current_pid_tgid() >> 32;
 	if (v6) {
 		key->family = AF_INET6;
 		*(__u32 *)&key->daddr[0] = ctx->user_ip6[0];
@@ -245,7 +255,20 @@ static __always_inline bool hook_key(struct bpf_sock_addr *ctx, bool v6, struct 
 	return true;
 }
 
-/* A send that names its destination: leaves it for the tracepoint (which counts). */
+/* The whole key, for the hooks that count themselves. */
+static __always_inline bool hook_key(struct bpf_sock_addr *ctx, bool v6, struct udp_flow_key *key)
+{
+	if (!hook_destination(ctx, v6, key))
+		return false;
+	key->cookie = bpf_get_socket_cookie(ctx);
+	key->pid = bpf_get_current_pid_tgid() >> 32;
+	return true;
+}
+
+/*
+ * A send that names its destination: leaves it for the tracepoint, which counts (and adds the
+ * socket's cookie and the pid: fewer helper calls here).
+ */
 static __always_inline void remember(struct bpf_sock_addr *ctx, bool v6)
 {
 	struct udp_pending *p;
@@ -255,7 +278,7 @@ static __always_inline void remember(struct bpf_sock_addr *ctx, bool v6)
 
 	if (!sk || ctx->type != SOCK_DGRAM || ctx->protocol != IPPROTO_UDP)
 		return;
-	follow = hook_key(ctx, v6, &key);
+	follow = hook_destination(ctx, v6, &key);
 	p = bpf_sk_storage_get(&lt_udp_pending, sk, NULL, BPF_SK_STORAGE_GET_F_CREATE);
 	if (!p)
 		return;
@@ -397,7 +420,7 @@ int lt_udp_sent(__u64 *ctx)
 	struct udp_flow *flow;
 	struct udp_counters *c;
 	unsigned short family;
-	__u64 now;
+	__u64 now, id;
 	__u32 zero = 0;
 
 	if (!sk || sk->sk_protocol != IPPROTO_UDP || sk->sk_type != SOCK_DGRAM)
@@ -405,11 +428,14 @@ int lt_udp_sent(__u64 *ctx)
 	family = sk->__sk_common.skc_family;
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	p = bpf_sk_storage_get(&lt_udp_pending, sk, NULL, 0);
+	/* Loads before helper calls: each call goes through the kernel's mitigation thunks. A
+	 * socket no hook ever saw (a connected one, usually) has no storage at all. */
+	p = sk->sk_bpf_storage ? bpf_sk_storage_get(&lt_udp_pending, sk, NULL, 0) : NULL;
 	if (p && p->armed) {
 		/* Disarmed whatever the outcome: a failed send must not leave it to the next. */
 		p->armed = 0;
-		if (p->tid != (__u32)bpf_get_current_pid_tgid()) {
+		id = bpf_get_current_pid_tgid();
+		if (p->tid != (__u32)id) {
 			c = bpf_map_lookup_elem(&lt_udp_counters, &zero);
 			if (c && ret >= 0)
 				c->unmatched++;
@@ -418,6 +444,7 @@ int lt_udp_sent(__u64 *ctx)
 		if (p->skip || ret < 0)
 			return 0;
 		key = p->key;
+		key.pid = id >> 32;
 	} else {
 		if (ret < 0)
 			return 0;
@@ -432,7 +459,6 @@ int lt_udp_sent(__u64 *ctx)
 		key.dport = bpf_ntohs(sk->__sk_common.skc_dport);
 		if (skip_dns && key.dport == DNS_PORT)
 			return 0;
-		key.cookie = bpf_get_socket_cookie(sk);
 		key.pid = bpf_get_current_pid_tgid() >> 32;
 		key.family = AF_INET;
 		if (family == AF_INET6 && !is_v4_mapped(&sk->__sk_common.skc_v6_daddr)) {
@@ -442,6 +468,9 @@ int lt_udp_sent(__u64 *ctx)
 			*(__u32 *)&key.daddr[0] = sk->__sk_common.skc_daddr;
 		}
 	}
+	key.cookie = sk->__sk_common.skc_cookie.counter; /* set by now, unless nobody asked */
+	if (!key.cookie)
+		key.cookie = bpf_get_socket_cookie(sk);
 	now = bpf_ktime_get_ns();
 	flow = bpf_map_lookup_elem(&lt_udp_flows, &key);
 	if (flow) {
