@@ -22,13 +22,14 @@ struct udp_flow_key {
 struct udp_flow {
 	__u64 first_ns;      /* bpf_ktime_get_ns() at the first datagram (or connect) */
 	__u64 last_ns;       /* at the latest */
-	__u64 datagrams;     /* sendmsg calls with this destination; 0 after a connect() alone */
+	__u64 datagrams;     /* datagrams sent there; 0 after a connect() alone */
+	__u64 bytes;         /* their payload bytes, as sendmsg() returned them */
 	__u64 cgroup_id;
 	__u32 tid;
 	__u32 uid;
 	__u32 gid;
 	__u16 sport;         /* the local port when known (0 before the socket is bound) */
-	__u8 connected;      /* 1 when seen at connect(): later sends on it are not counted */
+	__u8 connected;      /* 1 when first seen at connect() */
 	__u8 reserved;
 	__u8 saddr[16];
 	char comm[UDP_FLOW_COMM_LEN];
@@ -40,6 +41,7 @@ struct udp_counters {
 	__u64 seen;          /* sendmsg/connect calls on UDP sockets (port 53 excluded) */
 	__u64 new_flows;     /* flows entered into the map */
 	__u64 map_full;      /* flows that found no room (an LRU evicts instead: see README) */
+	__u64 unmatched;     /* sends on unconnected sockets whose sendmsg hook was not seen */
 };
 
 #endif

@@ -15,8 +15,9 @@ import java.util.Objects;
  * @param destinationPort the remote port
  * @param datagrams how many datagrams were sent in the interval; 0 when only a {@code connect()} to
  *     the destination was seen (a source that sees only sends naming their destination, like
- *     probe-udp's cgroup hooks, does not see a connected socket's datagrams)
- * @param bytes how many payload bytes they carried
+ *     probe-udp on kernels before 6.3, does not see a connected socket's datagrams)
+ * @param bytes how many payload bytes they carried; 0 where the source cannot know (probe-udp
+ *     before Linux 6.3)
  * @param durationNanos from the first datagram of the interval to the last, 0 for one datagram
  * @param attributes facts enrichers added
  */

@@ -134,10 +134,12 @@ class FlowsMissionIT {
       assertThat(
               EventsDb.texts(
                   db,
-                  "SELECT dst_port || '=' || sum(datagrams) FROM events WHERE event_type ="
-                      + " 'udp_send' AND container_name = ? GROUP BY dst_port ORDER BY dst_port",
+                  "SELECT dst_port || '=' || sum(datagrams) || ' ' || sum(bytes_sent) FROM events"
+                      + " WHERE event_type = 'udp_send' AND container_name = ? GROUP BY dst_port"
+                      + " ORDER BY dst_port",
                   udp))
-          .containsExactly("9001=1000", "9002=1000", "9003=1000");
+          .as("datagrams and bytes (1 each) per port")
+          .containsExactly("9001=1000 1000", "9002=1000 1000", "9003=1000 1000");
     }
   }
 
@@ -145,7 +147,9 @@ class FlowsMissionIT {
   private static String bridgeSide(Path db, int clientPort) {
     return EventsDb.texts(
             db,
-            "SELECT src_addr FROM events WHERE event_type = 'tcp_connect' AND src_port = ?",
+            // dst_port too: another process's loopback connection may use the same local port.
+            "SELECT src_addr FROM events WHERE event_type = 'tcp_connect' AND src_port = ?"
+                + " AND dst_port = 8080",
             clientPort)
         .getFirst();
   }

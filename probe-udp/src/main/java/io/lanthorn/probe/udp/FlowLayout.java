@@ -36,6 +36,7 @@ final class FlowLayout {
           JAVA_LONG.withName("first_ns"),
           JAVA_LONG.withName("last_ns"),
           JAVA_LONG.withName("datagrams"),
+          JAVA_LONG.withName("bytes"),
           JAVA_LONG.withName("cgroup_id"),
           JAVA_INT.withName("tid"),
           JAVA_INT.withName("uid"),
@@ -50,6 +51,7 @@ final class FlowLayout {
   static final long FIRST_NS = offset(FLOW, "first_ns");
   static final long LAST_NS = offset(FLOW, "last_ns");
   static final long DATAGRAMS = offset(FLOW, "datagrams");
+  static final long BYTES = offset(FLOW, "bytes");
   static final long CGROUP_ID = offset(FLOW, "cgroup_id");
   static final long TID = offset(FLOW, "tid");
   static final long UID = offset(FLOW, "uid");
@@ -60,7 +62,7 @@ final class FlowLayout {
   static final long CGROUP_NAME = offset(FLOW, "cgroup_name");
 
   /** {@code struct udp_counters}, all {@code __u64}, in this order. */
-  static final List<String> COUNTERS = List.of("seen", "new_flows", "map_full");
+  static final List<String> COUNTERS = List.of("seen", "new_flows", "map_full", "unmatched");
 
   private FlowLayout() {}
 

@@ -59,7 +59,7 @@ public final class ProbeUdpFactory implements PluginFactory {
   public EventSource create(PluginContext context) throws PluginException {
     ProbeUdpConfig config = ProbeUdpConfig.from(context.config());
     try {
-      return UdpFlowSource.start(config, context);
+      return UdpFlowSource.start(config, context, false);
     } catch (PluginException e) {
       if (!(e.getCause() instanceof BpfException)) {
         throw e;

@@ -42,18 +42,29 @@ import java.util.Set;
 import org.slf4j.Logger;
 
 /**
- * The {@code probe-udp} event source. The kernel counts datagrams per (process, socket,
+ * The {@code probe-udp} event source. The kernel counts datagrams and bytes per (process, socket,
  * destination) in an LRU map; every {@code interval} one reader thread reads the map and emits a
  * {@link UdpFlowEvent} per triple that sent since the last read (the first when it is first seen),
- * and removes triples idle for {@code idle-timeout}. The programs are attached to the cgroup v2
- * root with BPF links, which end with the process however it ends.
+ * and removes triples idle for {@code idle-timeout}. The sock_addr programs are attached to the
+ * cgroup v2 root and the counting one to the tracepoint sock_send_length, all with BPF links, which
+ * end with the process however it ends.
  */
 public final class UdpFlowSource implements EventSource {
   static final String OBJECT_NAME = "lanthorn_udp";
   static final String ELF_RESOURCE = "udp_probe.bpf.o";
   static final String PROGRAM_PREFIX = "lt_udp_";
+  static final String SEND_PROGRAM = "lt_udp_sent";
+
+  /** Counting at the tracepoint sock_send_length (Linux 6.3+): every send, with its bytes. */
   static final List<String> PROGRAMS =
-      List.of("lt_udp_sendmsg4", "lt_udp_sendmsg6", "lt_udp_connect4", "lt_udp_connect6");
+      List.of(
+          "lt_udp_sendmsg4", "lt_udp_sendmsg6", "lt_udp_connect4", "lt_udp_connect6", SEND_PROGRAM);
+
+  /** Before Linux 6.3: counting in the hooks, sends naming a destination only, no bytes. */
+  static final List<String> HOOK_PROGRAMS =
+      List.of(
+          "lt_udp_sendmsg4_count", "lt_udp_sendmsg6_count", "lt_udp_connect4", "lt_udp_connect6");
+
   static final String LOST_MAP_FULL = "udp_flow_map_full";
 
   private static final int AF_INET6 = 10;
@@ -69,7 +80,7 @@ public final class UdpFlowSource implements EventSource {
   private final PerCpuCounters counters;
   private final Thread reader;
 
-  /** Datagrams and last time reported per flow key, to emit what is new. */
+  /** Datagrams, bytes and last time reported per flow key, to emit what is new. */
   private final Map<String, long[]> reported = new HashMap<>();
 
   private final Object lock = new Object();
@@ -101,23 +112,33 @@ public final class UdpFlowSource implements EventSource {
   }
 
   /**
-   * Loads the programs, attaches them to the cgroup v2 root and starts reading.
+   * Loads the programs, attaches them to the cgroup v2 root and the tracepoint (or, where the
+   * kernel lacks it, counts in the cgroup hooks alone) and starts reading.
    *
+   * @param hooksOnly skip the tracepoint (tests of the fallback)
    * @throws PluginException naming what is missing
    */
-  static UdpFlowSource start(ProbeUdpConfig config, PluginContext context) throws PluginException {
+  static UdpFlowSource start(ProbeUdpConfig config, PluginContext context, boolean hooksOnly)
+      throws PluginException {
     Logger log = context.logger();
     AttachedProbe probe = null;
     try {
       Path root = config.cgroupRoot().orElseGet(() -> Cgroup2.root(Cgroup2.MOUNTINFO));
+      AttachStrategy tracepoint = attach(root, PROGRAMS, "tp_btf/sock_send_length");
+      AttachStrategy hooks = attach(root, HOOK_PROGRAMS, "sendmsg hooks");
       probe =
           new ProbeLoader(OBJECT_NAME, programImage(), log)
               .load(
-                  List.of(cgroupRoot(root)),
+                  hooksOnly ? List.of(hooks) : List.of(tracepoint, hooks),
                   object -> {
                     object.map("lt_udp_flows").setMaxEntries(config.flowEntries());
                     object.setConstant("skip_dns", config.skipDns() ? 1 : 0);
                   });
+      if (probe.strategy().equals(hooks.name())) {
+        log.warn(
+            "probe-udp counts only sends that name their destination, without bytes: this kernel"
+                + " has no tracepoint sock_send_length (Linux 6.3+)");
+      }
       UdpFlowSource source = new UdpFlowSource(config, context, probe);
       source.running = true;
       source.reader.start();
@@ -139,16 +160,20 @@ public final class UdpFlowSource implements EventSource {
     }
   }
 
-  private static AttachStrategy cgroupRoot(Path root) {
+  /**
+   * Attaches {@code programs}: those with a cgroup section to the root, the tracepoint's (if among
+   * them) where its section says.
+   */
+  private static AttachStrategy attach(Path root, List<String> programs, String counting) {
     return new AttachStrategy() {
       @Override
       public String name() {
-        return "cgroup " + root;
+        return "cgroup " + root + ", counting at " + counting;
       }
 
       @Override
       public Set<String> programs() {
-        return Set.copyOf(PROGRAMS);
+        return Set.copyOf(programs);
       }
 
       @Override
@@ -156,9 +181,14 @@ public final class UdpFlowSource implements EventSource {
         List<BpfLink> links = new ArrayList<>();
         // The links hold the cgroup; its directory need not stay open.
         try (Cgroup2.Directory directory = Cgroup2.open(root)) {
-          for (String program : PROGRAMS) {
-            links.add(object.program(program).attachCgroup(directory));
+          for (String program : programs) {
+            if (!program.equals(SEND_PROGRAM)) {
+              links.add(object.program(program).attachCgroup(directory));
+            }
           }
+        }
+        if (programs.contains(SEND_PROGRAM)) {
+          links.add(object.program(SEND_PROGRAM).attach());
         }
         return links;
       }
@@ -202,14 +232,18 @@ public final class UdpFlowSource implements EventSource {
             String id = HEX.formatHex(key.toArray(JAVA_BYTE));
             present.add(id);
             long datagrams = value.get(JAVA_LONG, FlowLayout.DATAGRAMS);
+            long bytes = value.get(JAVA_LONG, FlowLayout.BYTES);
             long first = value.get(JAVA_LONG, FlowLayout.FIRST_NS);
             long last = value.get(JAVA_LONG, FlowLayout.LAST_NS);
             long[] before = reported.get(id);
-            if (before == null || datagrams > before[0]) {
-              long since = before == null ? first : Math.max(first, before[1]);
+            // Bytes too: the kernel adds datagrams and bytes one after the other, so a read may
+            // fall between them; what one interval misses, the next (or the last, at stop) has.
+            if (before == null || datagrams > before[0] || bytes > before[1]) {
+              long since = before == null ? first : Math.max(first, before[2]);
               long count = datagrams - (before == null ? 0 : before[0]);
-              batch.add(event(key, value, since, offset, count, Math.max(0, last - since)));
-              reported.put(id, new long[] {datagrams, last});
+              long sent = bytes - (before == null ? 0 : before[1]);
+              batch.add(event(key, value, since, offset, count, sent, Math.max(0, last - since)));
+              reported.put(id, new long[] {datagrams, bytes, last});
             } else if (now - last > config.idleTimeout().toNanos()) {
               idle.add(id);
             }
@@ -238,7 +272,13 @@ public final class UdpFlowSource implements EventSource {
   }
 
   private UdpFlowEvent event(
-      MemorySegment key, MemorySegment value, long since, long offset, long count, long span) {
+      MemorySegment key,
+      MemorySegment value,
+      long since,
+      long offset,
+      long count,
+      long bytes,
+      long span) {
     boolean v6 = Short.toUnsignedInt(key.get(JAVA_SHORT, FlowLayout.KEY_FAMILY)) == AF_INET6;
     long cgroupId = value.get(JAVA_LONG, FlowLayout.CGROUP_ID);
     EventHeader header =
@@ -262,7 +302,7 @@ public final class UdpFlowSource implements EventSource {
         address(key, FlowLayout.KEY_DADDR, v6),
         Short.toUnsignedInt(key.get(JAVA_SHORT, FlowLayout.KEY_DPORT)),
         count,
-        0,
+        bytes,
         span,
         Attributes.empty());
   }

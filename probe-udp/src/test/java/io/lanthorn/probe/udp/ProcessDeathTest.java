@@ -15,14 +15,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An agent that dies by SIGTERM or SIGKILL, closing nothing, leaves none of its programs attached
- * to the root cgroup (the BPF links end with the process), and one started after a SIGKILL attaches
- * only its own.
+ * to the root cgroup or the tracepoint (the BPF links end with the process), and one started after
+ * a SIGKILL attaches only its own.
  */
 class ProcessDeathTest {
 
@@ -42,7 +44,7 @@ class ProcessDeathTest {
         .atMost(Duration.ofSeconds(5))
         .untilAsserted(() -> assertThat(attachedIds()).doesNotContainAnyElementsOf(first.ids));
     if (kill) {
-      // Restarted after a SIGKILL: its own four programs, none of the dead one's.
+      // Restarted after a SIGKILL: its own five programs, none of the dead one's.
       Holder second = Holder.start();
       assertThat(attachedIds()).containsAll(second.ids).doesNotContainAnyElementsOf(first.ids);
       second.end(false);
@@ -99,22 +101,32 @@ class ProcessDeathTest {
     }
   }
 
-  /** The program ids {@code bpftool cgroup show} lists for the root: the independent view. */
+  /**
+   * The independent view: the program ids {@code bpftool cgroup show} lists for the root, and those
+   * {@code bpftool link show} lists (the tracepoint's link is on no cgroup).
+   */
   static List<Integer> attachedIds() throws Exception {
     Path root = Cgroup2.root(Cgroup2.MOUNTINFO);
-    Process p =
-        new ProcessBuilder("bpftool", "cgroup", "show", root.toString())
-            .redirectErrorStream(true)
-            .start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    p.waitFor();
     List<Integer> ids = new ArrayList<>();
-    for (String line : out.lines().toList()) {
+    for (String line : bpftool("cgroup", "show", root.toString()).lines().toList()) {
       String[] fields = line.trim().split("\\s+", -1);
       if (fields.length >= 3 && fields[0].matches("\\d+")) {
         ids.add(Integer.parseInt(fields[0]));
       }
     }
+    Matcher prog = Pattern.compile("\\bprog (\\d+)").matcher(bpftool("link", "show"));
+    while (prog.find()) {
+      ids.add(Integer.parseInt(prog.group(1)));
+    }
     return ids;
+  }
+
+  private static String bpftool(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("bpftool"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
   }
 }

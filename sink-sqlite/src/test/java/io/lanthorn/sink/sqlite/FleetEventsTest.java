@@ -128,11 +128,11 @@ class FleetEventsTest {
         .containsExactly(
             Arrays.<Object>asList(
                 "tcp_accept", "a-id:1000:900:tcp_accept:50001-8080", 1L, 4_000L, 300L, 700L, null),
-            Arrays.<Object>asList("udp_send", "a-id:2000:31:udp_send", null, null, null, null, 3L));
+            Arrays.<Object>asList("udp_send", "a-id:2000:31:udp_send", null, null, 120L, null, 3L));
     for (String rollup : List.of("rollup_minute", "rollup_hour")) {
       assertThat(Db.count(file, "SELECT sum(bytes_sent) FROM " + rollup))
-          .as("%s: the close's bytes once", rollup)
-          .isEqualTo(300);
+          .as("%s: the close's bytes and the flow's, once each", rollup)
+          .isEqualTo(300 + 120);
       assertThat(Db.count(file, "SELECT sum(bytes_received) FROM " + rollup)).isEqualTo(700);
     }
     // The accept and the flow replayed, the close repeated within its batch; the replayed close

@@ -95,7 +95,7 @@ class FlowRowsTest {
                   SERVICE,
                   9001,
                   1_000,
-                  0,
+                  37_000,
                   5,
                   Attributes.empty())));
     }
@@ -103,7 +103,7 @@ class FlowRowsTest {
             Db.rows(
                 db,
                 "SELECT event_type, protocol, direction, outcome, src_port, dst_port, datagrams,"
-                    + " closed, handshake_ns FROM events"))
+                    + " bytes_sent, bytes_received, closed, handshake_ns FROM events"))
         .singleElement()
         .satisfies(
             row ->
@@ -115,27 +115,35 @@ class FlowRowsTest {
                     .containsEntry("src_port", 40_000L)
                     .containsEntry("dst_port", 9001L)
                     .containsEntry("datagrams", 1_000L)
+                    .containsEntry("bytes_sent", 37_000L)
+                    .containsEntry("bytes_received", null)
                     .containsEntry("closed", null)
                     .containsEntry("handshake_ns", null));
     assertThat(Db.count(db, "SELECT count(*) FROM connection_aggregations")).isZero();
-    // A flow's interval counts its datagrams in the rollups, and no failure.
-    assertThat(
-            Db.rows(
-                db,
-                "SELECT direction, event_type, outcome, connection_count, failed_count"
-                    + " FROM rollup_minute"))
-        .containsExactly(
-            Map.of(
-                "direction",
-                "outbound",
-                "event_type",
-                "udp_send",
-                "outcome",
-                "sent",
-                "connection_count",
-                1_000L,
-                "failed_count",
-                0L));
+    // A flow's interval counts its datagrams and bytes in the rollups, and no failure.
+    for (String rollup : List.of("rollup_minute", "rollup_hour")) {
+      assertThat(
+              Db.rows(
+                  db,
+                  "SELECT direction, event_type, outcome, connection_count, failed_count,"
+                      + " bytes_sent FROM "
+                      + rollup))
+          .as(rollup)
+          .containsExactly(
+              Map.of(
+                  "direction",
+                  "outbound",
+                  "event_type",
+                  "udp_send",
+                  "outcome",
+                  "sent",
+                  "connection_count",
+                  1_000L,
+                  "failed_count",
+                  0L,
+                  "bytes_sent",
+                  37_000L));
+    }
   }
 
   @Test

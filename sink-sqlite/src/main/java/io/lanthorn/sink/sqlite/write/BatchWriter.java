@@ -149,11 +149,13 @@ public final class BatchWriter implements AutoCloseable {
                 describe(EventColumns.asRow(udp));
                 row.close = null;
                 row.datagrams = udp.datagrams();
+                row.bytesSent = udp.bytes();
                 Column.bind(insertUdp, EventColumns.ALL, row);
                 insertUdp.addBatch();
-                // A flow's interval counts its datagrams.
+                // A flow's interval counts its datagrams, and its bytes as sent.
                 rollups.add(row, EventKind.UDP_SEND, EventColumns.UDP_OUTCOME, udp.datagrams());
                 row.datagrams = null;
+                row.bytesSent = null;
                 continue;
               }
               describe((ConnectionEvent) event);
@@ -192,6 +194,7 @@ public final class BatchWriter implements AutoCloseable {
       insertUdp.clearBatch();
       row.datagrams = null;
       row.close = null;
+      row.bytesSent = null;
       closeRows.clear();
       pairedCloses.clear();
       upsertProcess.clearBatch();

@@ -118,8 +118,10 @@ final class EventColumns {
           new Column<>(EVENT_ROWS.DATAGRAMS, row -> row.datagrams),
           new Column<>(
               EVENT_ROWS.DURATION_NS, row -> row.close == null ? null : row.close.durationNanos()),
+          // A TCP row's bytes come with its close; a udp_send row's are its interval's payload.
           new Column<>(
-              EVENT_ROWS.BYTES_SENT, row -> row.close == null ? null : row.close.bytesSent()),
+              EVENT_ROWS.BYTES_SENT,
+              row -> row.close == null ? row.bytesSent : (Long) row.close.bytesSent()),
           new Column<>(
               EVENT_ROWS.BYTES_RECEIVED,
               row -> row.close == null ? null : row.close.bytesReceived()));
@@ -144,6 +146,9 @@ final class EventColumns {
      * with its lifetime, instead of being updated later. {@code null} otherwise.
      */
     ConnectionCloseEvent close;
+
+    /** For a udp_send row: their payload bytes; {@code null} for TCP rows (a close sets them). */
+    Long bytesSent;
   }
 
   private EventColumns() {}

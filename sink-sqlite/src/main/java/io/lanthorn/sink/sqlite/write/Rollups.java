@@ -216,6 +216,9 @@ final class Rollups {
       tally.bytesSent += row.close.bytesSent();
       tally.bytesReceived += row.close.bytesReceived();
     }
+    if (row.bytesSent != null) {
+      tally.bytesSent += row.bytesSent; // a UDP interval's; TCP bytes come with the close
+    }
   }
 
   /** {@code inbound} for accepted connections, {@code outbound} for every other kind. */
