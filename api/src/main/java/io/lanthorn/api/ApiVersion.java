@@ -17,9 +17,9 @@ public final class ApiVersion {
 
   /**
    * The minor version: 1 added {@link PluginInstance#status()}, {@link ThreatFeedEvent} and an
-   * emitter in every enricher's context.
+   * emitter in every enricher's context; 2 added {@link PluginFactory#enrichAfter()}.
    */
-  public static final int MINOR = 1;
+  public static final int MINOR = 2;
 
   /** {@code MAJOR.MINOR} of this API. */
   public static final String CURRENT = MAJOR + "." + MINOR;

@@ -65,6 +65,16 @@ public interface PluginFactory {
   }
 
   /**
+   * For an enricher: the plugins whose enrichers must run before this one, because it reads what
+   * they add (e.g. a threat check that reports the container name and matches the domain name).
+   * Names not installed or not enrichers are ignored; the user's {@code lanthorn.enrichers.order}
+   * comes first. None by default. Since API 2.2.
+   */
+  default List<String> enrichAfter() {
+    return List.of();
+  }
+
+  /**
    * Checks the plugin's section beyond what its reference already checks (types and unknown keys
    * are rejected before this is called), e.g. that a size is positive. Called for every enabled
    * plugin before any plugin is created, so a mistake stops the agent before it starts anything.

@@ -136,7 +136,12 @@ public final class Agent {
     if (awaitAll(consumers)) {
       orderedEnrichers =
           EnricherOrder.sort(
-              running(consumers, enrichers, Enricher.class), settings.enricherOrder());
+              running(consumers, enrichers, Enricher.class),
+              settings.enricherOrder(),
+              enrichers.stream()
+                  .collect(
+                      java.util.stream.Collectors.toMap(
+                          InstalledPlugin::name, plugin -> plugin.factory().enrichAfter())));
       pipeline.start(orderedEnrichers, running(consumers, sinks, Sink.class));
       Pipeline statusOf = pipeline;
       status =

@@ -13,6 +13,15 @@ import java.util.Set;
 
 /** The {@code enricher-threat} plugin: threat-intelligence feeds matched against every event. */
 public final class ThreatFactory implements io.lanthorn.api.PluginFactory {
+  /**
+   * The container's name (for the warning) and the domain name (matched against domain feeds) come
+   * from these enrichers, when installed.
+   */
+  @Override
+  public java.util.List<String> enrichAfter() {
+    return java.util.List.of("enricher-docker", "probe-dns");
+  }
+
   /** The plugin's name and configuration section. */
   public static final String NAME = "enricher-threat";
 

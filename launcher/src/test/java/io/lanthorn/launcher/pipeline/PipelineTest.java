@@ -129,13 +129,38 @@ class PipelineTest {
   }
 
   @Test
+  void unlistedEnrichersRunAfterThoseTheirPluginsReadFromThenByName() {
+    List<Running<Enricher>> all =
+        List.of(tagger("threat"), tagger("docker"), tagger("dns"), tagger("zeta"), tagger("a"))
+            .stream()
+            .map(e -> new Running<Enricher>(e.name(), e, loader()))
+            .toList();
+    Map<String, List<String>> after =
+        Map.of("threat", List.of("docker", "dns", "not-installed"), "a", List.of("zeta"));
+    assertThat(EnricherOrder.sort(all, List.of(), after))
+        .extracting(Running::name)
+        .containsExactly("dns", "docker", "threat", "zeta", "a");
+    // The configured list still comes first, whatever the declarations.
+    assertThat(EnricherOrder.sort(all, List.of("threat"), after))
+        .extracting(Running::name)
+        .containsExactly("threat", "dns", "docker", "zeta", "a");
+    // A cycle is broken by name instead of losing an enricher.
+    assertThat(
+            EnricherOrder.sort(
+                all, List.of(), Map.of("dns", List.of("docker"), "docker", List.of("dns"))))
+        .extracting(Running::name)
+        .containsExactly("a", "threat", "zeta", "dns", "docker");
+  }
+
+  @Test
   void enrichersRunInTheConfiguredOrderThenTheRestByName() throws Exception {
     List<Running<Enricher>> ordered =
         EnricherOrder.sort(
             List.of(tagger("a"), tagger("b"), tagger("c"), tagger("d")).stream()
                 .map(e -> new Running<Enricher>(e.name(), e, loader()))
                 .toList(),
-            List.of("c", "a", "not-installed"));
+            List.of("c", "a", "not-installed"),
+            Map.of());
     assertThat(ordered).extracting(Running::name).containsExactly("c", "a", "b", "d");
 
     RecordingSink sink = new RecordingSink("sink");

@@ -283,9 +283,12 @@ class FleetTest {
         .containsExactly(
             "tcp_accept|k|127.0.0.2|50001|127.0.0.1|8080|web|1|3000|111|222|null",
             "tcp_connect|k|127.0.0.1|40001|127.0.0.2|5432|null|1|3400|333|444|null",
-            "udp_send|k|127.0.0.1|33000|127.0.0.2|53|null|null|null|null|null|4");
+            "udp_send|k|127.0.0.1|33000|127.0.0.2|53|null|null|null|160|null|4");
     assertThat(count(db, "SELECT count(DISTINCT event_uid) FROM event_rows")).isEqualTo(4);
-    assertThat(count(db, "SELECT sum(bytes_sent) FROM rollup_minute")).as("once").isEqualTo(444);
+    // The closes' bytes and the UDP flow's, each once.
+    assertThat(count(db, "SELECT sum(bytes_sent) FROM rollup_minute"))
+        .as("once")
+        .isEqualTo(444 + 160);
     assertThat(count(db, "SELECT sum(bytes_received) FROM rollup_hour")).isEqualTo(666);
   }
 
