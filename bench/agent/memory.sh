@@ -35,7 +35,8 @@ cc -O2 -Wall -Werror -pthread "$root/bench/probe/connect_storm.c" -o "$work/conn
 "$root/scripts/start-docker.sh"
 
 LANTHORN_JAVA_OPTS="${LANTHORN_JAVA_OPTS:-} -XX:NativeMemoryTracking=summary" \
-  "$dist/bin/lanthorn" run --db-path "$work/lanthorn.db" --disable-threat-feeds 2>"$work/log" &
+  "$dist/bin/lanthorn" run --db-path "$work/lanthorn.db" --disable-threat-feeds \
+  --web-listen 127.0.0.1:0 2>"$work/log" &
 pid=$!
 for _ in $(seq 1200); do
   grep -q 'pipeline running' "$work/log" && break
