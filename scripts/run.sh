@@ -20,7 +20,9 @@ if command -v docker >/dev/null && ! docker info >/dev/null 2>&1; then
     "attributed to containers until it starts (scripts/start-docker.sh starts it)" >&2
 fi
 # The ahead-of-time class cache cuts start-up CPU by a third; built once per build of Lanthorn.
-if [ ! -f "${dist}lib/lanthorn.aot" ] || "${dist}bin/lanthorn" --version 2>&1 >/dev/null | grep -q 'not using'; then
+# The agent's cache and the commands' (checked by `run --help` and `--version`).
+if [ ! -f "${dist}lib/lanthorn.aot" ] || [ ! -f "${dist}lib/lanthorn-commands.aot" ] ||
+  { "${dist}bin/lanthorn" run --help && "${dist}bin/lanthorn" --version; } 2>&1 >/dev/null | grep -q 'not using'; then
   "${dist}bin/lanthorn" aot-cache ||
     echo "lanthorn: starting without the ahead-of-time cache (slower start-up only)" >&2
 fi

@@ -73,7 +73,8 @@ start_agent() {
   agent_log="$out/$name.log"
   mkdir -p "$work/$name"
   t0=$(date +%s%N)
-  "$dist/bin/lanthorn" run --db-path "$agent_db" 2>"$agent_log" &
+  # The dashboard on a free port: a running agent's 9077 is no obstacle.
+  "$dist/bin/lanthorn" run --db-path "$agent_db" --web-listen 127.0.0.1:0 2>"$agent_log" &
   agent_pid=$!
   for _ in $(seq 1200); do
     grep -q 'pipeline running' "$agent_log" && break

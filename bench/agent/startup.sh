@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start-up time of `bin/lanthorn run` (default plugins, a fresh database each time): from exec to
+# Start-up time of `bin/lanthorn run` (default plugins, a fresh database each time, the dashboard on
+# a free port so that a running agent's 9077 is no obstacle): from exec to
 # the probe's "attached" line and to "pipeline running", for one or more unpacked distributions,
 # run in alternation so that the machine's changing load hits each alike. Needs root.
 #
@@ -39,7 +40,7 @@ for run in $(seq "$runs"); do
     rm -rf "$work/db" && mkdir "$work/db"
     load=$(cut -d' ' -f1 /proc/loadavg)
     t0=$(date +%s%N)
-    "$dist/bin/lanthorn" run --db-path "$work/db/lanthorn.db" 2>"$work/log" &
+    "$dist/bin/lanthorn" run --db-path "$work/db/lanthorn.db" --web-listen 127.0.0.1:0 2>"$work/log" &
     pid=$!
     for _ in $(seq 1200); do
       grep -q 'pipeline running' "$work/log" && break

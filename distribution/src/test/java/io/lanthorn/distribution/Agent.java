@@ -165,9 +165,14 @@ final class Agent implements AutoCloseable {
 
   /** Waits for the agent to exit and returns its status. */
   int awaitExit() {
+    return awaitExit(PATIENCE);
+  }
+
+  /** Waits up to {@code patience} for the agent to exit and returns its status. */
+  int awaitExit(Duration patience) {
     try {
-      assertThat(process.waitFor(PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
-          .as("lanthorn exits within %s; stderr so far:%n%s", PATIENCE, stderr())
+      assertThat(process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS))
+          .as("lanthorn exits within %s; stderr so far:%n%s", patience, stderr())
           .isTrue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

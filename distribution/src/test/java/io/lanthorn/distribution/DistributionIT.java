@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -139,48 +140,73 @@ class DistributionIT {
   }
 
   @Test
-  void anAotCacheIsUsedOnlyWhileItMatchesAndIsSafe() throws Exception {
+  void theAotCachesAreUsedOnlyWhileTheyMatchAndAreSafe() throws Exception {
     Facilities.assumeProbe(); // the training run is a real one
     Installation copy = Installation.copyTo(work.resolve("lanthorn"));
-    Path cache = copy.home().resolve("lib/lanthorn.aot");
+    Path agentCache = copy.home().resolve("lib/lanthorn.aot");
+    Path commandsCache = copy.home().resolve("lib/lanthorn-commands.aot");
 
-    Agent built = lanthorn(copy, "aot-cache");
-
-    assertThat(built.awaitExit()).as(built.stderr()).isZero();
-    assertThat(built.stderr()).contains("wrote " + cache);
-    assertThat(cache).isNotEmptyFile();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)))
-        .isEqualTo("rw-r--r--");
-    assertThat(launcherMainSource(copy)).isEqualTo("shared objects file");
+    // Two training runs, each followed by the JVM writing its cache: minutes on a busy machine.
+    try (Agent built = Agent.of(copy).logsIn(work.resolve("logs")).start("aot-cache")) {
+      assertThat(built.awaitExit(Duration.ofMinutes(4))).as(built.stderr()).isZero();
+      assertThat(built.stderr()).contains("wrote " + agentCache, "wrote " + commandsCache);
+    }
+    for (Path cache : List.of(agentCache, commandsCache)) {
+      assertThat(cache).isNotEmptyFile();
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)))
+          .isEqualTo("rw-r--r--");
+    }
+    // The agent (here `run --help`) maps its cache with the tiered JIT; a command maps the other,
+    // with C1 only.
+    assertThat(launcherMainSource(copy, "run", "--help")).isEqualTo("shared objects file");
+    assertThat(jitFlag(copy, "run", "--help")).isEqualTo("4");
+    assertThat(launcherMainSource(copy, "--version")).isEqualTo("shared objects file");
+    assertThat(jitFlag(copy, "--version")).isEqualTo("1");
+    assertThat(jitFlag(copy, "--log-level", "warn", "plugins")).isEqualTo("1");
+    assertThat(jitFlag(copy, "--db-path", "/nowhere/x.db", "--help")).isEqualTo("1");
 
     // Group-writable: whoever could write it could run code as root, so it is not used.
-    Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rw-rw-r--"));
-    assertThat(launcherMainSource(copy)).startsWith("file:");
-    Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rw-r--r--"));
+    Files.setPosixFilePermissions(agentCache, PosixFilePermissions.fromString("rw-rw-r--"));
+    assertThat(launcherMainSource(copy, "run", "--help")).startsWith("file:");
+    assertThat(launcherMainSource(copy, "--version")).isEqualTo("shared objects file");
+    Files.setPosixFilePermissions(agentCache, PosixFilePermissions.fromString("rw-r--r--"));
 
     // Built for other jars (or JVM options, or another JDK): not used, with the fix.
-    Files.writeString(copy.home().resolve("lib/lanthorn.aot.key"), "0\n");
+    Files.writeString(copy.home().resolve("lib/lanthorn-commands.aot.key"), "0\n");
     Agent stale = lanthorn(copy, "--version");
     assertThat(stale.awaitExit()).isZero();
     assertThat(stale.stderrLines())
         .containsExactly(
             "lanthorn: not using "
-                + cache
+                + commandsCache
                 + ": it was built for other jars, JVM options or another JDK; rebuild it: sudo"
                 + " lanthorn aot-cache");
+    assertThat(launcherMainSource(copy, "run", "--help")).isEqualTo("shared objects file");
   }
 
-  /** Where the JVM of {@code lanthorn --version} took the launcher's main class from. */
-  private String launcherMainSource(Installation installation) throws Exception {
-    Agent version =
+  /** Where the JVM of {@code lanthorn ARGS} took the launcher's main class from. */
+  private String launcherMainSource(Installation installation, String... args) throws Exception {
+    return jvmOutputLine(
+        installation, "-Xlog:class+load=info:stdout", " io.lanthorn.launcher.Main source: ", args);
+  }
+
+  /** The JIT's highest tier in the JVM of {@code lanthorn ARGS}: 4 with C2, 1 with C1 only. */
+  private String jitFlag(Installation installation, String... args) throws Exception {
+    // "     intx TieredStopAtLevel                        = 1    {product} {command line}"
+    String value = jvmOutputLine(installation, "-XX:+PrintFlagsFinal", " TieredStopAtLevel ", args);
+    return value.replace('=', ' ').strip().substring(0, 1);
+  }
+
+  /** What follows {@code marker} on the first line of stdout containing it. */
+  private String jvmOutputLine(
+      Installation installation, String javaOpts, String marker, String... args) throws Exception {
+    Agent run =
         Agent.of(installation)
             .logsIn(work.resolve("logs"))
-            .env("LANTHORN_JAVA_OPTS", "-Xlog:class+load=info:stdout")
-            .run("--version");
-    assertThat(version.awaitExit()).as(version.stderr()).isZero();
-    String marker = " io.lanthorn.launcher.Main source: ";
-    return version
-        .stdout()
+            .env("LANTHORN_JAVA_OPTS", javaOpts)
+            .run(args);
+    assertThat(run.awaitExit()).as(run.stderr()).isZero();
+    return run.stdout()
         .lines()
         .filter(line -> line.contains(marker))
         .map(line -> line.substring(line.indexOf(marker) + marker.length()))

@@ -22,8 +22,8 @@ import picocli.CommandLine.Mixin;
       "  e.g. CONFIG_FORCE_sink__jsonl_enabled=true (_ is a dot, __ a dash, ___ an underscore).",
       "Exit codes: 0 ok, 1 a plugin failed, 2 bad usage, 3 bad configuration, 4 unusable plugins"
           + " directory, 5 no source or no sink enabled.",
-      "Faster start-up: sudo bin/lanthorn aot-cache builds the JVM's ahead-of-time class cache"
-          + " (once per install or upgrade of Lanthorn or the JDK)."
+      "Faster start-up: sudo bin/lanthorn aot-cache builds the JVM's ahead-of-time class caches"
+          + " of the agent and the commands (once per install or upgrade of Lanthorn or the JDK)."
     })
 final class LanthornCommand implements Callable<Integer> {
   @Mixin LauncherOptions options = new LauncherOptions();
