@@ -154,7 +154,6 @@ public class WriteBenchmark {
         TestContext.forFile(file, Map.of("retention", "0", "health-interval", "1h"));
     sink = new SqliteSinkFactory().create(context);
     connection = DatabaseFile.forWriting(file, Duration.ofSeconds(5)).connect();
-    connection.setAutoCommit(false);
     plainInsert = connection.prepareStatement(PLAIN_INSERT);
     plainProcess = connection.prepareStatement(PLAIN_PROCESS);
     plainContainer = connection.prepareStatement(PLAIN_CONTAINER);
@@ -189,12 +188,16 @@ public class WriteBenchmark {
   public void plainJdbc(CpuTime cpu) throws SQLException {
     // Setters and the facts' rows run inside the transaction the batch commits.
     long start = CpuTime.now();
+    // One transaction per batch, begun and ended as the sink's are: the writer's connections
+    // begin IMMEDIATE, so a connection left out of auto-commit would hold the write lock.
+    connection.setAutoCommit(false);
     for (ConnectionEvent e : nextBatch()) {
       bindPlain(plainInsert, e);
       plainInsert.addBatch();
     }
     plainInsert.executeBatch();
     connection.commit();
+    connection.setAutoCommit(true);
     cpu.add(start, BATCH);
   }
 
