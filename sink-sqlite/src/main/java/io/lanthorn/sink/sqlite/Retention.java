@@ -5,9 +5,13 @@ import static io.lanthorn.sink.sqlite.schema.Tables.CONTAINERS;
 import static io.lanthorn.sink.sqlite.schema.Tables.DNS_EVENTS;
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 import static io.lanthorn.sink.sqlite.schema.Tables.PROCESSES;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_DAY;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_DAY_DESTINATIONS;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_FIVE_MINUTE_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE_TOTALS;
 
 import java.util.function.BooleanSupplier;
@@ -79,8 +83,23 @@ final class Retention {
     return deleted;
   }
 
-  /** Deletes per-minute rollups (and their totals) older than the cutoff, ten minutes a time. */
+  /**
+   * Deletes per-minute rollups (their totals and destinations, and the 5-minute destinations, kept
+   * as long) older than the cutoff, ten minutes a time.
+   */
   void deleteMinuteRollupsOlderThan(long cutoffNanos, BooleanSupplier keepGoing) {
+    deleteBuckets(
+        ROLLUP_MINUTE_DESTINATIONS,
+        ROLLUP_MINUTE_DESTINATIONS.BUCKET_NS,
+        cutoffNanos,
+        10 * Rollups.MINUTE_NS,
+        keepGoing);
+    deleteBuckets(
+        ROLLUP_FIVE_MINUTE_DESTINATIONS,
+        ROLLUP_FIVE_MINUTE_DESTINATIONS.BUCKET_NS,
+        cutoffNanos,
+        10 * Rollups.MINUTE_NS,
+        keepGoing);
     deleteBuckets(
         ROLLUP_MINUTE, ROLLUP_MINUTE.BUCKET_NS, cutoffNanos, 10 * Rollups.MINUTE_NS, keepGoing);
     deleteBuckets(
@@ -99,6 +118,17 @@ final class Retention {
         ROLLUP_HOUR_DESTINATIONS.BUCKET_NS,
         cutoffNanos,
         6 * Rollups.HOUR_NS,
+        keepGoing);
+  }
+
+  /** Deletes daily rollups (and destinations) older than the cutoff, a week a time. */
+  void deleteDayRollupsOlderThan(long cutoffNanos, BooleanSupplier keepGoing) {
+    deleteBuckets(ROLLUP_DAY, ROLLUP_DAY.BUCKET_NS, cutoffNanos, 7 * Rollups.DAY_NS, keepGoing);
+    deleteBuckets(
+        ROLLUP_DAY_DESTINATIONS,
+        ROLLUP_DAY_DESTINATIONS.BUCKET_NS,
+        cutoffNanos,
+        7 * Rollups.DAY_NS,
         keepGoing);
   }
 
