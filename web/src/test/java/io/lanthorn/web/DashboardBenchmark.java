@@ -157,7 +157,6 @@ public final class DashboardBenchmark {
               "rollup_minute",
               "rollup_hour",
               "rollup_minute_totals",
-              "rollup_minute_destinations",
               "rollup_five_minute_destinations",
               "rollup_day",
               "rollup_day_destinations",

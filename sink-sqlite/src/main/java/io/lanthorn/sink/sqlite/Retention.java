@@ -11,7 +11,6 @@ import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_FIVE_MINUTE_DESTINATI
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
-import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE_TOTALS;
 
 import java.util.function.BooleanSupplier;
@@ -84,16 +83,10 @@ final class Retention {
   }
 
   /**
-   * Deletes per-minute rollups (their totals and destinations, and the 5-minute destinations, kept
-   * as long) older than the cutoff, ten minutes a time.
+   * Deletes per-minute rollups (their totals, and the 5-minute destinations, kept as long) older
+   * than the cutoff, ten minutes a time.
    */
   void deleteMinuteRollupsOlderThan(long cutoffNanos, BooleanSupplier keepGoing) {
-    deleteBuckets(
-        ROLLUP_MINUTE_DESTINATIONS,
-        ROLLUP_MINUTE_DESTINATIONS.BUCKET_NS,
-        cutoffNanos,
-        10 * Rollups.MINUTE_NS,
-        keepGoing);
     deleteBuckets(
         ROLLUP_FIVE_MINUTE_DESTINATIONS,
         ROLLUP_FIVE_MINUTE_DESTINATIONS.BUCKET_NS,

@@ -6,7 +6,6 @@ import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_FIVE_MINUTE_DESTINATI
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
-import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE_TOTALS;
 
 import io.lanthorn.api.ConnectionEvent;
@@ -30,11 +29,11 @@ import org.jooq.impl.DSL;
 
 /**
  * Folds a batch into the rollups (V11's {@code rollup_minute}, {@code rollup_hour}, {@code
- * rollup_hour_destinations}, {@code rollup_minute_totals}; V13's minute, 5-minute and daily tiers)
- * and the UPSERTs that add them to what the tables hold. Each event is tallied once, by minute,
- * here and nowhere else in Java; every other row is summed from the batch's minute tallies, so its
- * cost grows with the batch's distinct keys, not its events. Not thread-safe: the sink's writing
- * thread only.
+ * rollup_hour_destinations}, {@code rollup_minute_totals}; V13's 5-minute and daily tiers) and the
+ * UPSERTs that add them to what the tables hold. Each event is tallied once, by minute, here and
+ * nowhere else in Java; every other row is summed from the batch's minute tallies, so its cost
+ * grows with the batch's distinct keys, not its events. Not thread-safe: the sink's writing thread
+ * only.
  */
 final class Rollups {
   static final long MINUTE_NS = 60_000_000_000L;
@@ -184,7 +183,6 @@ final class Rollups {
    */
   private static final List<Tier> TIERS =
       List.of(
-          Tier.destinations(ROLLUP_MINUTE_DESTINATIONS, MINUTE_NS),
           Tier.destinations(ROLLUP_FIVE_MINUTE_DESTINATIONS, FIVE_MINUTES_NS),
           new Tier(
               ROLLUP_DAY,
@@ -266,10 +264,10 @@ final class Rollups {
   /**
    * Adds the batch's tallies to the four statements {@link #upsertMinute}, {@link #upsertHour},
    * {@link #upsertDestinations} and {@link #upsertTotals} rendered (the caller executes them),
-   * writes the tiers of V13 ({@code rollup_minute_destinations}, {@code
-   * rollup_five_minute_destinations}, {@code rollup_day}, {@code rollup_day_destinations}) itself
-   * on the same connection, then starts afresh. Every row of every tier is a sum of the batch's
-   * minute tallies, so the key is worked out once per event, in {@link #add}.
+   * writes the tiers of V13 ({@code rollup_five_minute_destinations}, {@code rollup_day}, {@code
+   * rollup_day_destinations}) itself on the same connection, then starts afresh. Every row of every
+   * tier is a sum of the batch's minute tallies, so the key is worked out once per event, in {@link
+   * #add}.
    */
   void bindBatch(
       PreparedStatement minute,
@@ -344,7 +342,7 @@ final class Rollups {
     return upsertDestinations(dsl, ROLLUP_HOUR_DESTINATIONS, DESTINATIONS);
   }
 
-  /** The UPSERT of a destinations table (V11's hourly one, V13's minute, 5-minute, daily). */
+  /** The UPSERT of a destinations table (V11's hourly one, V13's 5-minute and daily ones). */
   private static <R extends Record> Insert<R> upsertDestinations(
       DSLContext dsl, Table<R> table, List<Column<Tally, ?>> columns) {
     Field<Long> connections = field(table, "connection_count", Long.class);

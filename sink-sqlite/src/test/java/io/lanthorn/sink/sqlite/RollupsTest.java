@@ -69,12 +69,10 @@ class RollupsTest {
       "bucket_ns, host_name, container_name, process_name, dst_addr, domain_name, dst_port,"
           + " connection_count, failed_count, first_seen_ns, last_seen_ns";
 
-  private static final String MINUTE_DESTINATIONS_FROM_MINUTES =
-      DESTINATIONS_FROM_HOURS.replace("rollup_hour", "rollup_minute");
-
   private static final String FIVE_MINUTE_DESTINATIONS_FROM_MINUTES =
-      MINUTE_DESTINATIONS_FROM_MINUTES.replaceFirst(
-          "bucket_ns", "bucket_ns / 300000000000 * 300000000000");
+      DESTINATIONS_FROM_HOURS
+          .replace("rollup_hour", "rollup_minute")
+          .replaceFirst("bucket_ns", "bucket_ns / 300000000000 * 300000000000");
 
   private static final String DAY_DESTINATIONS_FROM_HOURS =
       DESTINATIONS_FROM_HOURS.replaceFirst(
@@ -92,7 +90,6 @@ class RollupsTest {
           HOUR_ROWS,
           MINUTE_ROWS.replace("rollup_minute", "rollup_day"),
           DESTINATION_ROWS,
-          "SELECT " + DESTINATION_COLUMNS + " FROM rollup_minute_destinations",
           "SELECT " + DESTINATION_COLUMNS + " FROM rollup_five_minute_destinations",
           "SELECT " + DESTINATION_COLUMNS + " FROM rollup_day_destinations",
           TOTAL_ROWS);
@@ -114,14 +111,12 @@ class RollupsTest {
     assertSameRows(file, HOUR_ROWS, HOURS_FROM_MINUTES);
     assertSameRows(file, DESTINATION_ROWS, DESTINATIONS_FROM_HOURS);
     assertSameRows(file, TOTAL_ROWS, TOTALS_FROM_MINUTES);
-    assertSameRows(file, TIERS.get(4), MINUTE_DESTINATIONS_FROM_MINUTES);
-    assertSameRows(file, TIERS.get(5), FIVE_MINUTE_DESTINATIONS_FROM_MINUTES);
+    assertSameRows(file, TIERS.get(4), FIVE_MINUTE_DESTINATIONS_FROM_MINUTES);
     assertSameRows(file, TIERS.get(2), DAYS_FROM_HOURS);
-    assertSameRows(file, TIERS.get(6), DAY_DESTINATIONS_FROM_HOURS);
+    assertSameRows(file, TIERS.get(5), DAY_DESTINATIONS_FROM_HOURS);
     for (String table :
         List.of(
             "rollup_hour",
-            "rollup_minute_destinations",
             "rollup_five_minute_destinations",
             "rollup_day",
             "rollup_day_destinations")) {
@@ -261,7 +256,6 @@ class RollupsTest {
       await().until(() -> Db.count(file, "SELECT count(*) FROM rollup_minute_totals") == 2);
       await().until(() -> Db.count(file, "SELECT count(*) FROM events") == 1);
       // The 5-minute destinations go with the minutes, the daily rows after 10 days.
-      await().until(() -> Db.count(file, "SELECT count(*) FROM rollup_minute_destinations") == 2);
       await()
           .until(() -> Db.count(file, "SELECT count(*) FROM rollup_five_minute_destinations") == 2);
       await().until(() -> Db.count(file, "SELECT count(*) FROM rollup_day") == 3);
@@ -369,7 +363,6 @@ class RollupsTest {
     String backfill = migration.substring(migration.indexOf("INSERT INTO"));
     Db.execute(
         file,
-        "DELETE FROM rollup_minute_destinations",
         "DELETE FROM rollup_five_minute_destinations",
         "DELETE FROM rollup_day",
         "DELETE FROM rollup_day_destinations");

@@ -40,11 +40,14 @@ record RollupPeriod(Family tiers, List<Range> ranges) {
             List.of("rollup_minute", "rollup_hour", "rollup_day"),
             List.of(MINUTE_NS, HOUR_NS, DAY_NS));
 
-    /** No protocol, direction, kind or outcome: for ranking destinations. */
+    /**
+     * No protocol, direction, kind or outcome, for ranking destinations; the few minutes at a
+     * period's edges from the full per-minute rows.
+     */
     static final Family DESTINATIONS =
         new Family(
             List.of(
-                "rollup_minute_destinations",
+                "rollup_minute",
                 "rollup_five_minute_destinations",
                 "rollup_hour_destinations",
                 "rollup_day_destinations"),

@@ -6,7 +6,6 @@ import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_FIVE_MINUTE_DESTINATI
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
-import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE_DESTINATIONS;
 import static org.jooq.impl.DSL.min;
 
 import io.lanthorn.sink.sqlite.EpochNanos;
@@ -69,10 +68,13 @@ final class QueryRollups {
           new Tier(ROLLUP_HOUR, ROLLUP_HOUR.BUCKET_NS, HOUR_NS),
           new Tier(ROLLUP_DAY, ROLLUP_DAY.BUCKET_NS, DAY_NS));
 
-  /** The destinations rows (no protocol, direction, kind or outcome): per minute to per day. */
+  /**
+   * The destinations rows (no protocol, direction, kind or outcome) per 5 minutes, hour and day;
+   * the few minutes at a period's edges from the full per-minute rows.
+   */
   static final List<Tier> DESTINATIONS =
       List.of(
-          new Tier(ROLLUP_MINUTE_DESTINATIONS, ROLLUP_MINUTE_DESTINATIONS.BUCKET_NS, MINUTE_NS),
+          new Tier(ROLLUP_MINUTE, ROLLUP_MINUTE.BUCKET_NS, MINUTE_NS),
           new Tier(
               ROLLUP_FIVE_MINUTE_DESTINATIONS,
               ROLLUP_FIVE_MINUTE_DESTINATIONS.BUCKET_NS,

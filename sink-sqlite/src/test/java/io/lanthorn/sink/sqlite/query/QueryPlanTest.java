@@ -97,9 +97,9 @@ class QueryPlanTest {
       delimiter = '|',
       value = {
         "top --since 1h | rollup_hour_destinations",
-        "top --since 1h --until 2026-11-25T11:17:30 | rollup_minute_destinations"
+        "top --since 1h --until 2026-11-25T11:17:30 | rollup_minute"
             + " rollup_five_minute_destinations",
-        "top --since 5h --until 2026-11-25T11:17:30 | rollup_minute_destinations"
+        "top --since 5h --until 2026-11-25T11:17:30 | rollup_minute"
             + " rollup_five_minute_destinations rollup_hour_destinations",
         "top | rollup_hour_destinations",
         "top --container web --since 3d | rollup_hour_destinations rollup_day_destinations",
