@@ -120,6 +120,10 @@ final class Maintenance implements AutoCloseable {
       retention.deleteHourRollupsOlderThan(
           EpochNanos.of(clock.instant().minus(settings.rollupRetention())), () -> !closing);
     }
+    if (!settings.dayRollupRetention().isZero()) {
+      retention.deleteDayRollupsOlderThan(
+          EpochNanos.of(clock.instant().minus(settings.dayRollupRetention())), () -> !closing);
+    }
   }
 
   private long nowNanos() {

@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param retention how long events are kept; {@link Duration#ZERO} keeps them forever
  * @param minuteRollupRetention how long per-minute rollups are kept; zero keeps them forever
  * @param rollupRetention how long per-hour rollups are kept; zero keeps them forever
+ * @param dayRollupRetention how long daily rollups are kept; zero keeps them forever
  * @param retentionInterval how often retention runs
  * @param retentionChunk events deleted per retention transaction
  * @param healthInterval how often a {@code collection_health} row is written
@@ -23,6 +24,7 @@ public record SinkSettings(
     Duration retention,
     Duration minuteRollupRetention,
     Duration rollupRetention,
+    Duration dayRollupRetention,
     Duration retentionInterval,
     int retentionChunk,
     Duration healthInterval,
@@ -36,6 +38,7 @@ public record SinkSettings(
             config.getDuration("retention"),
             config.getDuration("minute-rollup-retention"),
             config.getDuration("rollup-retention"),
+            config.getDuration("day-rollup-retention"),
             config.getDuration("retention-interval"),
             config.getInt("retention-chunk"),
             config.getDuration("health-interval"),
@@ -43,6 +46,7 @@ public record SinkSettings(
     requireNonNegative("retention", settings.retention);
     requireNonNegative("minute-rollup-retention", settings.minuteRollupRetention);
     requireNonNegative("rollup-retention", settings.rollupRetention);
+    requireNonNegative("day-rollup-retention", settings.dayRollupRetention);
     requirePositive("retention-interval", settings.retentionInterval);
     requirePositive("health-interval", settings.healthInterval);
     requireNonNegative("busy-timeout", settings.busyTimeout);
@@ -60,7 +64,10 @@ public record SinkSettings(
 
   /** Whether retention deletes anything at all: events or rollups. */
   boolean anyRetention() {
-    return retentionEnabled() || !minuteRollupRetention.isZero() || !rollupRetention.isZero();
+    return retentionEnabled()
+        || !minuteRollupRetention.isZero()
+        || !rollupRetention.isZero()
+        || !dayRollupRetention.isZero();
   }
 
   private static Path path(String value) throws PluginException {

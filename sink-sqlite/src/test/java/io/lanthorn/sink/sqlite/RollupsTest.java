@@ -22,6 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The per-minute and per-hour rollups (V11) agree with the events they count. */
 class RollupsTest {
+  private static final long DAY_NS = Duration.ofDays(1).toNanos();
+
   private static final Instant NOW = TestEvents.NOW;
 
   /** The minute rollups as a GROUP BY over the events would compute them. */
@@ -66,6 +68,36 @@ class RollupsTest {
       "SELECT bucket_ns, host_name, direction, event_type, outcome, connection_count, failed_count"
           + " FROM rollup_minute_totals";
 
+  /** V13's tiers as sums of the V11 rows they refine or coarsen. */
+  private static final String DESTINATION_COLUMNS =
+      "bucket_ns, host_name, container_name, process_name, dst_addr, domain_name, dst_port,"
+          + " connection_count, failed_count, first_seen_ns, last_seen_ns";
+
+  private static final String FIVE_MINUTE_DESTINATIONS_FROM_MINUTES =
+      DESTINATIONS_FROM_HOURS
+          .replace("rollup_hour", "rollup_minute")
+          .replaceFirst("bucket_ns", "bucket_ns / 300000000000 * 300000000000");
+
+  private static final String DAY_DESTINATIONS_FROM_HOURS =
+      DESTINATIONS_FROM_HOURS.replaceFirst(
+          "bucket_ns", "bucket_ns / 86400000000000 * 86400000000000");
+
+  private static final String DAYS_FROM_HOURS =
+      HOURS_FROM_MINUTES
+          .replace("3600000000000", "86400000000000")
+          .replace("rollup_minute", "rollup_hour");
+
+  /** Every tier's rows, in a fixed order, for comparing a whole file's rollups. */
+  private static final List<String> TIERS =
+      List.of(
+          MINUTE_ROWS,
+          HOUR_ROWS,
+          MINUTE_ROWS.replace("rollup_minute", "rollup_day"),
+          DESTINATION_ROWS,
+          "SELECT " + DESTINATION_COLUMNS + " FROM rollup_five_minute_destinations",
+          "SELECT " + DESTINATION_COLUMNS + " FROM rollup_day_destinations",
+          TOTAL_ROWS);
+
   @TempDir Path dir;
 
   @Test
@@ -83,8 +115,19 @@ class RollupsTest {
     assertSameRows(file, HOUR_ROWS, HOURS_FROM_MINUTES);
     assertSameRows(file, DESTINATION_ROWS, DESTINATIONS_FROM_HOURS);
     assertSameRows(file, TOTAL_ROWS, TOTALS_FROM_MINUTES);
-    assertThat(Db.count(file, "SELECT sum(connection_count) FROM rollup_hour"))
-        .isEqualTo(events.size());
+    assertSameRows(file, TIERS.get(4), FIVE_MINUTE_DESTINATIONS_FROM_MINUTES);
+    assertSameRows(file, TIERS.get(2), DAYS_FROM_HOURS);
+    assertSameRows(file, TIERS.get(5), DAY_DESTINATIONS_FROM_HOURS);
+    for (String table :
+        List.of(
+            "rollup_hour",
+            "rollup_five_minute_destinations",
+            "rollup_day",
+            "rollup_day_destinations")) {
+      assertThat(Db.count(file, "SELECT sum(connection_count) FROM " + table))
+          .as(table)
+          .isEqualTo(events.size());
+    }
     // Spot checks of what the comparison cannot show: the key's empty values, the handshakes.
     assertThat(
             Db.rows(
@@ -167,14 +210,15 @@ class RollupsTest {
   }
 
   @Test
-  void retentionKeepsMinutesLongerThanEventsAndHoursLongerStill() throws Exception {
+  void retentionKeepsMinutesLongerThanEventsHoursLongerAndDaysLongerStill() throws Exception {
     Path file = dir.resolve("lanthorn.db");
     List<Instant> times =
         List.of(
             NOW.minus(Duration.ofMinutes(10)),
             NOW.minus(Duration.ofHours(2)),
             NOW.minus(Duration.ofDays(2)),
-            NOW.minus(Duration.ofDays(5)));
+            NOW.minus(Duration.ofDays(5)),
+            NOW.minus(Duration.ofDays(20)));
     try (SqliteSink sink =
         new SqliteSinkFactory()
             .create(
@@ -186,6 +230,8 @@ class RollupsTest {
                         "minute-rollup-retention",
                         "0",
                         "rollup-retention",
+                        "0",
+                        "day-rollup-retention",
                         "0")))) {
       for (Instant at : times) {
         sink.write(List.of(TestEvents.host(at, 443).build()));
@@ -195,7 +241,15 @@ class RollupsTest {
     TestContext context =
         TestContext.forFile(
             file,
-            Map.of("retention", "1h", "minute-rollup-retention", "1d", "rollup-retention", "3d"));
+            Map.of(
+                "retention",
+                "1h",
+                "minute-rollup-retention",
+                "1d",
+                "rollup-retention",
+                "3d",
+                "day-rollup-retention",
+                "10d"));
     context.setNow(NOW);
     try (SqliteSink sink = new SqliteSinkFactory().create(context)) {
       await()
@@ -205,6 +259,11 @@ class RollupsTest {
       await().until(() -> Db.count(file, "SELECT count(*) FROM rollup_hour_destinations") == 3);
       await().until(() -> Db.count(file, "SELECT count(*) FROM rollup_minute_totals") == 2);
       await().until(() -> Db.count(file, "SELECT count(*) FROM events") == 1);
+      // The 5-minute destinations go with the minutes, the daily rows after 10 days.
+      await()
+          .until(() -> Db.count(file, "SELECT count(*) FROM rollup_five_minute_destinations") == 2);
+      await().until(() -> Db.count(file, "SELECT count(*) FROM rollup_day") == 3);
+      await().until(() -> Db.count(file, "SELECT count(*) FROM rollup_day_destinations") == 3);
     }
 
     assertThat(Db.count(file, "SELECT min(bucket_ns) FROM rollup_hour"))
@@ -213,7 +272,9 @@ class RollupsTest {
         .isEqualTo(EpochNanos.of(NOW.minus(Duration.ofHours(2))));
     // The all-time summary keeps everything.
     assertThat(Db.count(file, "SELECT sum(connection_count) FROM connection_aggregations"))
-        .isEqualTo(4);
+        .isEqualTo(5);
+    assertThat(Db.count(file, "SELECT min(bucket_ns) FROM rollup_day"))
+        .isEqualTo(EpochNanos.of(NOW.minus(Duration.ofDays(5))) / DAY_NS * DAY_NS);
   }
 
   @Test
@@ -274,6 +335,53 @@ class RollupsTest {
   private static long hour(Instant at) {
     long nanos = EpochNanos.of(at);
     return nanos - Math.floorMod(nanos, java.time.Duration.ofHours(1).toNanos());
+  }
+
+  /**
+   * V13 fills its tiers of an upgraded file from the V11 rollups it holds: the same rows as the
+   * sink writes batch by batch.
+   */
+  @Test
+  void theUpgradeFillsTheNewTiersAsTheSinkWritesThem() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    List<ConnectionEvent> events = mixedEvents(NOW.minus(Duration.ofMinutes(150)));
+    try (SqliteSink sink =
+        new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
+      sink.write(events.subList(0, events.size() / 3));
+      sink.write(events.subList(events.size() / 3, events.size()));
+    }
+    List<List<Map<String, Object>>> written = new ArrayList<>();
+    for (String tier : TIERS) {
+      written.add(Db.rows(file, tier + " ORDER BY 1, 2, 3, 4, 5, 6, 7"));
+    }
+
+    String migration;
+    try (var in =
+        getClass()
+            .getResourceAsStream(
+                "/"
+                    + SchemaMigrator.MIGRATIONS.substring("classpath:".length())
+                    + "/V13__rollup_tiers.sql")) {
+      migration = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    String backfill = migration.substring(migration.indexOf("INSERT INTO"));
+    Db.execute(
+        file,
+        "DELETE FROM rollup_five_minute_destinations",
+        "DELETE FROM rollup_day",
+        "DELETE FROM rollup_day_destinations");
+    Db.execute(
+        file,
+        java.util.Arrays.stream(backfill.split(";"))
+            .filter(sql -> !sql.isBlank())
+            .toArray(String[]::new));
+
+    for (int i = 0; i < TIERS.size(); i++) {
+      assertThat(Db.rows(file, TIERS.get(i) + " ORDER BY 1, 2, 3, 4, 5, 6, 7"))
+          .as(TIERS.get(i))
+          .isNotEmpty()
+          .isEqualTo(written.get(i));
+    }
   }
 
   /** Both queries give the same rows (as multisets of distinct rows: keys are unique in each). */

@@ -87,7 +87,9 @@ public final class History {
                           Math.floorDiv(from, RollupPeriod.MINUTE_NS) * RollupPeriod.MINUTE_NS,
                           to),
                       hostValues)));
-          RollupPeriod rollups = RollupPeriod.of(connection, period);
+          RollupPeriod destinations =
+              RollupPeriod.of(connection, period, RollupPeriod.Family.DESTINATIONS);
+          RollupPeriod rollups = RollupPeriod.of(connection, period, RollupPeriod.Family.FULL);
           page.put(
               "topDestinations",
               rows(
@@ -96,14 +98,13 @@ public final class History {
                       + " AS domain, sum(connection_count) AS count, sum(failed_count) AS failed"
                       + hosts
                       + " FROM "
-                      + rollups.rows(
-                          "rollup_hour_destinations",
+                      + destinations.rows(
                           "host_name, dst_addr, dst_port, domain_name, connection_count,"
                               + " failed_count",
                           hostCondition)
                       + " GROUP BY dst_addr, dst_port ORDER BY count DESC, address, port LIMIT "
                       + TOP,
-                  rollups.parameters(hostValues).toArray()));
+                  destinations.parameters(hostValues).toArray()));
           page.put(
               "failingDestinations",
               rows(
@@ -368,14 +369,13 @@ public final class History {
   private static void addHosts(
       Connection connection, Period period, List<Map<String, Object>> containers)
       throws SQLException {
-    RollupPeriod rollups = RollupPeriod.of(connection, period);
+    RollupPeriod rollups = RollupPeriod.of(connection, period, RollupPeriod.Family.DESTINATIONS);
     Map<Object, Object> hosts = new HashMap<>();
     for (Map<String, Object> row :
         rows(
             connection,
             "SELECT container_name, group_concat(DISTINCT nullif(host_name, '')) AS hosts FROM "
-                + rollups.rows(
-                    "rollup_hour_destinations", "host_name, container_name", "container_name <> ''")
+                + rollups.rows("host_name, container_name", "container_name <> ''")
                 + " GROUP BY container_name",
             rollups.parameters().toArray())) {
       hosts.put(row.get("container_name"), row.get("hosts"));

@@ -1,13 +1,16 @@
 package io.lanthorn.sink.sqlite.query;
 
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_DAY;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_DAY_DESTINATIONS;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_FIVE_MINUTE_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
 import static org.jooq.impl.DSL.min;
 
-import io.lanthorn.sink.sqlite.schema.tables.RollupMinute;
 import io.lanthorn.sink.sqlite.store.EpochNanos;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -19,21 +22,25 @@ import org.jooq.impl.DSL;
 
 /**
  * The rollup rows that make up a period, so questions about a period read thousands of rows, not
- * the period's millions of events: its whole hours from {@code rollup_hour}, the minutes before the
- * first and after the last whole hour from {@code rollup_minute}. A period of up to {@link
- * #MINUTE_PRECISION} counts every minute it touches (from 08:17:30 counts from 08:17:00); a longer
- * one every hour it touches, so that its cost is bounded by its hours whatever the time of day.
- * Where the per-minute rollups are already gone (they are kept for less time than the hourly ones),
- * the period's first partial hour is counted whole.
+ * the period's millions of events. A period of up to {@link #MINUTE_PRECISION} counts every minute
+ * it touches (from 08:17:30 counts from 08:17:00), a longer one every hour it touches. The period
+ * so rounded is read from the coarsest buckets that fit inside it: whole days in the middle, hours
+ * at their edges, 5-minute buckets at the hours' edges, minutes at theirs ({@link Plan}); so a week
+ * reads some 6 days and 30 hours instead of 168 hours, an hour some 12 five-minute buckets and 8
+ * minutes instead of 60 minutes, and the answer is the same. Where a tier's rows are already gone
+ * (the finer ones are kept for less time), the period's start counts from the next coarser one: the
+ * first partial hour whole, or the first partial day.
  */
 final class QueryRollups {
   static final long MINUTE_NS = 60_000_000_000L;
+  static final long FIVE_MINUTES_NS = 5 * MINUTE_NS;
   static final long HOUR_NS = 60 * MINUTE_NS;
+  static final long DAY_NS = 24 * HOUR_NS;
 
   /** Periods up to this long are counted to the minute, longer ones to the hour. */
   static final long MINUTE_PRECISION = 6 * HOUR_NS;
 
-  /** The columns the questions read; both rollup tables have them. */
+  /** The columns the questions read; every rollup table has them. */
   static final Field<String> CONTAINER_NAME = DSL.field(DSL.name("container_name"), String.class);
 
   static final Field<String> HOST_NAME = DSL.field(DSL.name("host_name"), String.class);
@@ -48,103 +55,190 @@ final class QueryRollups {
   static final Field<Long> FIRST_SEEN_NS = DSL.field(DSL.name("first_seen_ns"), Long.class);
   static final Field<Long> LAST_SEEN_NS = DSL.field(DSL.name("last_seen_ns"), Long.class);
 
-  /** Buckets: minutes before the whole hours, whole hours, minutes after them. */
-  record Plan(long minutesFrom, long hoursFrom, long hoursTo, long minutesTo) {
+  /** A rollup table: one tier of one family, finest first. */
+  record Tier(Table<?> table, Field<Long> bucket, long bucketNs) {}
+
+  /**
+   * The full rows (every key column, with the outcome): per minute, hour and day. No 5-minute tier:
+   * questions that need these columns are rarer and read minutes there.
+   */
+  static final List<Tier> FULL =
+      List.of(
+          new Tier(ROLLUP_MINUTE, ROLLUP_MINUTE.BUCKET_NS, MINUTE_NS),
+          new Tier(ROLLUP_HOUR, ROLLUP_HOUR.BUCKET_NS, HOUR_NS),
+          new Tier(ROLLUP_DAY, ROLLUP_DAY.BUCKET_NS, DAY_NS));
+
+  /**
+   * The destinations rows (no protocol, direction, kind or outcome) per 5 minutes, hour and day;
+   * the few minutes at a period's edges from the full per-minute rows.
+   */
+  static final List<Tier> DESTINATIONS =
+      List.of(
+          new Tier(ROLLUP_MINUTE, ROLLUP_MINUTE.BUCKET_NS, MINUTE_NS),
+          new Tier(
+              ROLLUP_FIVE_MINUTE_DESTINATIONS,
+              ROLLUP_FIVE_MINUTE_DESTINATIONS.BUCKET_NS,
+              FIVE_MINUTES_NS),
+          new Tier(ROLLUP_HOUR_DESTINATIONS, ROLLUP_HOUR_DESTINATIONS.BUCKET_NS, HOUR_NS),
+          new Tier(ROLLUP_DAY_DESTINATIONS, ROLLUP_DAY_DESTINATIONS.BUCKET_NS, DAY_NS));
+
+  /** Buckets [{@code fromNs}, {@code toNs}) of the tier at {@code tier} in its family. */
+  record Range(int tier, long fromNs, long toNs) {}
+
+  /** The ranges of buckets that make up a period, in time order. */
+  record Plan(List<Range> ranges) {
     /**
-     * The plan for [since, until), given the oldest per-minute bucket still kept ({@code null} when
-     * there is none).
+     * The plan for [since, until).
+     *
+     * @param bucketNs each tier's bucket length, finest first; the first is a minute, and the
+     *     minute, hour and day are among them
+     * @param oldestNs each tier's oldest bucket still kept; {@code null} where it has none
      */
-    static Plan of(long sinceNs, long untilNs, Long oldestMinuteNs) {
-      if (untilNs - sinceNs > MINUTE_PRECISION) {
-        // Hours only: at most one hour of buckets beyond the period at either end.
-        long from = Math.floorDiv(sinceNs, HOUR_NS) * HOUR_NS;
-        long to = -Math.floorDiv(-untilNs, HOUR_NS) * HOUR_NS;
-        return new Plan(from, from, to, to);
+    static Plan of(long sinceNs, long untilNs, long[] bucketNs, Long[] oldestNs) {
+      long unit = untilNs - sinceNs > MINUTE_PRECISION ? HOUR_NS : MINUTE_NS;
+      long from = floor(sinceNs, unit);
+      long to = ceil(untilNs, unit);
+      // Start where the rows are still kept: minutes, else hours, else days.
+      for (long precision = unit; precision != DAY_NS; ) {
+        Long oldest = oldestNs[tierOf(bucketNs, precision)];
+        if (oldest != null && from >= oldest) {
+          break;
+        }
+        precision = coarser(precision);
+        from = floor(from, precision);
       }
-      long from = Math.floorDiv(sinceNs, MINUTE_NS) * MINUTE_NS;
-      long to = -Math.floorDiv(-untilNs, MINUTE_NS) * MINUTE_NS;
-      long hourFrom = -Math.floorDiv(-from, HOUR_NS) * HOUR_NS;
-      if (oldestMinuteNs == null || from < oldestMinuteNs) {
-        // The minutes are gone: count the first partial hour whole from the hourly rollups.
-        hourFrom = Math.floorDiv(from, HOUR_NS) * HOUR_NS;
-        from = hourFrom;
+      // A tier with no rows at all cannot end the period either.
+      for (long precision = unit;
+          precision != DAY_NS && oldestNs[tierOf(bucketNs, precision)] == null; ) {
+        precision = coarser(precision);
+        to = ceil(to, precision);
       }
-      long hourTo = Math.floorDiv(to, HOUR_NS) * HOUR_NS;
-      if (oldestMinuteNs == null) {
-        // No minutes at all: the last partial hour whole as well.
-        hourTo = -Math.floorDiv(-to, HOUR_NS) * HOUR_NS;
-        to = hourTo;
+      List<Range> ranges = new ArrayList<>();
+      split(from, to, bucketNs.length - 1, bucketNs, oldestNs, ranges);
+      return new Plan(List.copyOf(ranges));
+    }
+
+    /**
+     * Adds [from, to) as the whole buckets of this tier that fit inside it and are still kept, and
+     * what is left at either end from the finer tiers.
+     */
+    private static void split(
+        long from, long to, int tier, long[] bucketNs, Long[] oldestNs, List<Range> ranges) {
+      if (from >= to) {
+        return;
       }
-      if (hourFrom >= hourTo) {
-        // No whole hour: minutes only.
-        return new Plan(from, to, to, to);
+      if (tier == 0) {
+        ranges.add(new Range(0, from, to));
+        return;
       }
-      return new Plan(from, hourFrom, hourTo, to);
+      long first = ceil(from, bucketNs[tier]);
+      if (oldestNs[tier] == null) {
+        first = Long.MAX_VALUE;
+      } else {
+        first = Math.max(first, ceil(oldestNs[tier], bucketNs[tier]));
+      }
+      long last = floor(to, bucketNs[tier]);
+      if (first >= last) {
+        split(from, to, tier - 1, bucketNs, oldestNs, ranges);
+        return;
+      }
+      split(from, first, tier - 1, bucketNs, oldestNs, ranges);
+      ranges.add(new Range(tier, first, last));
+      split(last, to, tier - 1, bucketNs, oldestNs, ranges);
+    }
+
+    /** Minutes, hours and days decide how a period is counted; 5-minute buckets only speed it. */
+    private static long coarser(long precision) {
+      return precision == MINUTE_NS ? HOUR_NS : DAY_NS;
+    }
+
+    private static int tierOf(long[] bucketNs, long unit) {
+      for (int tier = 0; tier < bucketNs.length; tier++) {
+        if (bucketNs[tier] == unit) {
+          return tier;
+        }
+      }
+      throw new IllegalArgumentException("no tier of " + unit + " ns");
     }
   }
 
   private QueryRollups() {}
 
-  /** The plan for the period, after asking the file for its oldest per-minute bucket. */
-  static Plan plan(DSLContext dsl, Instant since, Instant until) {
-    Long oldest =
-        dsl.select(min(ROLLUP_MINUTE.BUCKET_NS)).from(ROLLUP_MINUTE).fetchOne(0, Long.class);
-    return Plan.of(EpochNanos.of(since), EpochNanos.of(until), oldest);
+  /** The plan for the period in a family of tables, after asking each for its oldest bucket. */
+  static Plan plan(DSLContext dsl, List<Tier> tiers, Instant since, Instant until) {
+    long[] bucketNs = new long[tiers.size()];
+    Long[] oldestNs = new Long[tiers.size()];
+    for (int i = 0; i < tiers.size(); i++) {
+      Tier tier = tiers.get(i);
+      bucketNs[i] = tier.bucketNs();
+      oldestNs[i] = dsl.select(min(tier.bucket())).from(tier.table()).fetchOne(0, Long.class);
+    }
+    return Plan.of(EpochNanos.of(since), EpochNanos.of(until), bucketNs, oldestNs);
   }
 
   /**
-   * The period's rollup rows with the given columns (of those above) and condition, as a derived
-   * table: three range scans of the tables' primary keys ({@code bucket_ns} first), concatenated.
+   * The period's full rollup rows with the given columns (of those above) and condition, as a
+   * derived table: a range scan of a table's primary key ({@code bucket_ns} first) per range of the
+   * plan, concatenated.
    */
   static Table<Record> rows(
-      DSLContext dsl, Plan plan, List<Field<?>> columns, Condition condition, String alias) {
-    return rows(dsl, plan, ROLLUP_HOUR, ROLLUP_HOUR.BUCKET_NS, columns, condition, alias);
+      DSLContext dsl,
+      Instant since,
+      Instant until,
+      List<Field<?>> columns,
+      Condition condition,
+      String alias) {
+    return rows(dsl, FULL, since, until, columns, condition, alias);
   }
 
   /**
-   * The same, reading the whole hours from {@code rollup_hour_destinations}: for questions about
-   * destinations that need neither the outcome nor the protocol (a fraction of the rows).
+   * The same from the destinations tables: for questions about destinations that need neither the
+   * outcome nor the protocol (a fraction of the rows, and a 5-minute tier).
    */
   static Table<Record> destinationRows(
-      DSLContext dsl, Plan plan, List<Field<?>> columns, Condition condition, String alias) {
-    return rows(
-        dsl,
-        plan,
-        ROLLUP_HOUR_DESTINATIONS,
-        ROLLUP_HOUR_DESTINATIONS.BUCKET_NS,
-        columns,
-        condition,
-        alias);
+      DSLContext dsl,
+      Instant since,
+      Instant until,
+      List<Field<?>> columns,
+      Condition condition,
+      String alias) {
+    return rows(dsl, DESTINATIONS, since, until, columns, condition, alias);
   }
 
   private static Table<Record> rows(
       DSLContext dsl,
-      Plan plan,
-      Table<?> hour,
-      Field<Long> hourBucket,
+      List<Tier> tiers,
+      Instant since,
+      Instant until,
       List<Field<?>> columns,
       Condition condition,
       String alias) {
-    RollupMinute minute = ROLLUP_MINUTE;
-    Select<Record> head =
-        dsl.select(columns)
-            .from(minute)
-            .where(minute.BUCKET_NS.ge(plan.minutesFrom()))
-            .and(minute.BUCKET_NS.lt(plan.hoursFrom()))
-            .and(condition);
-    Select<Record> body =
-        dsl.select(columns)
-            .from(hour)
-            .where(hourBucket.ge(plan.hoursFrom()))
-            .and(hourBucket.lt(plan.hoursTo()))
-            .and(condition);
-    Select<Record> tail =
-        dsl.select(columns)
-            .from(minute)
-            .where(minute.BUCKET_NS.ge(plan.hoursTo()))
-            .and(minute.BUCKET_NS.lt(plan.minutesTo()))
-            .and(condition);
-    return head.unionAll(body).unionAll(tail).asTable(alias);
+    List<Range> ranges = plan(dsl, tiers, since, until).ranges();
+    if (ranges.isEmpty()) {
+      // An empty period still needs a table of the right columns.
+      long at = EpochNanos.of(since);
+      ranges = List.of(new Range(0, at, at));
+    }
+    Select<Record> all = null;
+    for (Range range : ranges) {
+      Tier tier = tiers.get(range.tier());
+      Select<Record> part =
+          dsl.select(columns)
+              .from(tier.table())
+              .where(tier.bucket().ge(range.fromNs()))
+              .and(tier.bucket().lt(range.toNs()))
+              .and(condition);
+      all = all == null ? part : all.unionAll(part);
+    }
+    return all.asTable(alias);
+  }
+
+  static long floor(long nanos, long unit) {
+    return Math.floorDiv(nanos, unit) * unit;
+  }
+
+  static long ceil(long nanos, long unit) {
+    return -Math.floorDiv(-nanos, unit) * unit;
   }
 
   /** Nanoseconds since the epoch as the views show times: {@code 2026-11-25T14:03:07.123Z}. */

@@ -58,7 +58,6 @@ final class QueryTop implements QueryQuestion {
    */
   @Override
   public ResultQuery<?> ask(DSLContext dsl) {
-    QueryRollups.Plan plan = QueryRollups.plan(dsl, period.since, period.until);
     // In a fleet's file each host ranks its own containers' destinations.
     boolean manyHosts = QueryHostFilter.manyHosts(dsl);
     List<Field<?>> columns = new ArrayList<>();
@@ -81,12 +80,13 @@ final class QueryTop implements QueryQuestion {
             .on(QueryRollups.CONTAINER_NAME)
             .and(hostFilter.on(QueryRollups.HOST_NAME))
             .and(flowFilter.rollups());
-    // The hourly destinations table keeps neither direction nor protocol: a flow filter needs the
-    // full hourly rows.
+    // The destinations tables keep neither direction nor protocol: a flow filter needs the full
+    // rows.
     Table<Record> rollups =
         flowFilter.isSet()
-            ? QueryRollups.rows(dsl, plan, columns, condition, "rollups")
-            : QueryRollups.destinationRows(dsl, plan, columns, condition, "rollups");
+            ? QueryRollups.rows(dsl, period.since, period.until, columns, condition, "rollups")
+            : QueryRollups.destinationRows(
+                dsl, period.since, period.until, columns, condition, "rollups");
     Field<String> container = QuerySql.container(QueryRollups.CONTAINER_NAME);
     Field<String> host = QueryHostFilter.shown(QueryRollups.HOST_NAME);
     // Without many hosts these are the container alone, as before hosts were recorded.

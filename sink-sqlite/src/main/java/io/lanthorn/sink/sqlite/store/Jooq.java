@@ -15,6 +15,11 @@ public final class Jooq {
 
   private Jooq() {}
 
+  /** A context that renders SQLite's SQL without a connection, for statements prepared later. */
+  public static DSLContext renderer() {
+    return DSL.using(SQLDialect.SQLITE);
+  }
+
   /** A context executing on this connection; closing the connection stays the caller's job. */
   public static DSLContext using(Connection connection) {
     return DSL.using(connection, SQLDialect.SQLITE);

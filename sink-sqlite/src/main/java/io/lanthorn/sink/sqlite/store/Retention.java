@@ -5,6 +5,9 @@ import static io.lanthorn.sink.sqlite.schema.Tables.CONTAINERS;
 import static io.lanthorn.sink.sqlite.schema.Tables.DNS_EVENTS;
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 import static io.lanthorn.sink.sqlite.schema.Tables.PROCESSES;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_DAY;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_DAY_DESTINATIONS;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_FIVE_MINUTE_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
@@ -28,6 +31,7 @@ public final class Retention {
   // A statement deletes at most this much time of rollups: the write lock is held briefly.
   private static final long TEN_MINUTES_NS = Duration.ofMinutes(10).toNanos();
   private static final long SIX_HOURS_NS = Duration.ofHours(6).toNanos();
+  private static final long SEVEN_DAYS_NS = Duration.ofDays(7).toNanos();
 
   private final DSLContext dsl;
   private final int chunk;
@@ -84,8 +88,17 @@ public final class Retention {
     return deleted;
   }
 
-  /** Deletes per-minute rollups (and their totals) older than the cutoff, ten minutes a time. */
+  /**
+   * Deletes per-minute rollups (their totals, and the 5-minute destinations, kept as long) older
+   * than the cutoff, ten minutes a time.
+   */
   public void deleteMinuteRollupsOlderThan(long cutoffNanos, BooleanSupplier keepGoing) {
+    deleteBuckets(
+        ROLLUP_FIVE_MINUTE_DESTINATIONS,
+        ROLLUP_FIVE_MINUTE_DESTINATIONS.BUCKET_NS,
+        cutoffNanos,
+        TEN_MINUTES_NS,
+        keepGoing);
     deleteBuckets(ROLLUP_MINUTE, ROLLUP_MINUTE.BUCKET_NS, cutoffNanos, TEN_MINUTES_NS, keepGoing);
     deleteBuckets(
         ROLLUP_MINUTE_TOTALS,
@@ -103,6 +116,17 @@ public final class Retention {
         ROLLUP_HOUR_DESTINATIONS.BUCKET_NS,
         cutoffNanos,
         SIX_HOURS_NS,
+        keepGoing);
+  }
+
+  /** Deletes daily rollups (and destinations) older than the cutoff, a week a time. */
+  public void deleteDayRollupsOlderThan(long cutoffNanos, BooleanSupplier keepGoing) {
+    deleteBuckets(ROLLUP_DAY, ROLLUP_DAY.BUCKET_NS, cutoffNanos, SEVEN_DAYS_NS, keepGoing);
+    deleteBuckets(
+        ROLLUP_DAY_DESTINATIONS,
+        ROLLUP_DAY_DESTINATIONS.BUCKET_NS,
+        cutoffNanos,
+        SEVEN_DAYS_NS,
         keepGoing);
   }
 

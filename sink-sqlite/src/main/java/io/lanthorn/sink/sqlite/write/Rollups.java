@@ -1,5 +1,8 @@
 package io.lanthorn.sink.sqlite.write;
 
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_DAY;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_DAY_DESTINATIONS;
+import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_FIVE_MINUTE_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_HOUR_DESTINATIONS;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE;
@@ -8,8 +11,11 @@ import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_MINUTE_TOTALS;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.EventKind;
 import io.lanthorn.api.Vocabulary;
+import io.lanthorn.sink.sqlite.store.Jooq;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -23,15 +29,18 @@ import org.jooq.TableField;
 import org.jooq.impl.DSL;
 
 /**
- * Folds a batch into the per-minute and per-hour rollups ({@code rollup_minute}, {@code
- * rollup_hour}, {@code rollup_minute_totals}, migration V11) and the UPSERTs that add them to what
- * the tables hold. Each event is tallied once, by minute; the hour and total rows are summed from
- * the batch's minute tallies, so their cost grows with the batch's distinct keys, not its events.
- * Not thread-safe: the sink's writing thread only.
+ * Folds a batch into the rollups (V11's {@code rollup_minute}, {@code rollup_hour}, {@code
+ * rollup_hour_destinations}, {@code rollup_minute_totals}; V13's 5-minute and daily tiers) and the
+ * UPSERTs that add them to what the tables hold. Each event is tallied once, by minute, here and
+ * nowhere else in Java; every other row is summed from the batch's minute tallies, so its cost
+ * grows with the batch's distinct keys, not its events. Not thread-safe: the sink's writing thread
+ * only.
  */
 final class Rollups {
   static final long MINUTE_NS = 60_000_000_000L;
+  static final long FIVE_MINUTES_NS = 5 * MINUTE_NS;
   static final long HOUR_NS = 60 * MINUTE_NS;
+  static final long DAY_NS = 24 * HOUR_NS;
 
   /** Where the key has no value: primary keys treat NULLs as distinct, so '' stands for none. */
   private static final String NONE = "";
@@ -167,18 +176,53 @@ final class Rollups {
           new Column<>(ROLLUP_MINUTE_TOTALS.FAILED_COUNT, t -> t.failed));
 
   private static final List<Column<Tally, ?>> DESTINATIONS =
+      destinationColumns(ROLLUP_HOUR_DESTINATIONS);
+
+  /**
+   * The tiers of V13, which {@link #bindBatch} writes itself: each a table, its bucket, its columns
+   * and its UPSERT, rendered once.
+   */
+  private static final List<Tier> TIERS =
       List.of(
-          new Column<>(ROLLUP_HOUR_DESTINATIONS.BUCKET_NS, t -> t.key.bucketNs()),
-          new Column<>(ROLLUP_HOUR_DESTINATIONS.HOST_NAME, t -> t.key.hostName()),
-          new Column<>(ROLLUP_HOUR_DESTINATIONS.CONTAINER_NAME, t -> t.key.containerName()),
-          new Column<>(ROLLUP_HOUR_DESTINATIONS.PROCESS_NAME, t -> t.key.processName()),
-          new Column<>(ROLLUP_HOUR_DESTINATIONS.DST_ADDR, t -> t.key.dstAddr()),
-          new Column<>(ROLLUP_HOUR_DESTINATIONS.DOMAIN_NAME, t -> t.key.domainName()),
-          new Column<>(ROLLUP_HOUR_DESTINATIONS.DST_PORT, t -> t.key.dstPort()),
-          new Column<>(ROLLUP_HOUR_DESTINATIONS.CONNECTION_COUNT, t -> t.connections),
-          new Column<>(ROLLUP_HOUR_DESTINATIONS.FAILED_COUNT, t -> t.failed),
-          new Column<>(ROLLUP_HOUR_DESTINATIONS.FIRST_SEEN_NS, t -> t.firstSeenNs),
-          new Column<>(ROLLUP_HOUR_DESTINATIONS.LAST_SEEN_NS, t -> t.lastSeenNs));
+          Tier.destinations(ROLLUP_FIVE_MINUTE_DESTINATIONS, FIVE_MINUTES_NS),
+          new Tier(
+              ROLLUP_DAY,
+              DAY_NS,
+              false,
+              columns(ROLLUP_DAY),
+              render(upsert(Jooq.renderer(), ROLLUP_DAY, columns(ROLLUP_DAY)))),
+          Tier.destinations(ROLLUP_DAY_DESTINATIONS, DAY_NS));
+
+  /**
+   * A table whose rows are sums of the batch's minute tallies.
+   *
+   * @param bucketNs the length of its buckets
+   * @param destinations whether its key has only the destination (no protocol, direction, kind,
+   *     outcome)
+   */
+  private record Tier(
+      Table<?> table,
+      long bucketNs,
+      boolean destinations,
+      List<Column<Tally, ?>> columns,
+      String upsert) {
+
+    static Tier destinations(Table<?> table, long bucketNs) {
+      List<Column<Tally, ?>> columns = destinationColumns(table);
+      return new Tier(
+          table,
+          bucketNs,
+          true,
+          columns,
+          render(upsertDestinations(Jooq.renderer(), table, columns)));
+    }
+
+    /** The key of the row a minute tally adds to. */
+    Key keyOf(Key minute) {
+      Key key = minute.inBucket(Math.floorDiv(minute.bucketNs(), bucketNs) * bucketNs);
+      return destinations ? key.destination() : key;
+    }
+  }
 
   private final Map<Key, Tally> minutes = new HashMap<>();
 
@@ -228,7 +272,11 @@ final class Rollups {
 
   /**
    * Adds the batch's tallies to the four statements {@link #upsertMinute}, {@link #upsertHour},
-   * {@link #upsertDestinations} and {@link #upsertTotals} rendered, then starts afresh.
+   * {@link #upsertDestinations} and {@link #upsertTotals} rendered (the caller executes them),
+   * writes the tiers of V13 ({@code rollup_five_minute_destinations}, {@code rollup_day}, {@code
+   * rollup_day_destinations}) itself on the same connection, then starts afresh. Every row of every
+   * tier is a sum of the batch's minute tallies, so the key is worked out once per event, in {@link
+   * #add}.
    */
   void bindBatch(
       PreparedStatement minute,
@@ -237,21 +285,28 @@ final class Rollups {
       PreparedStatement totals)
       throws SQLException {
     Map<Key, Tally> hours = new HashMap<>();
+    Map<Key, Tally> pairs = new HashMap<>();
     Map<TotalsKey, Totals> sums = new HashMap<>();
+    List<Map<Key, Tally>> tiers = new ArrayList<>();
+    for (int i = 0; i < TIERS.size(); i++) {
+      tiers.add(new HashMap<>());
+    }
     for (Tally tally : minutes.values()) {
       Column.bind(minute, MINUTE, tally);
       minute.addBatch();
       Key hourKey = tally.key.inBucket(Math.floorDiv(tally.key.bucketNs(), HOUR_NS) * HOUR_NS);
       hours.computeIfAbsent(hourKey, Tally::new).add(tally);
+      pairs.computeIfAbsent(hourKey.destination(), Tally::new).add(tally);
+      for (int i = 0; i < TIERS.size(); i++) {
+        tiers.get(i).computeIfAbsent(TIERS.get(i).keyOf(tally.key), Tally::new).add(tally);
+      }
       Totals sum = sums.computeIfAbsent(tally.key.totals(), Totals::new);
       sum.connections += tally.connections;
       sum.failed += tally.failed;
     }
-    Map<Key, Tally> pairs = new HashMap<>();
     for (Tally tally : hours.values()) {
       Column.bind(hour, HOUR, tally);
       hour.addBatch();
-      pairs.computeIfAbsent(tally.key.destination(), Tally::new).add(tally);
     }
     for (Tally tally : pairs.values()) {
       Column.bind(destinations, DESTINATIONS, tally);
@@ -260,6 +315,21 @@ final class Rollups {
     for (Totals sum : sums.values()) {
       Column.bind(totals, TOTALS, sum);
       totals.addBatch();
+    }
+    if (!minutes.isEmpty()) {
+      // Prepared per batch (tens of microseconds for a batch of a thousand events), so that the
+      // writer needs to know nothing of these tables: the statements join its transaction.
+      Connection connection = minute.getConnection();
+      for (int i = 0; i < TIERS.size(); i++) {
+        Tier tier = TIERS.get(i);
+        try (PreparedStatement upsert = connection.prepareStatement(tier.upsert())) {
+          for (Tally tally : tiers.get(i).values()) {
+            Column.bind(upsert, tier.columns(), tally);
+            upsert.addBatch();
+          }
+          upsert.executeBatch();
+        }
+      }
     }
     minutes.clear();
   }
@@ -278,17 +348,43 @@ final class Rollups {
   }
 
   static Insert<?> upsertDestinations(DSLContext dsl) {
-    var table = ROLLUP_HOUR_DESTINATIONS;
-    return Column.insert(dsl, table, DESTINATIONS)
+    return upsertDestinations(dsl, ROLLUP_HOUR_DESTINATIONS, DESTINATIONS);
+  }
+
+  /** The UPSERT of a destinations table (V11's hourly one, V13's 5-minute and daily ones). */
+  private static <R extends Record> Insert<R> upsertDestinations(
+      DSLContext dsl, Table<R> table, List<Column<Tally, ?>> columns) {
+    Field<Long> connections = field(table, "connection_count", Long.class);
+    Field<Long> failed = field(table, "failed_count", Long.class);
+    Field<Long> first = field(table, "first_seen_ns", Long.class);
+    Field<Long> last = field(table, "last_seen_ns", Long.class);
+    return Column.insert(dsl, table, columns)
         .onConflict(table.getPrimaryKey().getFields())
         .doUpdate()
-        .set(
-            table.CONNECTION_COUNT,
-            table.CONNECTION_COUNT.plus(DSL.excluded(table.CONNECTION_COUNT)))
-        .set(table.FAILED_COUNT, table.FAILED_COUNT.plus(DSL.excluded(table.FAILED_COUNT)))
-        .set(table.FIRST_SEEN_NS, DSL.least(table.FIRST_SEEN_NS, DSL.excluded(table.FIRST_SEEN_NS)))
-        .set(
-            table.LAST_SEEN_NS, DSL.greatest(table.LAST_SEEN_NS, DSL.excluded(table.LAST_SEEN_NS)));
+        .set(connections, connections.plus(DSL.excluded(connections)))
+        .set(failed, failed.plus(DSL.excluded(failed)))
+        .set(first, DSL.least(first, DSL.excluded(first)))
+        .set(last, DSL.greatest(last, DSL.excluded(last)));
+  }
+
+  /** The columns of a destinations table: the key without protocol, direction, kind, outcome. */
+  private static List<Column<Tally, ?>> destinationColumns(Table<?> table) {
+    return List.of(
+        new Column<>(field(table, "bucket_ns", Long.class), t -> t.key.bucketNs()),
+        new Column<>(field(table, "host_name", String.class), t -> t.key.hostName()),
+        new Column<>(field(table, "container_name", String.class), t -> t.key.containerName()),
+        new Column<>(field(table, "process_name", String.class), t -> t.key.processName()),
+        new Column<>(field(table, "dst_addr", String.class), t -> t.key.dstAddr()),
+        new Column<>(field(table, "domain_name", String.class), t -> t.key.domainName()),
+        new Column<>(field(table, "dst_port", Integer.class), t -> t.key.dstPort()),
+        new Column<>(field(table, "connection_count", Long.class), t -> t.connections),
+        new Column<>(field(table, "failed_count", Long.class), t -> t.failed),
+        new Column<>(field(table, "first_seen_ns", Long.class), t -> t.firstSeenNs),
+        new Column<>(field(table, "last_seen_ns", Long.class), t -> t.lastSeenNs));
+  }
+
+  private static String render(Insert<?> insert) {
+    return Jooq.renderer().render(insert);
   }
 
   static Insert<?> upsertTotals(DSLContext dsl) {
@@ -302,29 +398,42 @@ final class Rollups {
         .set(table.FAILED_COUNT, table.FAILED_COUNT.plus(DSL.excluded(table.FAILED_COUNT)));
   }
 
-  /** The rollup columns of {@code rollup_minute} or {@code rollup_hour}, which have the same. */
+  /**
+   * The rollup columns of {@code rollup_minute}, {@code rollup_hour} or {@code rollup_day}, which
+   * have the same but for the bytes (not in {@code rollup_day}).
+   */
   private static <R extends Record> List<Column<Tally, ?>> columns(Table<R> table) {
-    return List.of(
-        new Column<>(field(table, "bucket_ns", Long.class), t -> t.key.bucketNs()),
-        new Column<>(field(table, "host_name", String.class), t -> t.key.hostName()),
-        new Column<>(field(table, "container_name", String.class), t -> t.key.containerName()),
-        new Column<>(field(table, "process_name", String.class), t -> t.key.processName()),
-        new Column<>(field(table, "dst_addr", String.class), t -> t.key.dstAddr()),
-        new Column<>(field(table, "domain_name", String.class), t -> t.key.domainName()),
-        new Column<>(field(table, "dst_port", Integer.class), t -> t.key.dstPort()),
-        new Column<>(field(table, "protocol", String.class), t -> t.key.protocol()),
-        new Column<>(field(table, "direction", String.class), t -> t.key.direction()),
-        new Column<>(field(table, "event_type", String.class), t -> t.key.eventType()),
-        new Column<>(field(table, "outcome", String.class), t -> t.key.outcome()),
-        new Column<>(field(table, "connection_count", Long.class), t -> t.connections),
-        new Column<>(field(table, "failed_count", Long.class), t -> t.failed),
-        new Column<>(field(table, "first_seen_ns", Long.class), t -> t.firstSeenNs),
-        new Column<>(field(table, "last_seen_ns", Long.class), t -> t.lastSeenNs),
-        new Column<>(field(table, "handshake_count", Long.class), t -> t.handshakes),
-        new Column<>(field(table, "handshake_sum_ns", Long.class), t -> t.handshakeSumNs),
-        new Column<>(field(table, "handshake_max_ns", Long.class), t -> t.handshakeMaxNs),
-        new Column<>(field(table, "bytes_sent", Long.class), t -> t.bytesSent),
-        new Column<>(field(table, "bytes_received", Long.class), t -> t.bytesReceived));
+    List<Column<Tally, ?>> columns =
+        new ArrayList<>(
+            List.of(
+                new Column<>(field(table, "bucket_ns", Long.class), t -> t.key.bucketNs()),
+                new Column<>(field(table, "host_name", String.class), t -> t.key.hostName()),
+                new Column<>(
+                    field(table, "container_name", String.class), t -> t.key.containerName()),
+                new Column<>(field(table, "process_name", String.class), t -> t.key.processName()),
+                new Column<>(field(table, "dst_addr", String.class), t -> t.key.dstAddr()),
+                new Column<>(field(table, "domain_name", String.class), t -> t.key.domainName()),
+                new Column<>(field(table, "dst_port", Integer.class), t -> t.key.dstPort()),
+                new Column<>(field(table, "protocol", String.class), t -> t.key.protocol()),
+                new Column<>(field(table, "direction", String.class), t -> t.key.direction()),
+                new Column<>(field(table, "event_type", String.class), t -> t.key.eventType()),
+                new Column<>(field(table, "outcome", String.class), t -> t.key.outcome()),
+                new Column<>(field(table, "connection_count", Long.class), t -> t.connections),
+                new Column<>(field(table, "failed_count", Long.class), t -> t.failed),
+                new Column<>(field(table, "first_seen_ns", Long.class), t -> t.firstSeenNs),
+                new Column<>(field(table, "last_seen_ns", Long.class), t -> t.lastSeenNs),
+                new Column<>(field(table, "handshake_count", Long.class), t -> t.handshakes),
+                new Column<>(field(table, "handshake_sum_ns", Long.class), t -> t.handshakeSumNs),
+                new Column<>(field(table, "handshake_max_ns", Long.class), t -> t.handshakeMaxNs)));
+    if (hasBytes(table)) {
+      columns.add(new Column<>(field(table, "bytes_sent", Long.class), t -> t.bytesSent));
+      columns.add(new Column<>(field(table, "bytes_received", Long.class), t -> t.bytesReceived));
+    }
+    return List.copyOf(columns);
+  }
+
+  private static boolean hasBytes(Table<?> table) {
+    return table.field("bytes_sent") != null;
   }
 
   /**
@@ -349,18 +458,23 @@ final class Rollups {
     Field<Long> handshakes = field(table, "handshake_count", Long.class);
     Field<Long> handshakeSum = field(table, "handshake_sum_ns", Long.class);
     Field<Long> handshakeMax = field(table, "handshake_max_ns", Long.class);
+    var update =
+        Column.insert(dsl, table, columns)
+            .onConflict(table.getPrimaryKey().getFields())
+            .doUpdate()
+            .set(connections, connections.plus(DSL.excluded(connections)))
+            .set(failed, failed.plus(DSL.excluded(failed)))
+            .set(first, DSL.least(first, DSL.excluded(first)))
+            .set(last, DSL.greatest(last, DSL.excluded(last)))
+            .set(handshakes, handshakes.plus(DSL.excluded(handshakes)))
+            .set(handshakeSum, handshakeSum.plus(DSL.excluded(handshakeSum)))
+            .set(handshakeMax, DSL.greatest(handshakeMax, DSL.excluded(handshakeMax)));
+    if (!hasBytes(table)) {
+      return update;
+    }
     Field<Long> sent = field(table, "bytes_sent", Long.class);
     Field<Long> received = field(table, "bytes_received", Long.class);
-    return Column.insert(dsl, table, columns)
-        .onConflict(table.getPrimaryKey().getFields())
-        .doUpdate()
-        .set(connections, connections.plus(DSL.excluded(connections)))
-        .set(failed, failed.plus(DSL.excluded(failed)))
-        .set(first, DSL.least(first, DSL.excluded(first)))
-        .set(last, DSL.greatest(last, DSL.excluded(last)))
-        .set(handshakes, handshakes.plus(DSL.excluded(handshakes)))
-        .set(handshakeSum, handshakeSum.plus(DSL.excluded(handshakeSum)))
-        .set(handshakeMax, DSL.greatest(handshakeMax, DSL.excluded(handshakeMax)))
+    return update
         .set(sent, sent.plus(DSL.excluded(sent)))
         .set(received, received.plus(DSL.excluded(received)));
   }

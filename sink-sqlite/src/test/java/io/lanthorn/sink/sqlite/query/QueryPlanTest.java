@@ -2,6 +2,7 @@ package io.lanthorn.sink.sqlite.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.testkit.TestPluginContext;
 import io.lanthorn.sink.sqlite.Db;
 import io.lanthorn.sink.sqlite.SqliteSink;
@@ -14,8 +15,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +39,25 @@ class QueryPlanTest {
   @BeforeAll
   static void migrate() throws Exception {
     file = dir.resolve("lanthorn.db");
-    try (SqliteSink sink = new SqliteSinkFactory().create(TestContext.forFile(file))) {}
+    // A connection every 10 minutes over 9 days: every rollup tier has rows to plan with.
+    List<ConnectionEvent> events = new ArrayList<>();
+    for (Instant at = TestEvents.NOW.minus(Duration.ofDays(9));
+        at.isBefore(TestEvents.NOW);
+        at = at.plus(Duration.ofMinutes(10))) {
+      events.add(TestEvents.inContainer("web", at, 443).build());
+    }
+    try (SqliteSink sink =
+        new SqliteSinkFactory()
+            .create(
+                TestContext.forFile(
+                    file,
+                    Map.of(
+                        "retention", "0",
+                        "minute-rollup-retention", "0",
+                        "rollup-retention", "0",
+                        "day-rollup-retention", "0")))) {
+      sink.write(events);
+    }
   }
 
   @ParameterizedTest(name = "{0} uses {1}")
@@ -65,19 +88,41 @@ class QueryPlanTest {
     assertThat(plan).noneMatch(step -> step.matches("SCAN event_rows\\b.*"));
   }
 
-  /** A period's question reads its rollups, three range scans of their primary keys. */
+  /**
+   * A period's question reads its rollups, a range scan of a table's primary key per tier, from the
+   * coarsest tables that fit: 5-minute buckets for an hour, days for a week.
+   */
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"top", "top --container web", "top --since 3d --until 1h", "top --host a"})
-  void topReadsTheRollupsNeverTheEvents(String args) throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "top --since 1h | rollup_hour_destinations",
+        "top --since 1h --until 2026-11-25T11:17:30 | rollup_minute"
+            + " rollup_five_minute_destinations",
+        "top --since 5h --until 2026-11-25T11:17:30 | rollup_minute"
+            + " rollup_five_minute_destinations rollup_hour_destinations",
+        "top | rollup_hour_destinations",
+        "top --container web --since 3d | rollup_hour_destinations rollup_day_destinations",
+        "top --since 7d --until 1h | rollup_hour_destinations rollup_day_destinations",
+        "top --host a --since 7d | rollup_hour_destinations rollup_day_destinations",
+        "top --direction outbound --since 7d | rollup_hour rollup_day",
+        "top --protocol tcp --since 3h --until 2026-11-25T11:17:30 | rollup_minute rollup_hour"
+      })
+  void topReadsTheRollupsNeverTheEvents(String args, String tables) throws Exception {
     List<String> plan = plan(question(args.split(" ")));
 
+    List<String> searches =
+        Arrays.stream(tables.split(" "))
+            .map(table -> "SEARCH " + table + " USING PRIMARY KEY (bucket_ns>? AND bucket_ns<?)")
+            .toList();
     assertThat(plan)
         .as(String.join("\n", plan))
-        .contains(
-            "SEARCH rollup_minute USING PRIMARY KEY (bucket_ns>? AND bucket_ns<?)",
-            "SEARCH rollup_hour_destinations USING PRIMARY KEY (bucket_ns>? AND bucket_ns<?)")
+        .containsAll(searches)
         .noneMatch(step -> step.contains("event_rows"))
-        .noneMatch(step -> step.matches("SCAN rollup_.*"));
+        .noneMatch(step -> step.matches("SCAN rollup_.*"))
+        // No other tier than those expected.
+        .allMatch(
+            step -> !step.startsWith("SEARCH rollup_") || searches.stream().anyMatch(step::equals));
   }
 
   private static List<String> plan(QueryQuestion question) throws Exception {
