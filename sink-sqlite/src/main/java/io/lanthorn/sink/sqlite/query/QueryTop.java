@@ -106,7 +106,11 @@ final class QueryTop implements QueryQuestion {
                     QueryRollups.DST_PORT,
                     connections.as("connections"),
                     sum(QueryRollups.FAILED_COUNT).cast(Long.class).as("failed"),
-                    groupConcatDistinct(QueryRollups.PROCESS_NAME).as("processes"),
+                    // '' is a listener whose owner is unknown (started before the agent).
+                    coalesce(
+                            groupConcatDistinct(nullif(QueryRollups.PROCESS_NAME, inline(""))),
+                            inline(QuerySql.NO_CONTAINER))
+                        .as("processes"),
                     QueryRollups.time(min(QueryRollups.FIRST_SEEN_NS)).as("first_seen"),
                     QueryRollups.time(max(QueryRollups.LAST_SEEN_NS)).as("last_seen"),
                     rowNumber()

@@ -48,6 +48,23 @@ class QueryFlowsTest {
     for (int i = 0; i < 3; i++) {
       events.add(accept(at.plusSeconds(2 + i), 7_000 + i, 50_000 + i));
     }
+    // A host service: one accept by a listener whose owner is unknown (''), one by sshd.
+    for (String owner : List.of("", "sshd")) {
+      events.add(
+          new InboundAcceptEvent(
+              EventHeader.builder()
+                  .timestampNanos(nanos(at.plusSeconds(6)) + owner.length())
+                  .kernelTimeNanos(8_000 + owner.length())
+                  .comm(owner)
+                  .build(),
+              AddressFamily.INET,
+              Protocol.TCP,
+              TestEvents.address("10.0.0.1"),
+              22,
+              TestEvents.address("10.0.0.9"),
+              51_000 + owner.length(),
+              Attributes.empty()));
+    }
     events.add(
         new ConnectionCloseEvent(
             EventHeader.builder()
@@ -119,10 +136,20 @@ class QueryFlowsTest {
     assertThat(json("summary"))
         .extracting(
             row -> row.get("direction") + " " + row.get("dst_port") + "=" + row.get("connections"))
-        .containsExactly("inbound 8080=3", "outbound 5432=2");
+        // One row per process: the host service's two owners ('' unknown, sshd) apart.
+        .containsExactlyInAnyOrder(
+            "inbound 8080=3", "outbound 5432=2", "inbound 22=1", "inbound 22=1");
     assertThat(json("summary", "--direction", "outbound"))
         .extracting(row -> row.get("direction"))
         .containsExactly("outbound");
+  }
+
+  @Test
+  void topListsOnlyTheKnownProcessesOfADestination() throws Exception {
+    assertThat(json("top", "--direction", "inbound"))
+        .filteredOn(row -> Integer.valueOf(22).equals(row.get("dst_port")))
+        .extracting(row -> row.get("processes"))
+        .containsExactly("sshd");
   }
 
   @Test
