@@ -288,8 +288,12 @@ static __always_inline void remember(struct bpf_sock_addr *ctx, bool v6)
 	p->armed = 1;
 }
 
-/* A UDP socket's connect(): reported at once, with no datagrams yet. */
-static __always_inline void connected(struct bpf_sock_addr *ctx, bool v6)
+/*
+ * A flow seen at a sock_addr hook: created (with the socket's source) and reported at once when
+ * new, else touched; `datagrams` is added to it (0 for a connect(), 1 for a counted send).
+ */
+static __always_inline void flow_at_hook(struct bpf_sock_addr *ctx, bool v6, __u64 datagrams,
+					 bool connect)
 {
 	struct udp_flow_key key = {};
 	struct udp_flow *flow;
@@ -301,10 +305,12 @@ static __always_inline void connected(struct bpf_sock_addr *ctx, bool v6)
 	now = bpf_ktime_get_ns();
 	flow = bpf_map_lookup_elem(&lt_udp_flows, &key);
 	if (flow) {
+		if (datagrams)
+			__sync_fetch_and_add(&flow->datagrams, datagrams);
 		flow->last_ns = now;
 		return;
 	}
-	flow = new_flow(now, 0, 0, true);
+	flow = new_flow(now, datagrams, 0, connect);
 	if (!flow)
 		return;
 	sk = ctx->sk;
@@ -313,7 +319,13 @@ static __always_inline void connected(struct bpf_sock_addr *ctx, bool v6)
 		if (key.family == AF_INET)
 			*(__u32 *)&flow->saddr[0] = sk->src_ip4;
 	}
-	insert_flow(&key, flow, 0, 0);
+	insert_flow(&key, flow, datagrams, 0);
+}
+
+/* A UDP socket's connect(): reported at once, with no datagrams yet. */
+static __always_inline void connected(struct bpf_sock_addr *ctx, bool v6)
+{
+	flow_at_hook(ctx, v6, 0, true);
 }
 
 SEC("cgroup/sendmsg4")
@@ -336,30 +348,7 @@ int lt_udp_sendmsg6(struct bpf_sock_addr *ctx)
  */
 static __always_inline void count_at_hook(struct bpf_sock_addr *ctx, bool v6)
 {
-	struct udp_flow_key key = {};
-	struct udp_flow *flow;
-	struct bpf_sock *sk;
-	__u64 now;
-
-	if (!hook_key(ctx, v6, &key))
-		return;
-	now = bpf_ktime_get_ns();
-	flow = bpf_map_lookup_elem(&lt_udp_flows, &key);
-	if (flow) {
-		__sync_fetch_and_add(&flow->datagrams, 1);
-		flow->last_ns = now;
-		return;
-	}
-	flow = new_flow(now, 1, 0, false);
-	if (!flow)
-		return;
-	sk = ctx->sk;
-	if (sk) {
-		flow->sport = sk->src_port;
-		if (key.family == AF_INET)
-			*(__u32 *)&flow->saddr[0] = sk->src_ip4;
-	}
-	insert_flow(&key, flow, 1, 0);
+	flow_at_hook(ctx, v6, 1, false);
 }
 
 SEC("cgroup/sendmsg4")
