@@ -140,7 +140,7 @@ public final class Agent {
               settings.enricherOrder(),
               enrichers.stream()
                   .collect(
-                      java.util.stream.Collectors.toMap(
+                      Collectors.toMap(
                           InstalledPlugin::name, plugin -> plugin.factory().enrichAfter())));
       pipeline.start(orderedEnrichers, running(consumers, sinks, Sink.class));
       Pipeline statusOf = pipeline;

@@ -18,8 +18,8 @@ public final class ThreatFactory implements io.lanthorn.api.PluginFactory {
    * from these enrichers, when installed.
    */
   @Override
-  public java.util.List<String> enrichAfter() {
-    return java.util.List.of("enricher-docker", "probe-dns");
+  public List<String> enrichAfter() {
+    return List.of("enricher-docker", "probe-dns");
   }
 
   /** The plugin's name and configuration section. */

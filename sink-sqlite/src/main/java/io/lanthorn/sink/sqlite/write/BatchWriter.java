@@ -52,7 +52,7 @@ public final class BatchWriter implements AutoCloseable {
   private final FactTable<ProcessFacts> processes = ProcessFacts.table();
   private final FactTable<ContainerFacts> containers = ContainerFacts.table();
   private final Summaries summaries = new Summaries();
-  private final Rollups rollups = new Rollups();
+  private final Rollups rollups;
   private final AddressTextCache addresses = new AddressTextCache();
   private final EventColumns.EventRow row = new EventColumns.EventRow();
   private final DnsEventWriter dnsEvents;
@@ -91,6 +91,7 @@ public final class BatchWriter implements AutoCloseable {
                     EventColumns.ALL,
                     Map.of(EVENT_ROWS.EVENT_TYPE, EventKind.UDP_SEND.label()))));
     this.closes = new CloseWriter(connection, dsl);
+    this.rollups = new Rollups(connection);
     this.upsertProcess = connection.prepareStatement(dsl.render(processes.upsert(dsl)));
     this.upsertContainer = connection.prepareStatement(dsl.render(containers.upsert(dsl)));
     this.upsertSummary = connection.prepareStatement(dsl.render(Summaries.upsert(dsl)));
@@ -372,6 +373,7 @@ public final class BatchWriter implements AutoCloseable {
         insertAccept;
         insertUdp;
         closes;
+        rollups;
         upsertProcess;
         upsertContainer;
         upsertSummary;

@@ -36,7 +36,7 @@ import org.jooq.impl.DSL;
  * grows with the batch's distinct keys, not its events. Not thread-safe: the sink's writing thread
  * only.
  */
-final class Rollups {
+final class Rollups implements AutoCloseable {
   static final long MINUTE_NS = 60_000_000_000L;
   static final long FIVE_MINUTES_NS = 5 * MINUTE_NS;
   static final long HOUR_NS = 60 * MINUTE_NS;
@@ -226,6 +226,23 @@ final class Rollups {
 
   private final Map<Key, Tally> minutes = new HashMap<>();
 
+  /** {@link #TIERS}' UPSERTs, prepared once on the writer's connection, in the same order. */
+  private final List<PreparedStatement> tierUpserts = new ArrayList<>();
+
+  /**
+   * @param connection the writer's: the tiers' statements join the batch's transaction on it
+   */
+  Rollups(Connection connection) throws SQLException {
+    try {
+      for (Tier tier : TIERS) {
+        tierUpserts.add(connection.prepareStatement(tier.upsert()));
+      }
+    } catch (SQLException e) {
+      close();
+      throw e;
+    }
+  }
+
   /**
    * Adds one event, whose row the writer has worked out, to its minute's tally.
    *
@@ -317,17 +334,17 @@ final class Rollups {
       totals.addBatch();
     }
     if (!minutes.isEmpty()) {
-      // Prepared per batch (tens of microseconds for a batch of a thousand events), so that the
-      // writer needs to know nothing of these tables: the statements join its transaction.
-      Connection connection = minute.getConnection();
+      // The writer needs to know nothing of these tables: their statements join its transaction.
       for (int i = 0; i < TIERS.size(); i++) {
-        Tier tier = TIERS.get(i);
-        try (PreparedStatement upsert = connection.prepareStatement(tier.upsert())) {
+        PreparedStatement upsert = tierUpserts.get(i);
+        try {
           for (Tally tally : tiers.get(i).values()) {
-            Column.bind(upsert, tier.columns(), tally);
+            Column.bind(upsert, TIERS.get(i).columns(), tally);
             upsert.addBatch();
           }
           upsert.executeBatch();
+        } finally {
+          upsert.clearBatch();
         }
       }
     }
@@ -337,6 +354,25 @@ final class Rollups {
   /** Forgets the tallies, e.g. of a batch that failed. */
   void clear() {
     minutes.clear();
+  }
+
+  @Override
+  public void close() throws SQLException {
+    SQLException failure = null;
+    for (PreparedStatement upsert : tierUpserts) {
+      try {
+        upsert.close();
+      } catch (SQLException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
   }
 
   static Insert<?> upsertMinute(DSLContext dsl) {
