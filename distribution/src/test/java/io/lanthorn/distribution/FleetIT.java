@@ -102,7 +102,7 @@ class FleetIT {
       for (String name : List.of("a", "b")) {
         awaitNumber(
             central,
-            "SELECT count(*) FROM event_rows WHERE event_type = 'tcp_accept' AND dst_port = ?"
+            "SELECT count(*) FROM events WHERE event_type = 'tcp_accept' AND dst_port = ?"
                 + " AND host_name = ? AND closed = 1 AND duration_ns IS NOT NULL"
                 + " AND bytes_received IS NOT NULL",
             servicePort,
@@ -110,7 +110,7 @@ class FleetIT {
             1);
         awaitNumber(
             central,
-            "SELECT count(*) FROM event_rows WHERE event_type = 'tcp_connect' AND dst_port = ?"
+            "SELECT count(*) FROM events WHERE event_type = 'tcp_connect' AND dst_port = ?"
                 + " AND host_name = ? AND closed = 1 AND duration_ns IS NOT NULL"
                 + " AND bytes_sent IS NOT NULL",
             servicePort,
@@ -118,7 +118,7 @@ class FleetIT {
             1);
         awaitNumber(
             central,
-            "SELECT coalesce(sum(datagrams), 0) FROM event_rows WHERE event_type = 'udp_send'"
+            "SELECT coalesce(sum(datagrams), 0) FROM events WHERE event_type = 'udp_send'"
                 + " AND dst_port = ? AND host_name = ?",
             udpPort,
             name,
@@ -189,7 +189,7 @@ class FleetIT {
   private static long rows(Path db, Attempt attempt, String host, String more) {
     return EventsDb.number(
         db,
-        "SELECT count(*) FROM event_rows WHERE event_type = 'tcp_connect' AND dst_port = ?"
+        "SELECT count(*) FROM events WHERE event_type = 'tcp_connect' AND dst_port = ?"
             + " AND host_name = ?"
             + more,
         attempt.dstPort(),

@@ -100,7 +100,7 @@ class WebApiTest {
     JsonNode overview = json("/api/overview?period=custom&from=" + from + "&to=" + to);
     // Every minute the period touches: 09:40:00 up to 11:35:00.
     String inPeriod =
-        " FROM event_rows WHERE timestamp_ns >= "
+        " FROM events WHERE timestamp_ns >= "
             + from.minusSeconds(30).getEpochSecond() * 1_000_000_000L
             + " AND timestamp_ns < "
             + to.plusSeconds(20).getEpochSecond() * 1_000_000_000L;

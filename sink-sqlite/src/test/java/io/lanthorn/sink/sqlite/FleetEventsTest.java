@@ -122,8 +122,9 @@ class FleetEventsTest {
     assertThat(
             Db.rows(
                 file,
-                "SELECT event_type, event_uid, closed, duration_ns, bytes_sent, bytes_received,"
-                    + " datagrams FROM event_rows ORDER BY id"))
+                "SELECT e.event_type, r.event_uid, e.closed, e.duration_ns, e.bytes_sent,"
+                    + " e.bytes_received, e.datagrams FROM events e JOIN event_rows r USING (id)"
+                    + " ORDER BY id"))
         .extracting(row -> (List<Object>) new ArrayList<Object>(row.values()))
         .containsExactly(
             Arrays.<Object>asList(

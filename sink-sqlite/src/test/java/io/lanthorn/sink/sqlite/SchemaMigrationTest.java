@@ -152,6 +152,7 @@ class SchemaMigrationTest {
             + " 'c0ffee', 'db-old', 'docker', 'busybox', 'sha256:ab', '{}', 'shop', 'db',"
             + " 'attributed', NULL)");
     List<Map<String, Object>> before = Db.rows(file, "SELECT * FROM events_view ORDER BY id");
+    long processes;
 
     try (SqliteSink sink =
         new SqliteSinkFactory().create(TestContext.forFile(file, Map.of("retention", "0")))) {
@@ -185,26 +186,30 @@ class SchemaMigrationTest {
                                     "bytes_sent",
                                     "bytes_received",
                                     "closed",
-                                    "datagrams"));
+                                    "datagrams",
+                                    // V15: the stored codes.
+                                    "event_type_code",
+                                    "outcome_code"));
                         return old;
                       })
                   .toList())
           .isEqualTo(expected);
       assertThat(Db.count(file, "SELECT count(*) FROM containers")).isEqualTo(2);
-      assertThat(Db.count(file, "SELECT count(*) FROM processes")).isEqualTo(2);
+      // Since V15 a process's name, ids and cgroup are among its facts: every event has some.
+      processes = Db.count(file, "SELECT count(*) FROM processes");
       assertThat(
               Db.rows(
                   file,
                   "SELECT process_ref IS NULL AS p, container_ref IS NULL AS c FROM event_rows"
                       + " WHERE id = 9"))
-          .containsExactly(Map.of("p", 1L, "c", 1L));
+          .containsExactly(Map.of("p", 0L, "c", 1L));
 
       // The upgraded agent goes on where the old one stopped, with the facts the upgrade stored.
       sink.write(List.of(TestEvents.inContainer("db", t0.plusSeconds(60), 5432).build()));
     }
 
     assertThat(Db.count(file, "SELECT count(*) FROM containers")).isEqualTo(2);
-    assertThat(Db.count(file, "SELECT count(*) FROM processes")).isEqualTo(2);
+    assertThat(Db.count(file, "SELECT count(*) FROM processes")).isEqualTo(processes);
     assertThat(Db.rows(file, "SELECT id, container_name, process_cmdline FROM events ORDER BY id"))
         .extracting(row -> row.get("id") + " " + row.get("container_name"))
         .containsExactly("5 db", "6 db", "9 null", "12 db-old", "13 db");
@@ -248,6 +253,92 @@ class SchemaMigrationTest {
                 file,
                 "SELECT count(*) FROM sqlite_master"
                     + " WHERE name IN ('event_rows', 'processes', 'containers')"))
+        .isZero();
+  }
+
+  /**
+   * Schema 15 rebuilds event_rows with codes and numbers: every value of every kind of row an older
+   * agent (or a user) wrote reads the same through the views afterwards.
+   */
+  @Test
+  void leanRowsKeepEveryValueOfTheViews() throws Exception {
+    Path file = dir.resolve("lanthorn.db");
+    flyway(file, SchemaMigrator.MIGRATIONS).target("14").load().migrate();
+    Db.execute(
+        file,
+        "INSERT INTO processes (id, process_cmdline, process_exe_path, cgroup_name,"
+            + " first_seen_ns, last_seen_ns) VALUES (1, 'curl x', '/usr/bin/curl', 's.scope', 1, 2)",
+        "INSERT INTO containers (id, container_id, container_name, image_name, container_labels,"
+            + " first_seen_ns, last_seen_ns) VALUES (1, 'abc', 'web', 'nginx', '{}', 1, 2)",
+        "INSERT INTO event_rows (timestamp_ns, kernel_time_ns, event_type, protocol,"
+            + " address_family, src_addr, src_port, dst_addr, dst_port, outcome, errno,"
+            + " handshake_ns, pid, tid, uid, gid, process_name, cgroup_id, container_name,"
+            + " attribution_status, attributes, process_ref, container_ref, domain_name, is_threat,"
+            + " threat_source, host_name, event_uid, duration_ns, bytes_sent, bytes_received,"
+            + " closed, datagrams) VALUES"
+            // An attributed, closed connection to a domain, from a high IPv4 address.
+            + " (1764000000000000000, 5, 'tcp_connect', 'tcp', 'ipv4', '172.17.0.2', 40000,"
+            + " '203.0.113.200', 443, 'established', 0, 1000, 10, 10, 0, 0, 'curl', 7, 'web',"
+            + " 'attributed', NULL, 1, 1, 'example.org', 0, NULL, NULL, NULL, 5, 6, 7, 1, NULL),"
+            // IPv6, refused, a name its containers row does not have, a threat.
+            + " (1764000000000000001, 6, 'tcp_connect', 'tcp', 'ipv6', '::1', 40001, 'fe80::1',"
+            + " 443, 'refused', 111, 1000, 10, 11, 4294967294, 1000, 'curl', 7, 'renamed',"
+            + " 'not_in_container', '{\"k\":\"v\"}', 1, 1, NULL, 1, 'feodo', 'h1', 'u1', NULL,"
+            + " NULL, NULL, NULL, NULL),"
+            // An accept, a container name with no facts row, a third-party status, open.
+            + " (1764000000000000002, 7, 'tcp_accept', 'tcp', 'ipv4', '127.0.0.1', 40002,"
+            + " '127.0.0.1', 80, 'established', 0, NULL, 11, 11, 0, 0, 'nginx', 8, 'db', 'weird',"
+            + " NULL, NULL, NULL, 'example.org', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0,"
+            + " NULL),"
+            // UDP from the unspecified address; every other outcome.
+            + " (1764000000000000003, 8, 'udp_send', 'udp', 'ipv4', '0.0.0.0', 0,"
+            + " '255.255.255.255', 53, 'sent', 0, NULL, 12, 12, 0, 0, '', 0, NULL, NULL, NULL,"
+            + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 64, NULL, NULL, 3),"
+            + " (1764000000000000004, 9, 'tcp_connect', 'tcp', 'ipv4', '10.0.0.1', 0, '10.0.0.2',"
+            + " 1, 'timed_out', 110, 5, 1, 1, 0, 0, 'a', 0, NULL, 'unknown_container', NULL, NULL,"
+            + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+            + " (1764000000000000005, 10, 'tcp_connect', 'tcp', 'ipv4', '10.0.0.1', 0,"
+            + " '128.0.0.1', 1, 'unreachable', 113, 5, 1, 1, 0, 0, 'a', 0, NULL,"
+            + " 'runtime_unavailable', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+            + " NULL, NULL, NULL),"
+            + " (1764000000000000006, 11, 'tcp_connect', 'tcp', 'ipv4', '10.0.0.1', 0,"
+            + " '255.0.0.0', 1, 'other', 1, 5, 1, 1, 0, 0, 'a', 0, NULL, NULL, NULL, NULL, NULL,"
+            + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL),"
+            + " (1764000000000000007, 12, 'tcp_connect', 'tcp', 'ipv4', '10.0.0.1', 0,"
+            + " '10.0.0.3', 1, 'pending', 0, NULL, 1, 1, 0, 0, 'a', 0, NULL, NULL, NULL, NULL,"
+            + " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
+    List<Map<String, Object>> events = Db.rows(file, "SELECT * FROM events_view ORDER BY id");
+    List<Map<String, Object>> threats = Db.rows(file, "SELECT * FROM threat_events");
+
+    flyway(file, SchemaMigrator.MIGRATIONS).target("15").load().migrate();
+
+    assertThat(
+            Db.rows(file, "SELECT * FROM events_view ORDER BY id").stream()
+                .map(
+                    row -> {
+                      Map<String, Object> decoded = new java.util.LinkedHashMap<>(row);
+                      decoded.keySet().removeAll(List.of("event_type_code", "outcome_code"));
+                      return decoded;
+                    })
+                .toList())
+        .isEqualTo(events);
+    assertThat(Db.rows(file, "SELECT * FROM threat_events")).isEqualTo(threats).hasSize(1);
+    assertThat(Db.rows(file, "SELECT typeof(src_ip) AS s, typeof(dst_ip) AS d FROM event_rows"))
+        .extracting(row -> row.get("s") + " " + row.get("d"))
+        .containsExactly(
+            "integer integer",
+            "text text",
+            "integer integer",
+            "integer integer",
+            "integer integer",
+            "integer integer",
+            "integer integer",
+            "integer integer");
+    assertThat(Db.count(file, "SELECT count(*) FROM domains")).isEqualTo(1);
+    assertThat(
+            Db.count(
+                file,
+                "SELECT count(*) FROM sqlite_master WHERE name LIKE 'v15%' OR name LIKE '%_v15'"))
         .isZero();
   }
 

@@ -95,7 +95,10 @@ class SinksAgreeTest {
           "bytes_sent",
           "bytes_received",
           "closed",
-          "datagrams");
+          "datagrams",
+          // The stored codes of event_type and outcome (schema 15; LeanRowsTest).
+          "event_type_code",
+          "outcome_code");
 
   /** JSON fields SQLite does not keep: none (a central agent's file holds several hosts). */
   private static final Set<String> NOT_IN_SQLITE = Set.of();

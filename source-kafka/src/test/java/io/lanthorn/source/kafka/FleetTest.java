@@ -179,7 +179,7 @@ class FleetTest {
     assertThat(
             count(
                 db,
-                "SELECT count(*) FROM event_rows WHERE host_name = 'b' AND container_name = 'web'"))
+                "SELECT count(*) FROM events WHERE host_name = 'b' AND container_name = 'web'"))
         .isEqualTo(300);
   }
 
@@ -279,7 +279,7 @@ class FleetTest {
                 db,
                 "SELECT event_type, host_name, src_addr, src_port, dst_addr, dst_port,"
                     + " container_name, closed, duration_ns, bytes_sent, bytes_received, datagrams"
-                    + " FROM event_rows WHERE dst_port <> 100 ORDER BY kernel_time_ns"))
+                    + " FROM events WHERE dst_port <> 100 ORDER BY kernel_time_ns"))
         .containsExactly(
             "tcp_accept|k|127.0.0.2|50001|127.0.0.1|8080|web|1|3000|111|222|null",
             "tcp_connect|k|127.0.0.1|40001|127.0.0.2|5432|null|1|3400|333|444|null",

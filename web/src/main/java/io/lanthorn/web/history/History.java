@@ -342,7 +342,7 @@ public final class History {
                 c,
                 "SELECT container_name AS container, dst_addr AS address, dst_port AS port, "
                     + (columns.contains("threat_source") ? "max(threat_source)" : "NULL")
-                    + " AS source, count(*) AS count FROM event_rows"
+                    + " AS source, count(*) AS count FROM events"
                     + " WHERE timestamp_ns >= ? AND timestamp_ns < ? AND is_threat = 1"
                     + " GROUP BY container_name, dst_addr, dst_port ORDER BY count DESC LIMIT 50",
                 from,
@@ -417,11 +417,13 @@ public final class History {
     return described;
   }
 
-  /** Columns of event_rows, so columns a later schema adds (domain_name …) are used when there. */
+  /**
+   * Columns of the events view, so columns a later schema adds (domain_name …) are used when there.
+   */
   private static Set<String> eventColumns(Connection connection) throws SQLException {
     Set<String> names = new HashSet<>();
     try (PreparedStatement statement =
-            connection.prepareStatement("SELECT name FROM pragma_table_info('event_rows')");
+            connection.prepareStatement("SELECT name FROM pragma_table_info('events')");
         ResultSet result = statement.executeQuery()) {
       while (result.next()) {
         names.add(result.getString(1));
@@ -548,11 +550,12 @@ public final class History {
           "SELECT e.id, e.timestamp_ns / 1000000 AS time_ms, "
               + (manyHosts ? "e.host_name AS host, " : "")
               + "e.container_name AS container,"
-              + " e.process_name AS process, e.pid, p.process_cmdline AS cmdline,"
+              + " e.process_name AS process, e.pid, e.process_cmdline AS cmdline,"
               + " e.dst_addr AS address, e.dst_port AS port, "
               + domain
               + " AS domain, e.outcome, e.errno, e.handshake_ns / 1000 AS handshake_us"
-              + " FROM event_rows e LEFT JOIN processes p ON p.id = e.process_ref WHERE "
+              // The view: schema 15 stores codes and numbers in event_rows; the view decodes them.
+              + " FROM events e WHERE "
               + String.join(" AND ", conditions.stream().map(c -> "(" + c + ")").toList())
               + " ORDER BY e.timestamp_ns DESC, e.id DESC LIMIT ? OFFSET ?",
           parameters.toArray());

@@ -15,11 +15,17 @@ final class QuerySql {
   static final String NO_CONTAINER = "-";
 
   /**
-   * Attempts that failed. Literal values rather than bind parameters, so that SQLite can use the
-   * partial index {@code events_failed_timestamp}, which has the same condition.
+   * Attempts that failed (refused, timed_out, unreachable, other): on the stored code, with a
+   * literal, so that SQLite can use the partial index {@code events_failed_timestamp}, which has
+   * the same condition (schema 15).
    */
-  static final Condition FAILED =
-      EVENTS_VIEW.OUTCOME.notIn(inline("established"), inline("pending"));
+  static final Condition FAILED = EVENTS_VIEW.OUTCOME_CODE.ge(inline(3));
+
+  /**
+   * Accepted inbound connections: on the stored code of tcp_accept (V15), so that SQLite can use
+   * the partial index {@code event_rows_accepts}, which has the same condition.
+   */
+  static final Condition ACCEPTED = EVENTS_VIEW.EVENT_TYPE_CODE.eq(inline(1));
 
   /** The container name, or {@link #NO_CONTAINER}. */
   static final Field<String> CONTAINER = container(EVENTS_VIEW.CONTAINER_NAME);

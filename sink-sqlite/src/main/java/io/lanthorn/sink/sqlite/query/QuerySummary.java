@@ -7,7 +7,6 @@ import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.min;
 
-import io.lanthorn.api.EventKind;
 import java.util.Locale;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -79,7 +78,7 @@ final class QuerySummary implements QueryQuestion {
                 max(EVENTS_VIEW.TIME),
                 max(EVENTS_VIEW.TIMESTAMP_NS))
             .from(EVENTS_VIEW)
-            .where(EVENTS_VIEW.EVENT_TYPE.eq(EventKind.TCP_ACCEPT.label()))
+            .where(QuerySql.ACCEPTED)
             .and(containerFilter.on(EVENTS_VIEW.CONTAINER_NAME))
             .and(wanted(QueryFlowFilter.Direction.INBOUND, EVENTS_VIEW.PROTOCOL))
             .groupBy(

@@ -3,6 +3,7 @@ package io.lanthorn.sink.sqlite.store;
 import static io.lanthorn.sink.sqlite.schema.Tables.COLLECTION_HEALTH;
 import static io.lanthorn.sink.sqlite.schema.Tables.CONTAINERS;
 import static io.lanthorn.sink.sqlite.schema.Tables.DNS_EVENTS;
+import static io.lanthorn.sink.sqlite.schema.Tables.DOMAINS;
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 import static io.lanthorn.sink.sqlite.schema.Tables.PROCESSES;
 import static io.lanthorn.sink.sqlite.schema.Tables.ROLLUP_DAY;
@@ -79,6 +80,8 @@ public final class Retention {
           CONTAINERS.LAST_SEEN_NS,
           EVENT_ROWS.CONTAINER_REF,
           cutoffNanos);
+      deleteUnreferenced(
+          DOMAINS, DOMAINS.ID, DOMAINS.LAST_SEEN_NS, EVENT_ROWS.DOMAIN_REF, cutoffNanos);
     }
     // DNS answers are few beside connections: one statement, through their timestamp index.
     dsl.deleteFrom(DNS_EVENTS).where(DNS_EVENTS.TIMESTAMP_NS.lt(cutoffNanos)).execute();

@@ -44,6 +44,7 @@ public final class BatchWriter implements AutoCloseable {
   private final PreparedStatement insertUdp;
   private final PreparedStatement upsertProcess;
   private final PreparedStatement upsertContainer;
+  private final PreparedStatement upsertDomain;
   private final PreparedStatement upsertSummary;
   private final PreparedStatement upsertMinute;
   private final PreparedStatement upsertHour;
@@ -51,9 +52,10 @@ public final class BatchWriter implements AutoCloseable {
   private final PreparedStatement upsertTotals;
   private final FactTable<ProcessFacts> processes = ProcessFacts.table();
   private final FactTable<ContainerFacts> containers = ContainerFacts.table();
+  private final FactTable<String> domains = DomainFacts.table();
   private final Summaries summaries = new Summaries();
   private final Rollups rollups;
-  private final AddressTextCache addresses = new AddressTextCache();
+  private final AddressCache addresses = new AddressCache();
   private final EventColumns.EventRow row = new EventColumns.EventRow();
   private final DnsEventWriter dnsEvents;
   private final List<DnsRow> dnsRows = new ArrayList<>();
@@ -73,7 +75,7 @@ public final class BatchWriter implements AutoCloseable {
                     dsl,
                     EVENT_ROWS,
                     EventColumns.ALL,
-                    Map.of(EVENT_ROWS.EVENT_TYPE, EventColumns.EVENT_TYPE))));
+                    Map.of(EVENT_ROWS.KIND, EventCodes.CONNECT))));
     this.insertAccept =
         connection.prepareStatement(
             dsl.render(
@@ -81,7 +83,7 @@ public final class BatchWriter implements AutoCloseable {
                     dsl,
                     EVENT_ROWS,
                     EventColumns.ALL,
-                    Map.of(EVENT_ROWS.EVENT_TYPE, EventKind.TCP_ACCEPT.label()))));
+                    Map.of(EVENT_ROWS.KIND, EventCodes.ACCEPT))));
     this.insertUdp =
         connection.prepareStatement(
             dsl.render(
@@ -89,11 +91,12 @@ public final class BatchWriter implements AutoCloseable {
                     dsl,
                     EVENT_ROWS,
                     EventColumns.ALL,
-                    Map.of(EVENT_ROWS.EVENT_TYPE, EventKind.UDP_SEND.label()))));
+                    Map.of(EVENT_ROWS.KIND, EventCodes.UDP_SEND))));
     this.closes = new CloseWriter(connection, dsl);
     this.rollups = new Rollups(connection);
     this.upsertProcess = connection.prepareStatement(dsl.render(processes.upsert(dsl)));
     this.upsertContainer = connection.prepareStatement(dsl.render(containers.upsert(dsl)));
+    this.upsertDomain = connection.prepareStatement(dsl.render(domains.upsert(dsl)));
     this.upsertSummary = connection.prepareStatement(dsl.render(Summaries.upsert(dsl)));
     this.upsertMinute = connection.prepareStatement(dsl.render(Rollups.upsertMinute(dsl)));
     this.upsertHour = connection.prepareStatement(dsl.render(Rollups.upsertHour(dsl)));
@@ -102,8 +105,7 @@ public final class BatchWriter implements AutoCloseable {
     this.upsertTotals = connection.prepareStatement(dsl.render(Rollups.upsertTotals(dsl)));
     this.dnsEvents = new DnsEventWriter(connection, dsl);
     this.feeds = new ThreatFeedWriter(connection, dsl);
-    processes.start(dsl);
-    containers.start(dsl);
+    startFactTables();
   }
 
   /**
@@ -180,6 +182,10 @@ public final class BatchWriter implements AutoCloseable {
               containers.bindBatch(upsertContainer);
               containers.requireOwnRows(upsertContainer.executeBatch());
             }
+            if (domains.usedAny()) {
+              domains.bindBatch(upsertDomain);
+              domains.requireOwnRows(upsertDomain.executeBatch());
+            }
             summaries.bindBatch(upsertSummary);
             upsertSummary.executeBatch();
             rollups.bindBatch(upsertMinute, upsertHour, upsertDestinations, upsertTotals);
@@ -200,6 +206,7 @@ public final class BatchWriter implements AutoCloseable {
       pairedCloses.clear();
       upsertProcess.clearBatch();
       upsertContainer.clearBatch();
+      upsertDomain.clearBatch();
       upsertSummary.clearBatch();
       upsertMinute.clearBatch();
       upsertHour.clearBatch();
@@ -211,6 +218,7 @@ public final class BatchWriter implements AutoCloseable {
       feedReports.clear();
       processes.endBatch();
       containers.endBatch();
+      domains.endBatch();
       row.event = null;
     }
     return batch.size() - fresh.size();
@@ -347,23 +355,33 @@ public final class BatchWriter implements AutoCloseable {
 
   /**
    * After a batch failed because another writer took numbers: learns the file's numbers again, in
-   * both tables (the failure stopped the batch before it reached the second).
+   * every fact table (the failure stopped the batch before it reached the others).
    */
   private void relearnIfForgotten() {
-    if (processes.forgotten() || containers.forgotten()) {
-      processes.start(dsl);
-      containers.start(dsl);
+    if (processes.forgotten() || containers.forgotten() || domains.forgotten()) {
+      startFactTables();
     }
+  }
+
+  private void startFactTables() {
+    processes.start(dsl);
+    containers.start(dsl);
+    domains.start(dsl);
   }
 
   private void describe(ConnectionEvent event) {
     long timestamp = event.timestampNanos();
     row.event = event;
-    row.sourceAddress = addresses.of(event.sourceAddress());
-    row.destinationAddress = addresses.of(event.destinationAddress());
+    AddressCache.Address source = addresses.of(event.sourceAddress());
+    AddressCache.Address destination = addresses.of(event.destinationAddress());
+    row.sourceAddress = source.text();
+    row.sourceIp = source.stored();
+    row.destinationAddress = destination.text();
+    row.destinationIp = destination.stored();
     row.containerName = event.attribute(StandardAttributes.CONTAINER_NAME);
     row.processRef = processes.idOf(ProcessFacts.of(event), timestamp);
     row.containerRef = containers.idOf(ContainerFacts.of(event.attributes()), timestamp);
+    row.domainRef = domains.idOf(event.attribute(Summaries.DOMAIN), timestamp);
   }
 
   @Override
@@ -376,6 +394,7 @@ public final class BatchWriter implements AutoCloseable {
         rollups;
         upsertProcess;
         upsertContainer;
+        upsertDomain;
         upsertSummary;
         upsertMinute;
         upsertHour;

@@ -3,7 +3,6 @@ package io.lanthorn.sink.sqlite.write;
 import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 
 import io.lanthorn.api.ConnectionCloseEvent;
-import io.lanthorn.api.EventKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -21,9 +20,6 @@ import org.jooq.impl.DSL;
  * batch as its opening finds it. Not thread-safe.
  */
 final class CloseWriter implements AutoCloseable {
-  private static final String CONNECT = EventKind.TCP_CONNECT.label();
-  private static final String ACCEPT = EventKind.TCP_ACCEPT.label();
-
   private final PreparedStatement update;
   private final PreparedStatement minuteBytes;
   private final PreparedStatement hourBytes;
@@ -40,7 +36,7 @@ final class CloseWriter implements AutoCloseable {
                     .set(EVENT_ROWS.CLOSED, DSL.inline(true))
                     .where(EVENT_ROWS.CLOSED.eq(DSL.inline(false)))
                     .and(EVENT_ROWS.KERNEL_TIME_NS.eq(DSL.param("opened", Long.class)))
-                    .and(EVENT_ROWS.EVENT_TYPE.eq(DSL.param("type", String.class)))
+                    .and(EVENT_ROWS.KIND.eq(DSL.param("kind", Integer.class)))
                     .and(EVENT_ROWS.SRC_PORT.eq(DSL.param("src", Integer.class)))
                     .and(EVENT_ROWS.DST_PORT.eq(DSL.param("dst", Integer.class)))
                     // A central agent's file holds several hosts' rows.
@@ -51,8 +47,10 @@ final class CloseWriter implements AutoCloseable {
 
   /**
    * Adds a close's bytes (parameters 1, 2) to the rollup row of its opening row (found as by {@link
-   * #update}, parameters 3 to 6), creating it with no connections if retention removed it. The key
-   * is worked out as {@link Rollups} does for the opening event.
+   * #update}, parameters 3 to 7), creating it with no connections if retention removed it. The key
+   * is worked out as {@link Rollups} does for the opening event, from the {@code events} view,
+   * which decodes the row's codes and facts into the same text; its conditions are on the stored
+   * columns, so the open-rows index finds the row.
    */
   private static String addBytes(String table, long bucketNs) {
     return "INSERT INTO "
@@ -64,10 +62,9 @@ final class CloseWriter implements AutoCloseable {
         + " SELECT timestamp_ns - timestamp_ns % "
         + bucketNs
         + ", coalesce(host_name, ''), coalesce(container_name, ''), process_name, dst_addr,"
-        + " coalesce(domain_name, ''), dst_port, protocol,"
-        + " CASE event_type WHEN 'tcp_accept' THEN 'inbound' ELSE 'outbound' END, event_type,"
+        + " coalesce(domain_name, ''), dst_port, protocol, direction, event_type,"
         + " outcome, 0, 0, timestamp_ns, timestamp_ns, 0, 0, 0, ?, ?"
-        + " FROM event_rows WHERE closed = 0 AND kernel_time_ns = ? AND event_type = ?"
+        + " FROM events WHERE closed = 0 AND kernel_time_ns = ? AND event_type_code = ?"
         + " AND src_port = ? AND dst_port = ? AND host_name IS ?"
         + " ON CONFLICT (bucket_ns, host_name, container_name, process_name, dst_addr,"
         + " domain_name, dst_port, protocol, direction, event_type, outcome) DO UPDATE SET"
@@ -87,7 +84,7 @@ final class CloseWriter implements AutoCloseable {
         update.setLong(3, close.bytesReceived());
         update.setLong(4, close.openedKernelTimeNanos());
         // The row's source is the end that opened the connection.
-        update.setString(5, close.inbound() ? ACCEPT : CONNECT);
+        update.setInt(5, kind(close));
         update.setInt(6, close.inbound() ? close.remotePort() : close.localPort());
         update.setInt(7, close.inbound() ? close.localPort() : close.remotePort());
         update.setString(8, close.hostName());
@@ -99,7 +96,7 @@ final class CloseWriter implements AutoCloseable {
           rollup.setLong(1, close.bytesSent());
           rollup.setLong(2, close.bytesReceived());
           rollup.setLong(3, close.openedKernelTimeNanos());
-          rollup.setString(4, close.inbound() ? ACCEPT : CONNECT);
+          rollup.setInt(4, kind(close));
           rollup.setInt(5, close.inbound() ? close.remotePort() : close.localPort());
           rollup.setInt(6, close.inbound() ? close.localPort() : close.remotePort());
           rollup.setString(7, close.hostName());
@@ -119,6 +116,11 @@ final class CloseWriter implements AutoCloseable {
       minuteBytes.clearBatch();
       hourBytes.clearBatch();
     }
+  }
+
+  /** The kind of the row a close closes. */
+  private static int kind(ConnectionCloseEvent close) {
+    return close.inbound() ? EventCodes.ACCEPT : EventCodes.CONNECT;
   }
 
   /**

@@ -6,7 +6,6 @@ import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.AttributesJson;
 import io.lanthorn.api.ConnectionCloseEvent;
 import io.lanthorn.api.ConnectionEvent;
-import io.lanthorn.api.EventKind;
 import io.lanthorn.api.InboundAcceptEvent;
 import io.lanthorn.api.Outcome;
 import io.lanthorn.api.Protocol;
@@ -26,11 +25,8 @@ import java.util.function.Function;
  * ProcessFacts}); the row refers to them by number.
  */
 final class EventColumns {
-  /** The outcome of a udp_send row: the datagrams left (UDP has no handshake to end). */
+  /** The outcome of a udp_send row in the rollups and the events view: the datagrams left. */
   static final String UDP_OUTCOME = "sent";
-
-  /** The {@code event_type} of every row: one row per outbound connection attempt. */
-  static final String EVENT_TYPE = EventKind.TCP_CONNECT.label();
 
   /**
    * An event's stable id across copies (sink-kafka sets it, a replay from Kafka repeats it): stored
@@ -61,45 +57,40 @@ final class EventColumns {
   private static final Map<Outcome, String> OUTCOMES = labels(Outcome.class, Outcome::label);
 
   /**
-   * Every column of {@code event_rows} the sink binds, in statement order. {@code event_type} is a
-   * literal in the statement ({@link #EVENT_TYPE}).
+   * Every column of {@code event_rows} the sink binds, in statement order; {@code kind} is a
+   * literal in each kind's statement. Codes as {@link EventCodes} says; the process's name, ids and
+   * cgroup are in its {@code processes} row, the container's name in its {@code containers} row.
    */
   static final List<Column<EventRow, ?>> ALL =
       List.of(
           new Column<>(EVENT_ROWS.TIMESTAMP_NS, row -> row.event.timestampNanos()),
           new Column<>(EVENT_ROWS.KERNEL_TIME_NS, row -> row.event.kernelTimeNanos()),
-          new Column<>(EVENT_ROWS.PROTOCOL, row -> PROTOCOLS.get(row.event.protocol())),
-          new Column<>(
-              EVENT_ROWS.ADDRESS_FAMILY, row -> Vocabulary.networkType(row.event.family())),
-          new Column<>(EVENT_ROWS.SRC_ADDR, row -> row.sourceAddress),
+          new Column<>(EVENT_ROWS.SRC_IP, row -> row.sourceIp),
           new Column<>(EVENT_ROWS.SRC_PORT, row -> row.event.sourcePort()),
-          new Column<>(EVENT_ROWS.DST_ADDR, row -> row.destinationAddress),
+          new Column<>(EVENT_ROWS.DST_IP, row -> row.destinationIp),
           new Column<>(EVENT_ROWS.DST_PORT, row -> row.event.destinationPort()),
           new Column<>(
               EVENT_ROWS.OUTCOME,
-              row -> row.datagrams != null ? UDP_OUTCOME : OUTCOMES.get(row.event.outcome())),
+              row ->
+                  row.datagrams != null
+                      ? EventCodes.SENT
+                      : EventCodes.outcome(row.event.outcome())),
           new Column<>(EVENT_ROWS.ERRNO, row -> row.event.errno()),
           new Column<>(EVENT_ROWS.HANDSHAKE_NS, row -> Vocabulary.handshakeNanos(row.event)),
           new Column<>(EVENT_ROWS.PID, row -> row.event.pid()),
           new Column<>(EVENT_ROWS.TID, row -> row.event.tid()),
-          new Column<>(EVENT_ROWS.UID, row -> Vocabulary.unsignedId(row.event.uid())),
-          new Column<>(EVENT_ROWS.GID, row -> Vocabulary.unsignedId(row.event.gid())),
-          new Column<>(EVENT_ROWS.PROCESS_NAME, row -> row.event.comm()),
-          new Column<>(EVENT_ROWS.CGROUP_ID, row -> row.event.cgroupId()),
-          new Column<>(EVENT_ROWS.CONTAINER_NAME, row -> row.containerName),
+          new Column<>(EVENT_ROWS.PROCESS_REF, row -> row.processRef),
+          new Column<>(EVENT_ROWS.CONTAINER_REF, row -> row.containerRef),
           new Column<>(
-              EVENT_ROWS.ATTRIBUTION_STATUS,
-              row -> row.event.attribute(StandardAttributes.ATTRIBUTION_STATUS)),
+              EVENT_ROWS.ATTRIBUTION,
+              row ->
+                  EventCodes.attribution(
+                      row.event.attribute(StandardAttributes.ATTRIBUTION_STATUS))),
           // The Rust Lanthorn's domain_name: what the connection's process resolved (probe-dns).
-          new Column<>(EVENT_ROWS.DOMAIN_NAME, row -> row.event.attribute(Summaries.DOMAIN)),
+          new Column<>(EVENT_ROWS.DOMAIN_REF, row -> row.domainRef),
           new Column<>(
               EVENT_ROWS.ATTRIBUTES,
               row -> AttributesJson.except(row.event.attributes(), STORED_ATTRIBUTES)),
-          // The host that captured the event: a central agent's file holds several.
-          new Column<>(EVENT_ROWS.HOST_NAME, row -> row.event.hostName()),
-          new Column<>(EVENT_ROWS.EVENT_UID, row -> row.event.attribute(EVENT_ID)),
-          new Column<>(EVENT_ROWS.PROCESS_REF, row -> row.processRef),
-          new Column<>(EVENT_ROWS.CONTAINER_REF, row -> row.containerRef),
           // Threat feeds (enricher-threat): NULL when nothing checked; the entry that matched
           // stays in attributes as lanthorn.threat.indicator.
           new Column<>(
@@ -107,15 +98,9 @@ final class EventColumns {
           new Column<>(
               EVENT_ROWS.THREAT_SOURCE,
               row -> row.event.attribute(StandardAttributes.THREAT_SOURCE)),
-          // Open (0) once established, until a close updates the row (CloseWriter); closed (1)
-          // at once when the close came in the same batch as the opening (BatchWriter).
-          new Column<>(
-              EVENT_ROWS.CLOSED,
-              row ->
-                  (row.datagrams == null && row.event.outcome() == Outcome.ESTABLISHED)
-                      ? row.close != null
-                      : null),
-          new Column<>(EVENT_ROWS.DATAGRAMS, row -> row.datagrams),
+          // The host that captured the event: a central agent's file holds several.
+          new Column<>(EVENT_ROWS.HOST_NAME, row -> row.event.hostName()),
+          new Column<>(EVENT_ROWS.EVENT_UID, row -> row.event.attribute(EVENT_ID)),
           new Column<>(
               EVENT_ROWS.DURATION_NS, row -> row.close == null ? null : row.close.durationNanos()),
           // A TCP row's bytes come with its close; a udp_send row's are its interval's payload.
@@ -124,19 +109,32 @@ final class EventColumns {
               row -> row.close == null ? row.bytesSent : (Long) row.close.bytesSent()),
           new Column<>(
               EVENT_ROWS.BYTES_RECEIVED,
-              row -> row.close == null ? null : row.close.bytesReceived()));
+              row -> row.close == null ? null : row.close.bytesReceived()),
+          // Open (0) once established, until a close updates the row (CloseWriter); closed (1)
+          // at once when the close came in the same batch as the opening (BatchWriter).
+          new Column<>(
+              EVENT_ROWS.CLOSED,
+              row ->
+                  (row.datagrams == null && row.event.outcome() == Outcome.ESTABLISHED)
+                      ? row.close != null
+                      : null),
+          new Column<>(EVENT_ROWS.DATAGRAMS, row -> row.datagrams));
 
   /**
-   * One event and what the writer worked out for its row: the addresses as text and the numbers of
-   * its process and container facts. The writer reuses one instance for every row.
+   * One event and what the writer worked out for its row: the addresses as text (for the summary
+   * and rollups) and as stored, and the numbers of its process, container and domain facts. The
+   * writer reuses one instance for every row.
    */
   static final class EventRow {
     ConnectionEvent event;
     String sourceAddress;
     String destinationAddress;
+    Object sourceIp;
+    Object destinationIp;
     String containerName;
     Long processRef;
     Long containerRef;
+    Long domainRef;
 
     /** For a udp_send row: the datagrams it counts; {@code null} for TCP rows. */
     Long datagrams;

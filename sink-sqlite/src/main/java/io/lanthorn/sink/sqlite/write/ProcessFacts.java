@@ -4,6 +4,7 @@ import static io.lanthorn.sink.sqlite.schema.Tables.PROCESSES;
 
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.StandardAttributes;
+import io.lanthorn.api.Vocabulary;
 import java.util.List;
 
 /**
@@ -11,11 +12,22 @@ import java.util.List;
  * processes}. The TCP probe hands out the same string instances while they repeat, so comparing
  * them is cheap.
  */
-record ProcessFacts(String commandLine, String executablePath, String cgroupName) {
+record ProcessFacts(
+    String processName,
+    long uid,
+    long gid,
+    long cgroupId,
+    String commandLine,
+    String executablePath,
+    String cgroupName) {
 
   /** The columns of {@code processes} these facts fill. */
   static final List<Column<ProcessFacts, ?>> COLUMNS =
       List.of(
+          new Column<>(PROCESSES.PROCESS_NAME, ProcessFacts::processName),
+          new Column<>(PROCESSES.UID, ProcessFacts::uid),
+          new Column<>(PROCESSES.GID, ProcessFacts::gid),
+          new Column<>(PROCESSES.CGROUP_ID, ProcessFacts::cgroupId),
           new Column<>(PROCESSES.PROCESS_CMDLINE, ProcessFacts::commandLine),
           new Column<>(PROCESSES.PROCESS_EXE_PATH, ProcessFacts::executablePath),
           new Column<>(PROCESSES.CGROUP_NAME, ProcessFacts::cgroupName));
@@ -28,19 +40,36 @@ record ProcessFacts(String commandLine, String executablePath, String cgroupName
         PROCESSES.FIRST_SEEN_NS,
         PROCESSES.LAST_SEEN_NS,
         COLUMNS,
-        row ->
-            new ProcessFacts(
-                row.get(PROCESSES.PROCESS_CMDLINE),
-                row.get(PROCESSES.PROCESS_EXE_PATH),
-                row.get(PROCESSES.CGROUP_NAME)));
+        ProcessFacts::fromRow);
   }
 
-  /** The event's process facts, {@code null} when it has none. */
+  /** The event's process facts: every event has some (its task's name, ids and cgroup). */
   static ProcessFacts of(ConnectionEvent event) {
-    String executable = event.attribute(StandardAttributes.PROCESS_EXECUTABLE_PATH);
-    if (event.commandLine() == null && executable == null && event.cgroupName() == null) {
+    return new ProcessFacts(
+        event.comm(),
+        Vocabulary.unsignedId(event.uid()),
+        Vocabulary.unsignedId(event.gid()),
+        event.cgroupId(),
+        event.commandLine(),
+        event.attribute(StandardAttributes.PROCESS_EXECUTABLE_PATH),
+        event.cgroupName());
+  }
+
+  /** The facts a row holds; {@code null} for a row of a schema before 15 (not reused). */
+  private static ProcessFacts fromRow(org.jooq.Record row) {
+    Long uid = row.get(PROCESSES.UID);
+    Long gid = row.get(PROCESSES.GID);
+    Long cgroupId = row.get(PROCESSES.CGROUP_ID);
+    if (uid == null || gid == null || cgroupId == null) {
       return null;
     }
-    return new ProcessFacts(event.commandLine(), executable, event.cgroupName());
+    return new ProcessFacts(
+        row.get(PROCESSES.PROCESS_NAME),
+        uid,
+        gid,
+        cgroupId,
+        row.get(PROCESSES.PROCESS_CMDLINE),
+        row.get(PROCESSES.PROCESS_EXE_PATH),
+        row.get(PROCESSES.CGROUP_NAME));
   }
 }
