@@ -178,8 +178,7 @@ class FleetTest {
     assertThat(count(db, "SELECT count(*) FROM event_rows WHERE host_name = 'a'")).isEqualTo(300);
     assertThat(
             count(
-                db,
-                "SELECT count(*) FROM events WHERE host_name = 'b' AND container_name = 'web'"))
+                db, "SELECT count(*) FROM events WHERE host_name = 'b' AND container_name = 'web'"))
         .isEqualTo(300);
   }
 

@@ -1,6 +1,5 @@
 package io.lanthorn.sink.sqlite.write;
 
-import io.lanthorn.api.AddressFamily;
 import io.lanthorn.api.AddressText;
 import io.lanthorn.api.Attributes;
 import io.lanthorn.api.AttributesJson;
@@ -241,14 +240,14 @@ public class WriteBenchmark {
   // setters, a map from container and process facts to their rows, which it inserts once; no
   // summary.
   private static final String PLAIN_INSERT =
-      "INSERT INTO event_rows (timestamp_ns, kernel_time_ns, event_type, protocol, address_family,"
-          + " src_addr, src_port, dst_addr, dst_port, outcome, errno, handshake_ns, pid, tid, uid,"
-          + " gid, process_name, cgroup_id, container_name, attribution_status, attributes,"
+      "INSERT INTO event_rows (timestamp_ns, kernel_time_ns, kind, src_ip, src_port, dst_ip,"
+          + " dst_port, outcome, errno, handshake_ns, pid, tid, attribution, attributes,"
           + " process_ref, container_ref)"
-          + " VALUES (?, ?, 'tcp_connect', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + " VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String PLAIN_PROCESS =
-      "INSERT INTO processes (id, process_cmdline, process_exe_path, cgroup_name, first_seen_ns,"
-          + " last_seen_ns) VALUES (?, ?, ?, ?, ?, ?)";
+      "INSERT INTO processes (id, process_name, uid, gid, cgroup_id, process_cmdline,"
+          + " process_exe_path, cgroup_name, first_seen_ns, last_seen_ns)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String PLAIN_CONTAINER =
       "INSERT INTO containers (id, container_id, container_name, container_runtime, image_name,"
           + " image_id, container_labels, compose_project, compose_service, first_seen_ns,"
@@ -258,42 +257,40 @@ public class WriteBenchmark {
   private final Map<List<Object>, Long> plainContainers = new HashMap<>();
 
   private void bindPlain(PreparedStatement s, ConnectionEvent e) throws SQLException {
-    s.setString(3, e.protocol().label());
-    s.setString(4, e.family() == AddressFamily.INET ? "ipv4" : "ipv6");
     s.setLong(1, e.timestampNanos());
     s.setLong(2, e.kernelTimeNanos());
-    s.setString(5, AddressText.of(e.sourceAddress()));
-    s.setInt(6, e.sourcePort());
-    s.setString(7, AddressText.of(e.destinationAddress()));
-    s.setInt(8, e.destinationPort());
-    s.setString(9, e.outcome().label());
-    s.setInt(10, e.errno());
+    s.setObject(3, EventCodes.address(e.sourceAddress(), AddressText.of(e.sourceAddress())));
+    s.setInt(4, e.sourcePort());
+    s.setObject(
+        5, EventCodes.address(e.destinationAddress(), AddressText.of(e.destinationAddress())));
+    s.setInt(6, e.destinationPort());
+    s.setInt(7, EventCodes.outcome(e.outcome()));
+    s.setInt(8, e.errno());
     if (e.handshakeNanos() < 0) {
-      s.setNull(11, Types.BIGINT);
+      s.setNull(9, Types.BIGINT);
     } else {
-      s.setLong(11, e.handshakeNanos());
+      s.setLong(9, e.handshakeNanos());
     }
-    s.setInt(12, e.pid());
-    s.setInt(13, e.tid());
-    s.setLong(14, Integer.toUnsignedLong(e.uid()));
-    s.setLong(15, Integer.toUnsignedLong(e.gid()));
-    s.setString(16, e.comm());
-    s.setLong(17, e.cgroupId());
-    s.setString(18, e.attribute(StandardAttributes.CONTAINER_NAME));
-    s.setString(19, e.attribute(StandardAttributes.ATTRIBUTION_STATUS));
-    s.setString(20, AttributesJson.except(e.attributes(), EventColumns.STORED_ATTRIBUTES));
-    s.setLong(21, plainProcess(e));
+    s.setInt(10, e.pid());
+    s.setInt(11, e.tid());
+    s.setObject(12, EventCodes.attribution(e.attribute(StandardAttributes.ATTRIBUTION_STATUS)));
+    s.setString(13, AttributesJson.except(e.attributes(), EventColumns.STORED_ATTRIBUTES));
+    s.setLong(14, plainProcess(e));
     Long container = plainContainer(e);
     if (container == null) {
-      s.setNull(22, Types.BIGINT);
+      s.setNull(15, Types.BIGINT);
     } else {
-      s.setLong(22, container);
+      s.setLong(15, container);
     }
   }
 
   private long plainProcess(ConnectionEvent e) throws SQLException {
     List<Object> facts =
         Arrays.asList(
+            e.comm(),
+            Integer.toUnsignedLong(e.uid()),
+            Integer.toUnsignedLong(e.gid()),
+            e.cgroupId(),
             e.commandLine(),
             e.attribute(StandardAttributes.PROCESS_EXECUTABLE_PATH),
             e.cgroupName());
@@ -302,11 +299,11 @@ public class WriteBenchmark {
       id = plainProcesses.size() + 1L;
       plainProcesses.put(facts, id);
       plainProcess.setLong(1, id);
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < facts.size(); i++) {
         plainProcess.setObject(i + 2, facts.get(i));
       }
-      plainProcess.setLong(5, e.timestampNanos());
-      plainProcess.setLong(6, e.timestampNanos());
+      plainProcess.setLong(9, e.timestampNanos());
+      plainProcess.setLong(10, e.timestampNanos());
       plainProcess.executeUpdate();
     }
     return id;
