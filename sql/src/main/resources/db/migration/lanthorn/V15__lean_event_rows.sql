@@ -334,3 +334,15 @@ CREATE INDEX event_rows_open ON event_rows (kernel_time_ns) WHERE closed = 0;
 -- Accepted connections over a period (events.event_type_code = 1; query summary's inbound side).
 CREATE INDEX event_rows_accepts ON event_rows (timestamp_ns) WHERE kind = 1;
 CREATE UNIQUE INDEX event_rows_event_uid ON event_rows (event_uid) WHERE event_uid IS NOT NULL;
+
+-- How far the rollup tables are written. The sink keeps the last second or so of rollup tallies in
+-- memory and adds them to the tables together, with this row, in the transaction of a batch: every
+-- event_rows row with id <= event_rows_through is counted in them. Rows after it (the agent
+-- stopped before their tallies were written) are tallied again from event_rows when it starts.
+-- Every row here now has been rolled up by the sink of an earlier version (or by V11).
+CREATE TABLE rollup_progress (
+    id                 INTEGER PRIMARY KEY CHECK (id = 1),
+    event_rows_through BIGINT NOT NULL
+);
+INSERT INTO rollup_progress (id, event_rows_through)
+SELECT 1, coalesce(max(id), 0) FROM event_rows;

@@ -33,15 +33,23 @@ final class Maintenance implements AutoCloseable {
   private final ScheduledExecutorService scheduler =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().name("sink-sqlite-maintenance").daemon().factory());
+  private final Runnable rollupFlush;
   private volatile boolean closing;
 
   /**
    * @param connection used only by this object, closed with it
    * @param context supplies the clock, logger, metrics and pipeline totals
    * @param written the sink's count of committed events, for health rows
+   * @param rollupFlush adds rollup tallies that have waited their interval to the tables, when no
+   *     batch came to do it (the sink's writer, under its lock)
    */
   Maintenance(
-      Connection connection, SinkSettings settings, PluginContext context, Counter written) {
+      Connection connection,
+      SinkSettings settings,
+      PluginContext context,
+      Counter written,
+      Runnable rollupFlush) {
+    this.rollupFlush = rollupFlush;
     DSLContext dsl = Jooq.using(connection);
     this.connection = connection;
     this.settings = settings;
@@ -64,8 +72,8 @@ final class Maintenance implements AutoCloseable {
   }
 
   /**
-   * Schedules a health row every health interval and, when enabled, retention at once and then
-   * every retention interval.
+   * Schedules a health row every health interval, the rollup tallies that waited every flush
+   * interval and, when enabled, retention at once and then every retention interval.
    */
   @SuppressWarnings("FutureReturnValueIgnored") // guarded() handles every failure inside the task
   void start() {
@@ -75,6 +83,14 @@ final class Maintenance implements AutoCloseable {
         healthMillis,
         healthMillis,
         TimeUnit.MILLISECONDS);
+    long flushMillis = settings.rollupFlushInterval().toMillis();
+    if (flushMillis > 0) {
+      scheduler.scheduleWithFixedDelay(
+          () -> guarded("add waiting rollup tallies", rollupFlush),
+          flushMillis,
+          flushMillis,
+          TimeUnit.MILLISECONDS);
+    }
     if (settings.anyRetention()) {
       scheduler.scheduleWithFixedDelay(
           () -> guarded("apply retention", this::applyRetention),

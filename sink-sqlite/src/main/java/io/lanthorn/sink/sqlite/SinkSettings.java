@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param retentionChunk events deleted per retention transaction
  * @param healthInterval how often a {@code collection_health} row is written
  * @param busyTimeout how long a statement waits for another connection's lock
+ * @param rollupFlushInterval longest committed rollup tallies wait before they are written; zero
+ *     writes every batch's
  */
 public record SinkSettings(
     Path path,
@@ -28,7 +30,8 @@ public record SinkSettings(
     Duration retentionInterval,
     int retentionChunk,
     Duration healthInterval,
-    Duration busyTimeout) {
+    Duration busyTimeout,
+    Duration rollupFlushInterval) {
 
   /** Reads the section the launcher validated against {@code reference.conf}. */
   public static SinkSettings from(PluginConfig config) throws PluginException {
@@ -42,7 +45,8 @@ public record SinkSettings(
             config.getDuration("retention-interval"),
             config.getInt("retention-chunk"),
             config.getDuration("health-interval"),
-            config.getDuration("busy-timeout"));
+            config.getDuration("busy-timeout"),
+            config.getDuration("rollup-flush-interval"));
     requireNonNegative("retention", settings.retention);
     requireNonNegative("minute-rollup-retention", settings.minuteRollupRetention);
     requireNonNegative("rollup-retention", settings.rollupRetention);
@@ -50,6 +54,7 @@ public record SinkSettings(
     requirePositive("retention-interval", settings.retentionInterval);
     requirePositive("health-interval", settings.healthInterval);
     requireNonNegative("busy-timeout", settings.busyTimeout);
+    requireNonNegative("rollup-flush-interval", settings.rollupFlushInterval);
     if (settings.retentionChunk <= 0) {
       throw new PluginException(
           "sink-sqlite.retention-chunk must be positive, got " + settings.retentionChunk);

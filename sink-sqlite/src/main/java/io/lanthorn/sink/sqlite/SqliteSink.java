@@ -16,6 +16,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
 import org.flywaydb.core.api.MigrationVersion;
+import org.jooq.exception.DataAccessException;
+import org.slf4j.Logger;
 
 /**
  * Keeps every connection event in a SQLite file that users query with {@code sqlite3} or {@code
@@ -37,6 +39,7 @@ public final class SqliteSink implements Sink {
   private final Counter failed;
   private final Counter duplicates;
   private final DatabaseLock lock;
+  private final Logger logger;
 
   private SqliteSink(
       SinkSettings settings,
@@ -45,7 +48,8 @@ public final class SqliteSink implements Sink {
       Counter written,
       Counter failed,
       Counter duplicates,
-      DatabaseLock lock) {
+      DatabaseLock lock,
+      Logger logger) {
     this.settings = settings;
     this.writer = writer;
     this.maintenance = maintenance;
@@ -53,6 +57,7 @@ public final class SqliteSink implements Sink {
     this.failed = failed;
     this.duplicates = duplicates;
     this.lock = lock;
+    this.logger = logger;
   }
 
   /** Opens (creating and migrating) the file and starts maintenance. */
@@ -78,9 +83,11 @@ public final class SqliteSink implements Sink {
     try {
       version = new SchemaMigrator(file).migrate();
       file.useWal();
-      writer = open(file);
+      writer = open(file, settings);
       try {
-        maintenance = new Maintenance(file.connect(), settings, context, written);
+        BatchWriter flushing = writer;
+        maintenance =
+            new Maintenance(file.connect(), settings, context, written, () -> flushIfDue(flushing));
         maintenance.start();
       } catch (Exception | Error e) {
         writer.close();
@@ -98,7 +105,8 @@ public final class SqliteSink implements Sink {
             file.path(),
             version,
             settings.retentionEnabled() ? context.config().getString("retention") : "off");
-    return new SqliteSink(settings, writer, maintenance, written, failed, duplicates, lock);
+    return new SqliteSink(
+        settings, writer, maintenance, written, failed, duplicates, lock, context.logger());
   }
 
   /**
@@ -124,7 +132,10 @@ public final class SqliteSink implements Sink {
     }
     int repeated;
     try {
-      repeated = writer.write(batch);
+      // The maintenance thread may be adding waiting rollup tallies (flushIfDue).
+      synchronized (writer) {
+        repeated = writer.write(batch);
+      }
     } catch (SQLException | RuntimeException e) {
       failed.add(batch.size());
       throw new PluginException(SqliteErrors.explain(settings.path(), e, "write to"), e);
@@ -139,13 +150,35 @@ public final class SqliteSink implements Sink {
     try (DatabaseLock closingLock = lock;
         BatchWriter closingWriter = writer) {
       maintenance.close();
+      try {
+        writer.flushWaitingRollups();
+      } catch (SQLException | RuntimeException e) {
+        // The events are committed; only their rollup tallies could not be added (a full disk).
+        logger.warn(
+            "sink-sqlite could not add the last rollup tallies to {} ({}): they are counted from"
+                + " the stored events at the next start",
+            settings.path(),
+            SqliteErrors.explain(settings.path(), e, "write to"));
+      }
     }
   }
 
-  private static BatchWriter open(DatabaseFile file) throws PluginException, SQLException {
+  /** For the maintenance thread: waiting rollup tallies that no batch came to add. */
+  private static void flushIfDue(BatchWriter writer) {
+    synchronized (writer) {
+      try {
+        writer.flushRollupsIfDue();
+      } catch (SQLException e) {
+        throw new DataAccessException("adding the waiting rollup tallies failed", e);
+      }
+    }
+  }
+
+  private static BatchWriter open(DatabaseFile file, SinkSettings settings)
+      throws PluginException, SQLException {
     Connection connection = file.connect();
     try {
-      return new BatchWriter(connection);
+      return new BatchWriter(connection, settings.rollupFlushInterval());
     } catch (SQLException e) {
       connection.close();
       throw new PluginException(SqliteErrors.explain(file.path(), e, "prepare statements on"), e);

@@ -268,7 +268,12 @@ class FleetTest {
     try {
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> count(db, "SELECT count(*) FROM event_rows WHERE dst_port = 100") == 1);
+          .until(
+              () ->
+                  count(db, "SELECT count(*) FROM event_rows WHERE dst_port = 100") == 1
+                      // The rollups follow within sink-sqlite's rollup-flush-interval.
+                      && count(db, "SELECT coalesce(sum(bytes_sent), 0) FROM rollup_minute")
+                          >= 444 + 160);
     } finally {
       central.destroyForcibly().waitFor();
     }

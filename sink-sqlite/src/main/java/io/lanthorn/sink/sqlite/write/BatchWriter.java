@@ -16,7 +16,9 @@ import io.lanthorn.api.UdpFlowEvent;
 import io.lanthorn.sink.sqlite.store.Jooq;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -62,10 +64,20 @@ public final class BatchWriter implements AutoCloseable {
   private final ThreatFeedWriter feeds;
   private final List<ThreatFeedEvent> feedReports = new ArrayList<>();
   private final CloseWriter closes;
+  private final PreparedStatement readProgress;
+  private final PreparedStatement writeProgress;
+
+  /** Set by a batch's transaction when it flushed the rollups: the id rollup_progress holds. */
+  private long flushedThrough;
+
   private final List<ConnectionCloseEvent> closeRows = new ArrayList<>();
   private final Map<OpeningKey, ConnectionCloseEvent> pairedCloses = new HashMap<>();
 
-  public BatchWriter(Connection connection) throws SQLException {
+  /**
+   * @param rollupFlushInterval longest the tallies of committed batches wait before they are added
+   *     to the rollup tables ({@link Rollups#flushDue}); zero adds every batch's
+   */
+  public BatchWriter(Connection connection, Duration rollupFlushInterval) throws SQLException {
     this.connection = connection;
     this.dsl = Jooq.using(connection);
     this.insertEvent =
@@ -92,8 +104,10 @@ public final class BatchWriter implements AutoCloseable {
                     EVENT_ROWS,
                     EventColumns.ALL,
                     Map.of(EVENT_ROWS.KIND, EventCodes.UDP_SEND))));
-    this.closes = new CloseWriter(connection, dsl);
-    this.rollups = new Rollups(connection);
+    this.rollups = new Rollups(connection, rollupFlushInterval);
+    this.closes = new CloseWriter(connection, dsl, rollups);
+    this.readProgress = connection.prepareStatement(READ_PROGRESS);
+    this.writeProgress = connection.prepareStatement(WRITE_PROGRESS);
     this.upsertProcess = connection.prepareStatement(dsl.render(processes.upsert(dsl)));
     this.upsertContainer = connection.prepareStatement(dsl.render(containers.upsert(dsl)));
     this.upsertDomain = connection.prepareStatement(dsl.render(domains.upsert(dsl)));
@@ -106,6 +120,76 @@ public final class BatchWriter implements AutoCloseable {
     this.dnsEvents = new DnsEventWriter(connection, dsl);
     this.feeds = new ThreatFeedWriter(connection, dsl);
     startFactTables();
+    recoverRollups();
+  }
+
+  private static final String READ_PROGRESS =
+      "SELECT event_rows_through FROM rollup_progress WHERE id = 1";
+  private static final String WRITE_PROGRESS =
+      "UPDATE rollup_progress SET event_rows_through = (SELECT coalesce(max(id), 0) FROM event_rows)"
+          + " WHERE id = 1";
+
+  /**
+   * Tallies again the rows whose tallies were never added to the rollup tables (the agent stopped
+   * before their flush), and adds them.
+   */
+  private void recoverRollups() throws SQLException {
+    long through = progress();
+    rollups.flushedThrough(through);
+    try (PreparedStatement unflushed =
+        connection.prepareStatement(
+            "SELECT " + Rollups.STORED_COLUMNS + " FROM events WHERE id > ? ORDER BY id")) {
+      unflushed.setLong(1, through);
+      try (ResultSet rows = unflushed.executeQuery()) {
+        while (rows.next()) {
+          rollups.addStored(rows);
+        }
+      }
+    }
+    if (rollups.tallying()) {
+      flushRollups();
+    }
+  }
+
+  /** Adds every waiting tally to the rollup tables, in a transaction of its own. */
+  private void flushRollups() throws SQLException {
+    try {
+      dsl.transaction(transaction -> flushedThrough = writeRollups());
+      rollups.committed(flushedThrough);
+    } finally {
+      rollups.clear();
+      clearRollupStatements();
+    }
+  }
+
+  /**
+   * Adds the waiting tallies and the batch's to the rollup tables and moves {@code rollup_progress}
+   * to the last row, in the caller's transaction.
+   *
+   * @return the id {@code rollup_progress} now holds
+   */
+  private long writeRollups() throws SQLException {
+    rollups.bindBatch(upsertMinute, upsertHour, upsertDestinations, upsertTotals);
+    upsertMinute.executeBatch();
+    upsertHour.executeBatch();
+    upsertDestinations.executeBatch();
+    upsertTotals.executeBatch();
+    writeProgress.executeUpdate();
+    return progress();
+  }
+
+  /** The largest id of event_rows counted in the rollup tables. */
+  private long progress() throws SQLException {
+    try (ResultSet progress = readProgress.executeQuery()) {
+      return progress.next() ? progress.getLong(1) : 0;
+    }
+  }
+
+  private void clearRollupStatements() throws SQLException {
+    upsertMinute.clearBatch();
+    upsertHour.clearBatch();
+    upsertDestinations.clearBatch();
+    upsertTotals.clearBatch();
   }
 
   /**
@@ -119,6 +203,7 @@ public final class BatchWriter implements AutoCloseable {
     relearnIfForgotten();
     List<? extends Event> fresh = withoutStored(batch);
     pairCloses(fresh);
+    flushedThrough = -1;
     try {
       dsl.transaction(
           transaction -> {
@@ -188,12 +273,11 @@ public final class BatchWriter implements AutoCloseable {
             }
             summaries.bindBatch(upsertSummary);
             upsertSummary.executeBatch();
-            rollups.bindBatch(upsertMinute, upsertHour, upsertDestinations, upsertTotals);
-            upsertMinute.executeBatch();
-            upsertHour.executeBatch();
-            upsertDestinations.executeBatch();
-            upsertTotals.executeBatch();
+            if (rollups.flushDue()) {
+              flushedThrough = writeRollups();
+            }
           });
+      rollups.committed(flushedThrough);
     } finally {
       // After a failure, rows bound but not executed must not leak into the next batch.
       insertEvent.clearBatch();
@@ -208,10 +292,7 @@ public final class BatchWriter implements AutoCloseable {
       upsertContainer.clearBatch();
       upsertDomain.clearBatch();
       upsertSummary.clearBatch();
-      upsertMinute.clearBatch();
-      upsertHour.clearBatch();
-      upsertDestinations.clearBatch();
-      upsertTotals.clearBatch();
+      clearRollupStatements();
       summaries.clear();
       rollups.clear();
       dnsRows.clear();
@@ -384,6 +465,23 @@ public final class BatchWriter implements AutoCloseable {
     row.domainRef = domains.idOf(event.attribute(Summaries.DOMAIN), timestamp);
   }
 
+  /**
+   * Adds the tallies still waiting to the rollup tables, before {@link #close}; tallies that never
+   * get there are counted from the events when the next writer starts.
+   */
+  public void flushWaitingRollups() throws SQLException {
+    if (rollups.waiting()) {
+      flushRollups();
+    }
+  }
+
+  /** Adds the waiting tallies to the rollup tables when they have waited the flush interval. */
+  public void flushRollupsIfDue() throws SQLException {
+    if (rollups.waiting() && rollups.flushDue()) {
+      flushRollups();
+    }
+  }
+
   @Override
   public void close() throws SQLException {
     try (connection;
@@ -400,6 +498,8 @@ public final class BatchWriter implements AutoCloseable {
         upsertHour;
         upsertDestinations;
         upsertTotals;
+        readProgress;
+        writeProgress;
         dnsEvents;
         feeds) {
       // Closing the last connection checkpoints the WAL into the database file.

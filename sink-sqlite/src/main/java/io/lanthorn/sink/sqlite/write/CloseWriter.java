@@ -5,6 +5,7 @@ import static io.lanthorn.sink.sqlite.schema.Tables.EVENT_ROWS;
 import io.lanthorn.api.ConnectionCloseEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import org.jooq.DSLContext;
@@ -23,9 +24,18 @@ final class CloseWriter implements AutoCloseable {
   private final PreparedStatement update;
   private final PreparedStatement minuteBytes;
   private final PreparedStatement hourBytes;
+  private final PreparedStatement findOpening;
+  private final Rollups rollups;
   private long unmatched;
 
-  CloseWriter(Connection connection, DSLContext dsl) throws SQLException {
+  CloseWriter(Connection connection, DSLContext dsl, Rollups rollups) throws SQLException {
+    this.rollups = rollups;
+    this.findOpening =
+        connection.prepareStatement(
+            "SELECT "
+                + Rollups.STORED_COLUMNS
+                + " FROM events WHERE closed = 0 AND kernel_time_ns = ? AND event_type_code = ?"
+                + " AND src_port = ? AND dst_port = ? AND host_name IS ?");
     this.update =
         connection.prepareStatement(
             dsl.render(
@@ -47,10 +57,11 @@ final class CloseWriter implements AutoCloseable {
 
   /**
    * Adds a close's bytes (parameters 1, 2) to the rollup row of its opening row (found as by {@link
-   * #update}, parameters 3 to 7), creating it with no connections if retention removed it. The key
-   * is worked out as {@link Rollups} does for the opening event, from the {@code events} view,
-   * which decodes the row's codes and facts into the same text; its conditions are on the stored
-   * columns, so the open-rows index finds the row.
+   * #update}, parameters 3 to 7; 8: only rows already in the rollup tables, see {@link
+   * #addedToWaitingTally}), creating it with no connections if retention removed it. The key is
+   * worked out as {@link Rollups} does for the opening event, from the {@code events} view, which
+   * decodes the row's codes and facts into the same text; its conditions are on the stored columns,
+   * so the open-rows index finds the row.
    */
   private static String addBytes(String table, long bucketNs) {
     return "INSERT INTO "
@@ -65,7 +76,7 @@ final class CloseWriter implements AutoCloseable {
         + " coalesce(domain_name, ''), dst_port, protocol, direction, event_type,"
         + " outcome, 0, 0, timestamp_ns, timestamp_ns, 0, 0, 0, ?, ?"
         + " FROM events WHERE closed = 0 AND kernel_time_ns = ? AND event_type_code = ?"
-        + " AND src_port = ? AND dst_port = ? AND host_name IS ?"
+        + " AND src_port = ? AND dst_port = ? AND host_name IS ? AND id <= ?"
         + " ON CONFLICT (bucket_ns, host_name, container_name, process_name, dst_addr,"
         + " domain_name, dst_port, protocol, direction, event_type, outcome) DO UPDATE SET"
         + " bytes_sent = bytes_sent + excluded.bytes_sent,"
@@ -90,7 +101,10 @@ final class CloseWriter implements AutoCloseable {
         update.setString(8, close.hostName());
         update.addBatch();
         if (close.bytesSent() == 0 && close.bytesReceived() == 0) {
-          continue; // nothing to add (most of a connect storm's closes): two statements saved
+          continue; // nothing to add (most of a connect storm's closes): statements saved
+        }
+        if (addedToWaitingTally(close)) {
+          continue;
         }
         for (PreparedStatement rollup : List.of(minuteBytes, hourBytes)) {
           rollup.setLong(1, close.bytesSent());
@@ -100,6 +114,7 @@ final class CloseWriter implements AutoCloseable {
           rollup.setInt(5, close.inbound() ? close.remotePort() : close.localPort());
           rollup.setInt(6, close.inbound() ? close.localPort() : close.remotePort());
           rollup.setString(7, close.hostName());
+          rollup.setLong(8, rollups.flushedThrough());
           rollup.addBatch();
         }
       }
@@ -116,6 +131,30 @@ final class CloseWriter implements AutoCloseable {
       minuteBytes.clearBatch();
       hourBytes.clearBatch();
     }
+  }
+
+  /**
+   * Adds the close's bytes to the waiting tally of each opening row newer than the rollup tables
+   * ({@link Rollups#flushedThrough}), and says whether every opening row was such a row; older ones
+   * get them through {@link #minuteBytes} and {@link #hourBytes} (which skip the newer).
+   */
+  private boolean addedToWaitingTally(ConnectionCloseEvent close) throws SQLException {
+    findOpening.setLong(1, close.openedKernelTimeNanos());
+    findOpening.setInt(2, kind(close));
+    findOpening.setInt(3, close.inbound() ? close.remotePort() : close.localPort());
+    findOpening.setInt(4, close.inbound() ? close.localPort() : close.remotePort());
+    findOpening.setString(5, close.hostName());
+    boolean allWaiting = true;
+    try (ResultSet opening = findOpening.executeQuery()) {
+      while (opening.next()) {
+        if (opening.getLong("id") > rollups.flushedThrough()) {
+          rollups.addBytes(opening, close.bytesSent(), close.bytesReceived());
+        } else {
+          allWaiting = false;
+        }
+      }
+    }
+    return allWaiting;
   }
 
   /** The kind of the row a close closes. */
@@ -135,6 +174,7 @@ final class CloseWriter implements AutoCloseable {
   public void close() throws SQLException {
     minuteBytes.close();
     hourBytes.close();
+    findOpening.close();
     update.close();
   }
 }

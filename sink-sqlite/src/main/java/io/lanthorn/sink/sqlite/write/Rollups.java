@@ -14,7 +14,9 @@ import io.lanthorn.api.Vocabulary;
 import io.lanthorn.sink.sqlite.store.Jooq;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -124,19 +126,22 @@ final class Rollups implements AutoCloseable {
       this.key = key;
     }
 
-    void add(ConnectionEvent event, boolean failedAttempt, long count) {
+    void add(long timestampNs, boolean failedAttempt, long count, Long handshake) {
       connections += count;
       if (failedAttempt) {
         failed += count;
       }
-      firstSeenNs = Math.min(firstSeenNs, event.timestampNanos());
-      lastSeenNs = Math.max(lastSeenNs, event.timestampNanos());
-      Long handshake = Vocabulary.handshakeNanos(event);
+      seen(timestampNs);
       if (handshake != null) {
         handshakes++;
         handshakeSumNs += handshake;
         handshakeMaxNs = Math.max(handshakeMaxNs, handshake);
       }
+    }
+
+    void seen(long timestampNs) {
+      firstSeenNs = Math.min(firstSeenNs, timestampNs);
+      lastSeenNs = Math.max(lastSeenNs, timestampNs);
     }
 
     void add(Tally other) {
@@ -224,15 +229,30 @@ final class Rollups implements AutoCloseable {
     }
   }
 
+  /** The batch being written: its minute tallies. */
   private final Map<Key, Tally> minutes = new HashMap<>();
+
+  /**
+   * Minute tallies of batches committed since the last flush: their rows are in event_rows, not yet
+   * in the rollup tables ({@code rollup_progress} says up to which row they are).
+   */
+  private final Map<Key, Tally> pending = new HashMap<>();
+
+  private final long flushIntervalNanos;
+  private long lastFlushNanos;
+  private long flushedThrough;
 
   /** {@link #TIERS}' UPSERTs, prepared once on the writer's connection, in the same order. */
   private final List<PreparedStatement> tierUpserts = new ArrayList<>();
 
   /**
    * @param connection the writer's: the tiers' statements join the batch's transaction on it
+   * @param flushInterval how long committed tallies may wait before they are added to the tables;
+   *     zero adds every batch's
    */
-  Rollups(Connection connection) throws SQLException {
+  Rollups(Connection connection, Duration flushInterval) throws SQLException {
+    this.flushIntervalNanos = flushInterval.toNanos();
+    this.lastFlushNanos = System.nanoTime();
     try {
       for (Tier tier : TIERS) {
         tierUpserts.add(connection.prepareStatement(tier.upsert()));
@@ -271,7 +291,11 @@ final class Rollups implements AutoCloseable {
       tally = new Tally(key);
       minutes.put(key, tally);
     }
-    tally.add(event, EventColumns.failed(event.outcome()), count);
+    tally.add(
+        event.timestampNanos(),
+        EventColumns.failed(event.outcome()),
+        count,
+        Vocabulary.handshakeNanos(event));
     if (row.close != null) {
       // The connection closed within the batch: its bytes count here, not in a later update.
       tally.bytesSent += row.close.bytesSent();
@@ -280,6 +304,108 @@ final class Rollups implements AutoCloseable {
     if (row.bytesSent != null) {
       tally.bytesSent += row.bytesSent; // a UDP interval's; TCP bytes come with the close
     }
+  }
+
+  /**
+   * Adds a row already stored, as the {@code events} view shows it, to its minute's tally: a row
+   * whose tally was lost (the agent stopped before it was flushed), found again at start.
+   */
+  void addStored(ResultSet row) throws SQLException {
+    long timestamp = row.getLong("timestamp_ns");
+    Tally tally = minutes.computeIfAbsent(storedKey(row), Tally::new);
+    long datagrams = row.getLong("datagrams");
+    boolean udp = !row.wasNull();
+    long handshake = row.getLong("handshake_ns");
+    Long handshakeNs = row.wasNull() ? null : handshake;
+    tally.add(timestamp, row.getLong("outcome_code") >= 3, udp ? datagrams : 1, handshakeNs);
+    tally.bytesSent += row.getLong("bytes_sent");
+    tally.bytesReceived += row.getLong("bytes_received");
+  }
+
+  /**
+   * Adds a close's bytes to the tally of its opening row, when that row is not in the tables yet
+   * (see {@link #flushedThrough}).
+   */
+  void addBytes(ResultSet openingRow, long sent, long received) throws SQLException {
+    Tally tally = minutes.computeIfAbsent(storedKey(openingRow), Tally::new);
+    tally.seen(openingRow.getLong("timestamp_ns"));
+    tally.bytesSent += sent;
+    tally.bytesReceived += received;
+  }
+
+  /** The columns of the {@code events} view {@link #addStored} and {@link #addBytes} read. */
+  static final String STORED_COLUMNS =
+      "id, timestamp_ns, coalesce(host_name, '') AS host, coalesce(container_name, '') AS"
+          + " container, process_name, dst_addr, coalesce(domain_name, '') AS domain, dst_port,"
+          + " protocol, direction, event_type, outcome, outcome_code, handshake_ns, datagrams,"
+          + " bytes_sent, bytes_received";
+
+  private static Key storedKey(ResultSet row) throws SQLException {
+    return new Key(
+        Math.floorDiv(row.getLong("timestamp_ns"), MINUTE_NS) * MINUTE_NS,
+        row.getString("host"),
+        row.getString("container"),
+        row.getString("process_name"),
+        row.getString("dst_addr"),
+        row.getString("domain"),
+        row.getInt("dst_port"),
+        row.getString("protocol"),
+        row.getString("direction"),
+        row.getString("event_type"),
+        row.getString("outcome"));
+  }
+
+  /**
+   * Whether the tallies are due to be added to the tables with the batch being written: every batch
+   * when the interval is zero, otherwise once the interval has passed or many keys wait.
+   */
+  boolean flushDue() {
+    if (minutes.isEmpty() && pending.isEmpty()) {
+      return false;
+    }
+    return flushIntervalNanos == 0
+        || System.nanoTime() - lastFlushNanos >= flushIntervalNanos
+        || pending.size() + minutes.size() >= MAX_PENDING;
+  }
+
+  /** Beyond this many waiting minute tallies they are flushed whatever the interval. */
+  static final int MAX_PENDING = 50_000;
+
+  /**
+   * The largest {@code event_rows.id} whose tally is in the tables: a close of a later row adds its
+   * bytes here ({@link #addBytes}), not to the tables.
+   */
+  long flushedThrough() {
+    return flushedThrough;
+  }
+
+  /** What {@code rollup_progress} holds, read when the writer starts. */
+  void flushedThrough(long id) {
+    flushedThrough = id;
+  }
+
+  /**
+   * The batch committed: its tallies wait for the next flush, or, when {@link #bindBatch} wrote
+   * them with the waiting ones, nothing waits any more.
+   *
+   * @param flushedThroughId the id {@code rollup_progress} now holds, or -1 when not flushed
+   */
+  void committed(long flushedThroughId) {
+    if (flushedThroughId >= 0) {
+      pending.clear();
+      flushedThrough = flushedThroughId;
+      lastFlushNanos = System.nanoTime();
+    } else {
+      for (Tally tally : minutes.values()) {
+        Tally waiting = pending.get(tally.key);
+        if (waiting == null) {
+          pending.put(tally.key, tally);
+        } else {
+          waiting.add(tally);
+        }
+      }
+    }
+    minutes.clear();
   }
 
   /** {@code inbound} for accepted connections, {@code outbound} for every other kind. */
@@ -308,7 +434,15 @@ final class Rollups implements AutoCloseable {
     for (int i = 0; i < TIERS.size(); i++) {
       tiers.add(new HashMap<>());
     }
-    for (Tally tally : minutes.values()) {
+    // The waiting tallies and the batch's, summed into new objects: if the transaction fails,
+    // the waiting ones are still what they were.
+    Map<Key, Tally> all = new HashMap<>();
+    for (Map<Key, Tally> source : List.of(pending, minutes)) {
+      for (Tally tally : source.values()) {
+        all.computeIfAbsent(tally.key, Tally::new).add(tally);
+      }
+    }
+    for (Tally tally : all.values()) {
       Column.bind(minute, MINUTE, tally);
       minute.addBatch();
       Key hourKey = tally.key.inBucket(Math.floorDiv(tally.key.bucketNs(), HOUR_NS) * HOUR_NS);
@@ -333,7 +467,7 @@ final class Rollups implements AutoCloseable {
       Column.bind(totals, TOTALS, sum);
       totals.addBatch();
     }
-    if (!minutes.isEmpty()) {
+    if (!all.isEmpty()) {
       // The writer needs to know nothing of these tables: their statements join its transaction.
       for (int i = 0; i < TIERS.size(); i++) {
         PreparedStatement upsert = tierUpserts.get(i);
@@ -348,12 +482,21 @@ final class Rollups implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Forgets the batch's tallies, of a batch that failed; those waiting stay. */
+  void clear() {
     minutes.clear();
   }
 
-  /** Forgets the tallies, e.g. of a batch that failed. */
-  void clear() {
-    minutes.clear();
+  /** Whether the batch being written has tallies (or recovery found some). */
+  boolean tallying() {
+    return !minutes.isEmpty();
+  }
+
+  /** Whether committed tallies wait to be flushed. */
+  boolean waiting() {
+    return !pending.isEmpty();
   }
 
   @Override
