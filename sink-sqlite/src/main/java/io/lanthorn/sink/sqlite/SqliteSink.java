@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
-import org.flywaydb.core.api.MigrationVersion;
 
 /**
  * Keeps every connection event in a SQLite file that users query with {@code sqlite3} or {@code
@@ -74,9 +73,9 @@ public final class SqliteSink implements Sink {
     DatabaseLock lock = DatabaseLock.acquire(file.path());
     BatchWriter writer;
     Maintenance maintenance;
-    MigrationVersion version;
+    SchemaMigrator.Outcome schema;
     try {
-      version = new SchemaMigrator(file).migrate();
+      schema = new SchemaMigrator(file).migrate();
       file.useWal();
       writer = open(file);
       try {
@@ -96,7 +95,7 @@ public final class SqliteSink implements Sink {
         .info(
             "sink-sqlite writing to {} (schema {}, retention {})",
             file.path(),
-            version,
+            schema.version(),
             settings.retentionEnabled() ? context.config().getString("retention") : "off");
     return new SqliteSink(settings, writer, maintenance, written, failed, duplicates, lock);
   }
