@@ -11,9 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * sqlite-jdbc extracts its native library to a temporary directory before loading it; hardened
@@ -22,9 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class NativeLibraryTest {
   @TempDir Path dir;
 
-  @ParameterizedTest(name = "loaded in the background first: {0}")
-  @ValueSource(booleans = {false, true})
-  void aNoexecTemporaryDirectoryIsExplained(boolean background) throws Exception {
+  @Test
+  void aNoexecTemporaryDirectoryIsExplained() throws Exception {
     Path noexec = Files.createDirectory(dir.resolve("noexec"));
     try (TmpfsMount mount = TmpfsMount.on(noexec, "noexec,size=16m")) {
       Process java =
@@ -37,8 +35,7 @@ class NativeLibraryTest {
                       "-cp",
                       System.getProperty("java.class.path"),
                       OpenAndPrint.class.getName(),
-                      dir.resolve("lanthorn.db").toString(),
-                      String.valueOf(background)))
+                      dir.resolve("lanthorn.db").toString()))
               .redirectErrorStream(true)
               .start();
       assertThat(java.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -53,17 +50,11 @@ class NativeLibraryTest {
     }
   }
 
-  /**
-   * Opens a database file, after starting the library's load in the background if asked (as {@code
-   * lanthorn query} does), and prints the failure's message, the one line a user would see.
-   */
+  /** Opens a database file and prints the failure's message, the one line a user would see. */
   static final class OpenAndPrint {
     private OpenAndPrint() {}
 
     public static void main(String[] args) throws IOException {
-      if (Boolean.parseBoolean(args[1])) {
-        DatabaseFile.loadNativeLibraryInBackground();
-      }
       try {
         DatabaseFile.forWriting(Path.of(args[0]), Duration.ofSeconds(1)).connect().close();
         System.out.println("opened");

@@ -4,7 +4,6 @@ import io.lanthorn.api.PluginCommand;
 import io.lanthorn.api.PluginConfig;
 import io.lanthorn.api.PluginContext;
 import io.lanthorn.sink.sqlite.CommandRunner;
-import io.lanthorn.sink.sqlite.store.DatabaseFile;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,8 +40,6 @@ public final class QueryCommand implements PluginCommand {
   /** Ages ({@code --since 1h}) count back from the context's clock. */
   @Override
   public int run(PluginContext context, List<String> args, PrintStream out, PrintStream err) {
-    // Every question reads SQLite: its library loads while picocli builds and parses the command.
-    DatabaseFile.loadNativeLibraryInBackground();
     return CommandRunner.run(
         "lanthorn query", output -> commandLine(context.config(), context.clock()), args, out, err);
   }

@@ -116,26 +116,6 @@ public final class DatabaseFile {
   }
 
   /**
-   * Starts loading sqlite-jdbc's native library (first written from its jar to a temporary file,
-   * then compared with it: a tenth of a second) on a thread of its own, for a caller with other
-   * work to do first. {@link #forReading} and {@link #forWriting} wait for it, and meet and explain
-   * a failure again.
-   */
-  public static void loadNativeLibraryInBackground() {
-    Thread.ofPlatform()
-        .daemon()
-        .name("sqlite-library")
-        .start(
-            () -> {
-              try {
-                SQLiteJDBCLoader.initialize();
-              } catch (Exception explainedWhenUsed) {
-                // See above.
-              }
-            });
-  }
-
-  /**
    * Loads sqlite-jdbc's native library now, so that failing to do so is explained rather than
    * surfacing later as "Error opening connection".
    */
