@@ -4,7 +4,9 @@
 # the probe's "attached" line and to "pipeline running", for one or more unpacked distributions,
 # run in alternation so that the machine's changing load hits each alike. Needs root.
 #
-#   bench/agent/startup.sh [-n RUNS] DIST [DIST…]
+#   bench/agent/startup.sh [-n RUNS] [--existing] DIST [DIST…]
+#   --existing: every run restarts on a database an uncounted first run created (a restart of an
+#   installed agent) instead of starting on a fresh one (its first start)
 #   LANTHORN_JAVA_OPTS='-Xlog:…' bench/agent/startup.sh DIST       # extra JVM options, as bin/lanthorn
 # Prints one line per run and the median (min–max) per distribution, with the load average and the
 # CPU time the agent had used when its pipeline ran (steadier than wall time on a busy machine).
@@ -21,7 +23,12 @@ if [ "${1:-}" = "-n" ]; then
   runs=$2
   shift 2
 fi
-[ $# -ge 1 ] || { echo "usage: bench/agent/startup.sh [-n RUNS] DIST [DIST…]" >&2; exit 2; }
+existing=false
+if [ "${1:-}" = "--existing" ]; then
+  existing=true
+  shift
+fi
+[ $# -ge 1 ] || { echo "usage: bench/agent/startup.sh [-n RUNS] [--existing] DIST [DIST…]" >&2; exit 2; }
 "$root/scripts/start-docker.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/lanthorn-startup.XXXXXX")
 pid=""
@@ -34,13 +41,19 @@ cleanup() {
 trap cleanup EXIT
 
 results="$work/results"
-for run in $(seq "$runs"); do
+first=1
+[ "$existing" = true ] && first=0
+for run in $(seq "$first" "$runs"); do
   for dist in "$@"; do
     dist=${dist%/}
-    rm -rf "$work/db" && mkdir "$work/db"
+    # One database per distribution: a newer one's file may be refused by an older one.
+    db="$work/db-$(echo "$dist" | sha256sum | cut -c1-12)"
+    if [ "$existing" = false ] || [ ! -d "$db" ]; then
+      rm -rf "$db" && mkdir "$db"
+    fi
     load=$(cut -d' ' -f1 /proc/loadavg)
     t0=$(date +%s%N)
-    "$dist/bin/lanthorn" run --db-path "$work/db/lanthorn.db" --web-listen 127.0.0.1:0 2>"$work/log" &
+    "$dist/bin/lanthorn" run --db-path "$db/lanthorn.db" --web-listen 127.0.0.1:0 2>"$work/log" &
     pid=$!
     for _ in $(seq 1200); do
       grep -q 'pipeline running' "$work/log" && break
@@ -53,7 +66,11 @@ for run in $(seq "$runs"); do
     kill -TERM "$pid"
     wait "$pid" || true
     pid=""
-    echo "dist=$dist run=$run $figures load=$load" | tee -a "$results"
+    if [ "$run" -eq 0 ]; then
+      echo "dist=$dist created its database (not counted): $figures"
+    else
+      echo "dist=$dist run=$run $figures load=$load" | tee -a "$results"
+    fi
   done
 done
 

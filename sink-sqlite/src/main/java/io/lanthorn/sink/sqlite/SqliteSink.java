@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
-import org.flywaydb.core.api.MigrationVersion;
 import org.jooq.exception.DataAccessException;
 import org.slf4j.Logger;
 
@@ -79,9 +78,9 @@ public final class SqliteSink implements Sink {
     DatabaseLock lock = DatabaseLock.acquire(file.path());
     BatchWriter writer;
     Maintenance maintenance;
-    MigrationVersion version;
+    SchemaMigrator.Outcome schema;
     try {
-      version = new SchemaMigrator(file).migrate();
+      schema = new SchemaMigrator(file).migrate();
       file.useWal();
       writer = open(file, settings);
       try {
@@ -103,7 +102,7 @@ public final class SqliteSink implements Sink {
         .info(
             "sink-sqlite writing to {} (schema {}, retention {})",
             file.path(),
-            version,
+            schema.version(),
             settings.retentionEnabled() ? context.config().getString("retention") : "off");
     return new SqliteSink(
         settings, writer, maintenance, written, failed, duplicates, lock, context.logger());

@@ -1,6 +1,9 @@
 package io.lanthorn.sink.sqlite.store;
 
 import io.lanthorn.api.PluginException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,22 +44,56 @@ public final class SchemaMigrator {
         .load();
   }
 
+  /** How {@link #migrate} brought the file to its schema. */
+  public enum Route {
+    /** The file was empty: it is now a copy of the build's template, without Flyway. */
+    COPIED_TEMPLATE,
+    /** The file's history was the template's already: nothing to do, without Flyway. */
+    ALREADY_CURRENT,
+    /** Flyway upgraded the file (or found nothing to do in a history it had to check itself). */
+    FLYWAY
+  }
+
+  /** The schema version now in the file, and how it got there. */
+  public record Outcome(String version, Route route) {}
+
   /**
    * Applies pending migrations; refuses, changing nothing, a database whose schema is newer than
-   * the migrations this build knows.
-   *
-   * @return the schema version now in the file
+   * the migrations this build knows. An empty file becomes a copy of the build's template, and a
+   * file whose history is the template's is left alone; only other files load Flyway.
    */
-  public MigrationVersion migrate() throws PluginException {
+  public Outcome migrate() throws PluginException {
+    Optional<SchemaTemplate> template = SchemaTemplate.onClassPath();
+    if (template.isPresent()) {
+      try {
+        if (isEmpty(file.path())) {
+          return new Outcome(template.get().copyTo(file.path()), Route.COPIED_TEMPLATE);
+        }
+        try (Connection connection = file.connect()) {
+          Optional<String> current = template.get().versionIfCurrent(connection);
+          if (current.isPresent()) {
+            return new Outcome(current.get(), Route.ALREADY_CURRENT);
+          }
+        }
+      } catch (IOException | SQLException e) {
+        throw new PluginException(SqliteErrors.explain(file.path(), e, "create"), e);
+      }
+    }
     try {
       Flyway flyway = flyway();
       MigrationInfoService info = flyway.info();
       refuseNewer(info);
       flyway.migrate();
-      return latestKnown(info);
+      return new Outcome(latestKnown(info).getVersion(), Route.FLYWAY);
     } catch (FlywayException e) {
       throw new PluginException(explain(e), e);
     }
+  }
+
+  /** No byte written yet, and no write-ahead log that SQLite would replay into it. */
+  private static boolean isEmpty(Path path) throws IOException {
+    Path wal = path.resolveSibling(path.getFileName() + "-wal");
+    return Files.size(path) == 0 && (!Files.exists(wal) || Files.size(wal) == 0);
   }
 
   /**
