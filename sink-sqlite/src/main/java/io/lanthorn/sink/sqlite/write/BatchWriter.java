@@ -143,6 +143,7 @@ public final class BatchWriter implements AutoCloseable {
       try (ResultSet rows = unflushed.executeQuery()) {
         while (rows.next()) {
           rollups.addStored(rows);
+          summaries.addStored(rows);
         }
       }
     }
@@ -156,8 +157,10 @@ public final class BatchWriter implements AutoCloseable {
     try {
       dsl.transaction(transaction -> flushedThrough = writeRollups());
       rollups.committed(flushedThrough);
+      summaries.committed(true);
     } finally {
       rollups.clear();
+      summaries.clear();
       clearRollupStatements();
     }
   }
@@ -169,6 +172,8 @@ public final class BatchWriter implements AutoCloseable {
    * @return the id {@code rollup_progress} now holds
    */
   private long writeRollups() throws SQLException {
+    summaries.bindBatch(upsertSummary);
+    upsertSummary.executeBatch();
     rollups.bindBatch(upsertMinute, upsertHour, upsertDestinations, upsertTotals);
     upsertMinute.executeBatch();
     upsertHour.executeBatch();
@@ -186,6 +191,7 @@ public final class BatchWriter implements AutoCloseable {
   }
 
   private void clearRollupStatements() throws SQLException {
+    upsertSummary.clearBatch();
     upsertMinute.clearBatch();
     upsertHour.clearBatch();
     upsertDestinations.clearBatch();
@@ -271,13 +277,12 @@ public final class BatchWriter implements AutoCloseable {
               domains.bindBatch(upsertDomain);
               domains.requireOwnRows(upsertDomain.executeBatch());
             }
-            summaries.bindBatch(upsertSummary);
-            upsertSummary.executeBatch();
             if (rollups.flushDue()) {
               flushedThrough = writeRollups();
             }
           });
       rollups.committed(flushedThrough);
+      summaries.committed(flushedThrough >= 0);
     } finally {
       // After a failure, rows bound but not executed must not leak into the next batch.
       insertEvent.clearBatch();

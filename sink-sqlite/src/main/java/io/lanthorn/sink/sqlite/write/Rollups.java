@@ -337,7 +337,8 @@ final class Rollups implements AutoCloseable {
   static final String STORED_COLUMNS =
       "id, timestamp_ns, coalesce(host_name, '') AS host, coalesce(container_name, '') AS"
           + " container, process_name, dst_addr, coalesce(domain_name, '') AS domain, dst_port,"
-          + " protocol, direction, event_type, outcome, outcome_code, handshake_ns, datagrams,"
+          + " protocol, direction, event_type, event_type_code, outcome, outcome_code, handshake_ns,"
+          + " datagrams,"
           + " bytes_sent, bytes_received";
 
   private static Key storedKey(ResultSet row) throws SQLException {

@@ -6,6 +6,7 @@ import io.lanthorn.api.AttributeKey;
 import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.StandardAttributes;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
@@ -15,8 +16,10 @@ import org.jooq.Insert;
 import org.jooq.impl.DSL;
 
 /**
- * Folds a batch into {@code connection_aggregations} rows, and the UPSERT that adds them to what
- * the table already holds. Not thread-safe: the sink's writing thread only.
+ * Folds outbound connections into {@code connection_aggregations} rows, and the UPSERT that adds
+ * them to what the table already holds. Like {@link Rollups}, the tallies of committed batches wait
+ * in memory and are added with the rollups' ({@code rollup_progress} covers both). Not thread-safe:
+ * the sink's writing thread only.
  */
 final class Summaries {
   private static final String NO_CONTAINER = "";
@@ -44,13 +47,24 @@ final class Summaries {
       protocol = key.protocol;
     }
 
-    private void add(ConnectionEvent event) {
+    private void add(long timestampNs, boolean failedAttempt) {
       connections++;
-      if (EventColumns.failed(event.outcome())) {
+      if (failedAttempt) {
         failed++;
       }
-      firstSeenNs = Math.min(firstSeenNs, event.timestampNanos());
-      lastSeenNs = Math.max(lastSeenNs, event.timestampNanos());
+      firstSeenNs = Math.min(firstSeenNs, timestampNs);
+      lastSeenNs = Math.max(lastSeenNs, timestampNs);
+    }
+
+    private void add(Tally other) {
+      connections += other.connections;
+      failed += other.failed;
+      firstSeenNs = Math.min(firstSeenNs, other.firstSeenNs);
+      lastSeenNs = Math.max(lastSeenNs, other.lastSeenNs);
+    }
+
+    private Key key() {
+      return new Key(containerName, processName, dstAddr, dstPort, protocol);
     }
   }
 
@@ -69,7 +83,11 @@ final class Summaries {
           new Column<>(CONNECTION_AGGREGATIONS.FIRST_SEEN_NS, t -> t.firstSeenNs),
           new Column<>(CONNECTION_AGGREGATIONS.LAST_SEEN_NS, t -> t.lastSeenNs));
 
+  /** The batch being written. */
   private final Map<Key, Tally> tallies = new HashMap<>();
+
+  /** Tallies of committed batches not yet in the table. */
+  private final Map<Key, Tally> pending = new HashMap<>();
 
   /** Adds one event, whose row the writer has worked out, to its tally. */
   void add(EventColumns.EventRow row) {
@@ -88,19 +106,68 @@ final class Summaries {
       tally = new Tally(key);
       tallies.put(key, tally);
     }
-    tally.add(event);
+    tally.add(event.timestampNanos(), EventColumns.failed(event.outcome()));
   }
 
-  /** Adds every tally to the statement {@link #upsert} rendered, then starts afresh. */
+  /**
+   * Adds a stored row, as {@link Rollups#STORED_COLUMNS} reads it from the {@code events} view,
+   * when it is an outbound connection: a row whose tally was lost, found again at start.
+   */
+  void addStored(ResultSet row) throws SQLException {
+    if (row.getInt("event_type_code") != EventCodes.CONNECT) {
+      return;
+    }
+    String domain = row.getString("domain");
+    Key key =
+        new Key(
+            row.getString("container"),
+            row.getString("process_name"),
+            domain.isEmpty() ? row.getString("dst_addr") : domain,
+            row.getInt("dst_port"),
+            row.getString("protocol"));
+    tallies
+        .computeIfAbsent(key, Tally::new)
+        .add(row.getLong("timestamp_ns"), row.getLong("outcome_code") >= EventCodes.FIRST_FAILED);
+  }
+
+  /**
+   * Adds the waiting tallies and the batch's to the statement {@link #upsert} rendered, summed into
+   * new objects so that the waiting ones stay as they were if the transaction fails.
+   */
   void bindBatch(PreparedStatement statement) throws SQLException {
-    for (Tally tally : tallies.values()) {
+    Map<Key, Tally> all = new HashMap<>();
+    for (Map<Key, Tally> source : List.of(pending, tallies)) {
+      for (Tally tally : source.values()) {
+        all.computeIfAbsent(tally.key(), Tally::new).add(tally);
+      }
+    }
+    for (Tally tally : all.values()) {
       Column.bind(statement, ALL, tally);
       statement.addBatch();
+    }
+  }
+
+  /**
+   * The batch committed: its tallies wait for the next flush, or nothing waits any more when {@link
+   * #bindBatch} wrote them.
+   */
+  void committed(boolean flushed) {
+    if (flushed) {
+      pending.clear();
+    } else {
+      for (Tally tally : tallies.values()) {
+        Tally waiting = pending.get(tally.key());
+        if (waiting == null) {
+          pending.put(tally.key(), tally);
+        } else {
+          waiting.add(tally);
+        }
+      }
     }
     tallies.clear();
   }
 
-  /** Forgets the tallies, e.g. of a batch that failed. */
+  /** Forgets the batch's tallies, of a batch that failed; those waiting stay. */
   void clear() {
     tallies.clear();
   }
