@@ -17,8 +17,9 @@ import org.jooq.impl.DSL;
  * 1}. The row is found by the opening event's host, kernel time, kind and two ports, through the
  * partial index on open rows. The bytes are also added to the per-minute and per-hour rollups,
  * under the opening row's key and bucket (so a period's bytes are those of the connections it
- * counts). Runs inside the caller's transaction, after the batch's inserts, so a close in the same
- * batch as its opening finds it. Not thread-safe.
+ * counts): in the tables when the opening row is already counted there, else to its tally still
+ * waiting in {@link Rollups}. Runs inside the caller's transaction, after the batch's inserts, so a
+ * close in the same batch as its opening finds it. Not thread-safe.
  */
 final class CloseWriter implements AutoCloseable {
   private final PreparedStatement update;

@@ -31,12 +31,13 @@ import org.jooq.TableField;
 import org.jooq.impl.DSL;
 
 /**
- * Folds a batch into the rollups (V11's {@code rollup_minute}, {@code rollup_hour}, {@code
+ * Folds events into the rollups (V11's {@code rollup_minute}, {@code rollup_hour}, {@code
  * rollup_hour_destinations}, {@code rollup_minute_totals}; V13's 5-minute and daily tiers) and the
  * UPSERTs that add them to what the tables hold. Each event is tallied once, by minute, here and
- * nowhere else in Java; every other row is summed from the batch's minute tallies, so its cost
- * grows with the batch's distinct keys, not its events. Not thread-safe: the sink's writing thread
- * only.
+ * nowhere else in Java; every other row is summed from the minute tallies, so its cost grows with
+ * the distinct keys, not the events. The tallies of committed batches wait here and are added
+ * together once per flush interval ({@link #flushDue}), with {@code rollup_progress} saying which
+ * rows they count (V15). Not thread-safe: the sink's writing thread only.
  */
 final class Rollups implements AutoCloseable {
   static final long MINUTE_NS = 60_000_000_000L;
