@@ -80,30 +80,9 @@ public final class BatchWriter implements AutoCloseable {
   public BatchWriter(Connection connection, Duration rollupFlushInterval) throws SQLException {
     this.connection = connection;
     this.dsl = Jooq.using(connection);
-    this.insertEvent =
-        connection.prepareStatement(
-            dsl.render(
-                Column.insert(
-                    dsl,
-                    EVENT_ROWS,
-                    EventColumns.ALL,
-                    Map.of(EVENT_ROWS.KIND, EventCodes.CONNECT))));
-    this.insertAccept =
-        connection.prepareStatement(
-            dsl.render(
-                Column.insert(
-                    dsl,
-                    EVENT_ROWS,
-                    EventColumns.ALL,
-                    Map.of(EVENT_ROWS.KIND, EventCodes.ACCEPT))));
-    this.insertUdp =
-        connection.prepareStatement(
-            dsl.render(
-                Column.insert(
-                    dsl,
-                    EVENT_ROWS,
-                    EventColumns.ALL,
-                    Map.of(EVENT_ROWS.KIND, EventCodes.UDP_SEND))));
+    this.insertEvent = prepareInsert(EventCodes.CONNECT);
+    this.insertAccept = prepareInsert(EventCodes.ACCEPT);
+    this.insertUdp = prepareInsert(EventCodes.UDP_SEND);
     this.rollups = new Rollups(connection, rollupFlushInterval);
     this.closes = new CloseWriter(connection, dsl, rollups);
     this.readProgress = connection.prepareStatement(READ_PROGRESS);
@@ -121,6 +100,13 @@ public final class BatchWriter implements AutoCloseable {
     this.feeds = new ThreatFeedWriter(connection, dsl);
     startFactTables();
     recoverRollups();
+  }
+
+  /** The INSERT of one kind's rows: the kind is a literal, every other column bound. */
+  private PreparedStatement prepareInsert(int kind) throws SQLException {
+    return connection.prepareStatement(
+        dsl.render(
+            Column.insert(dsl, EVENT_ROWS, EventColumns.ALL, Map.of(EVENT_ROWS.KIND, kind))));
   }
 
   private static final String READ_PROGRESS =
