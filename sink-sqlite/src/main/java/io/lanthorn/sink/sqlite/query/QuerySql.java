@@ -6,6 +6,7 @@ import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.nullif;
 import static org.jooq.impl.DSL.round;
 
+import io.lanthorn.sink.sqlite.write.EventCodes;
 import org.jooq.Condition;
 import org.jooq.Field;
 
@@ -19,13 +20,13 @@ final class QuerySql {
    * literal, so that SQLite can use the partial index {@code events_failed_timestamp}, which has
    * the same condition (schema 15).
    */
-  static final Condition FAILED = EVENTS_VIEW.OUTCOME_CODE.ge(inline(3));
+  static final Condition FAILED = EVENTS_VIEW.OUTCOME_CODE.ge(inline(EventCodes.FIRST_FAILED));
 
   /**
    * Accepted inbound connections: on the stored code of tcp_accept (V15), so that SQLite can use
    * the partial index {@code event_rows_accepts}, which has the same condition.
    */
-  static final Condition ACCEPTED = EVENTS_VIEW.EVENT_TYPE_CODE.eq(inline(1));
+  static final Condition ACCEPTED = EVENTS_VIEW.EVENT_TYPE_CODE.eq(inline(EventCodes.ACCEPT));
 
   /** The container name, or {@link #NO_CONTAINER}. */
   static final Field<String> CONTAINER = container(EVENTS_VIEW.CONTAINER_NAME);

@@ -67,9 +67,6 @@ public final class BatchWriter implements AutoCloseable {
   private final PreparedStatement readProgress;
   private final PreparedStatement writeProgress;
 
-  /** Set by a batch's transaction when it flushed the rollups: the id rollup_progress holds. */
-  private long flushedThrough;
-
   private final List<ConnectionCloseEvent> closeRows = new ArrayList<>();
   private final Map<OpeningKey, ConnectionCloseEvent> pairedCloses = new HashMap<>();
 
@@ -141,7 +138,7 @@ public final class BatchWriter implements AutoCloseable {
   /** Adds every waiting tally to the rollup tables, in a transaction of its own. */
   private void flushRollups() throws SQLException {
     try {
-      dsl.transaction(transaction -> flushedThrough = writeRollups());
+      long flushedThrough = dsl.transactionResult(transaction -> writeRollups());
       rollups.committed(flushedThrough);
       summaries.committed(true);
     } finally {
@@ -195,78 +192,78 @@ public final class BatchWriter implements AutoCloseable {
     relearnIfForgotten();
     List<? extends Event> fresh = withoutStored(batch);
     pairCloses(fresh);
-    flushedThrough = -1;
     try {
-      dsl.transaction(
-          transaction -> {
-            // Statements prepared on the same connection join the transaction jOOQ began.
-            for (Event event : fresh) {
-              // The kinds SqliteSink.kinds() declares; the pipeline passes no other.
-              if (event instanceof DnsEvent answer) {
-                dnsRows.add(DnsRows.of(answer));
-                continue;
-              }
-              if (event instanceof ThreatFeedEvent feed) {
-                feedReports.add(feed);
-                continue;
-              }
-              if (event instanceof ConnectionCloseEvent) {
-                continue; // paired with its opening row, or in closeRows (pairCloses)
-              }
-              if (event instanceof InboundAcceptEvent accept) {
-                // Not in the outbound summary (connection_aggregations): query summary adds
-                // the inbound side from the rows.
-                describe(EventColumns.asRow(accept));
-                row.close = pairedCloses.remove(OpeningKey.of(row.event, true));
-                Column.bind(insertAccept, EventColumns.ALL, row);
-                insertAccept.addBatch();
-                rollups.add(
-                    row, EventKind.TCP_ACCEPT, EventColumns.outcome(row.event.outcome()), 1);
-                continue;
-              }
-              if (event instanceof UdpFlowEvent udp) {
-                // Not in the summary either: a row per interval is no connection count.
-                describe(EventColumns.asRow(udp));
-                row.close = null;
-                row.datagrams = udp.datagrams();
-                row.bytesSent = udp.bytes();
-                Column.bind(insertUdp, EventColumns.ALL, row);
-                insertUdp.addBatch();
-                // A flow's interval counts its datagrams, and its bytes as sent.
-                rollups.add(row, EventKind.UDP_SEND, EventColumns.UDP_OUTCOME, udp.datagrams());
-                row.datagrams = null;
-                row.bytesSent = null;
-                continue;
-              }
-              describe((ConnectionEvent) event);
-              row.close = pairedCloses.remove(OpeningKey.of(row.event, false));
-              Column.bind(insertEvent, EventColumns.ALL, row);
-              insertEvent.addBatch();
-              summaries.add(row);
-              rollups.add(row, EventKind.TCP_CONNECT, EventColumns.outcome(row.event.outcome()), 1);
-            }
-            insertEvent.executeBatch();
-            insertAccept.executeBatch();
-            insertUdp.executeBatch();
-            dnsEvents.write(dnsRows);
-            feeds.write(feedReports);
-            closes.write(closeRows);
-            if (processes.usedAny()) {
-              processes.bindBatch(upsertProcess);
-              processes.requireOwnRows(upsertProcess.executeBatch());
-            }
-            if (containers.usedAny()) {
-              containers.bindBatch(upsertContainer);
-              containers.requireOwnRows(upsertContainer.executeBatch());
-            }
-            if (domains.usedAny()) {
-              domains.bindBatch(upsertDomain);
-              domains.requireOwnRows(upsertDomain.executeBatch());
-            }
-            if (rollups.flushDue()) {
-              flushedThrough = writeRollups();
-            }
-          });
+      // The id rollup_progress holds when the batch also flushed the waiting tallies, else -1.
+      long flushedThrough =
+          dsl.transactionResult(
+              transaction -> {
+                // Statements prepared on the same connection join the transaction jOOQ began.
+                for (Event event : fresh) {
+                  // The kinds SqliteSink.kinds() declares; the pipeline passes no other.
+                  if (event instanceof DnsEvent answer) {
+                    dnsRows.add(DnsRows.of(answer));
+                    continue;
+                  }
+                  if (event instanceof ThreatFeedEvent feed) {
+                    feedReports.add(feed);
+                    continue;
+                  }
+                  if (event instanceof ConnectionCloseEvent) {
+                    continue; // paired with its opening row, or in closeRows (pairCloses)
+                  }
+                  if (event instanceof InboundAcceptEvent accept) {
+                    // Not in the outbound summary (connection_aggregations): query summary adds
+                    // the inbound side from the rows.
+                    describe(EventColumns.asRow(accept));
+                    row.close = pairedCloses.remove(OpeningKey.of(row.event, true));
+                    Column.bind(insertAccept, EventColumns.ALL, row);
+                    insertAccept.addBatch();
+                    rollups.add(
+                        row, EventKind.TCP_ACCEPT, EventColumns.outcome(row.event.outcome()), 1);
+                    continue;
+                  }
+                  if (event instanceof UdpFlowEvent udp) {
+                    // Not in the summary either: a row per interval is no connection count.
+                    describe(EventColumns.asRow(udp));
+                    row.close = null;
+                    row.datagrams = udp.datagrams();
+                    row.bytesSent = udp.bytes();
+                    Column.bind(insertUdp, EventColumns.ALL, row);
+                    insertUdp.addBatch();
+                    // A flow's interval counts its datagrams, and its bytes as sent.
+                    rollups.add(row, EventKind.UDP_SEND, EventColumns.UDP_OUTCOME, udp.datagrams());
+                    row.datagrams = null;
+                    row.bytesSent = null;
+                    continue;
+                  }
+                  describe((ConnectionEvent) event);
+                  row.close = pairedCloses.remove(OpeningKey.of(row.event, false));
+                  Column.bind(insertEvent, EventColumns.ALL, row);
+                  insertEvent.addBatch();
+                  summaries.add(row);
+                  rollups.add(
+                      row, EventKind.TCP_CONNECT, EventColumns.outcome(row.event.outcome()), 1);
+                }
+                insertEvent.executeBatch();
+                insertAccept.executeBatch();
+                insertUdp.executeBatch();
+                dnsEvents.write(dnsRows);
+                feeds.write(feedReports);
+                closes.write(closeRows);
+                if (processes.usedAny()) {
+                  processes.bindBatch(upsertProcess);
+                  processes.requireOwnRows(upsertProcess.executeBatch());
+                }
+                if (containers.usedAny()) {
+                  containers.bindBatch(upsertContainer);
+                  containers.requireOwnRows(upsertContainer.executeBatch());
+                }
+                if (domains.usedAny()) {
+                  domains.bindBatch(upsertDomain);
+                  domains.requireOwnRows(upsertDomain.executeBatch());
+                }
+                return rollups.flushDue() ? writeRollups() : -1L;
+              });
       rollups.committed(flushedThrough);
       summaries.committed(flushedThrough >= 0);
     } finally {

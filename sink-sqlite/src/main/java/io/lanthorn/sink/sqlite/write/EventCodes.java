@@ -8,16 +8,17 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 
 /**
- * The numbers {@code event_rows} stores instead of repeated text (schema 15, {@code
- * V15__lean_event_rows.sql}, which decodes them in the {@code events} view). The commonest values
- * are 0 and 1, which SQLite keeps in a record's header alone.
+ * The numbers {@code event_rows} stores instead of repeated text (the {@code events} view shows
+ * them as {@code event_type_code} and {@code outcome_code}; {@code lanthorn query} filters on
+ * them), as schema 15 ({@code V15__lean_event_rows.sql}) decodes them. The commonest values are 0
+ * and 1, which SQLite keeps in a record's header alone.
  */
-final class EventCodes {
+public final class EventCodes {
   /** {@code kind} of a tcp_connect row. */
   static final int CONNECT = 0;
 
   /** {@code kind} of a tcp_accept row. */
-  static final int ACCEPT = 1;
+  public static final int ACCEPT = 1;
 
   /** {@code kind} of a udp_send row. */
   static final int UDP_SEND = 2;
@@ -26,7 +27,7 @@ final class EventCodes {
   static final int SENT = 2;
 
   /** Outcomes from this code on are failed attempts (the partial index events_failed_timestamp). */
-  static final int FIRST_FAILED = 3;
+  public static final int FIRST_FAILED = 3;
 
   private EventCodes() {}
 

@@ -6,6 +6,7 @@ import io.lanthorn.api.ConnectionEvent;
 import io.lanthorn.api.StandardAttributes;
 import io.lanthorn.api.Vocabulary;
 import java.util.List;
+import org.jooq.Record;
 
 /**
  * The facts about an event's process that repeat in every event it causes: a row of {@code
@@ -56,7 +57,7 @@ record ProcessFacts(
   }
 
   /** The facts a row holds; {@code null} for a row of a schema before 15 (not reused). */
-  private static ProcessFacts fromRow(org.jooq.Record row) {
+  private static ProcessFacts fromRow(Record row) {
     Long uid = row.get(PROCESSES.UID);
     Long gid = row.get(PROCESSES.GID);
     Long cgroupId = row.get(PROCESSES.CGROUP_ID);

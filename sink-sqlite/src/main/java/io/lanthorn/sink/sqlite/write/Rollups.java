@@ -145,6 +145,12 @@ final class Rollups implements AutoCloseable {
       lastSeenNs = Math.max(lastSeenNs, timestampNs);
     }
 
+    /** For {@link Map#merge}: this tally with the other added. */
+    static Tally sum(Tally waiting, Tally other) {
+      waiting.add(other);
+      return waiting;
+    }
+
     void add(Tally other) {
       connections += other.connections;
       failed += other.failed;
@@ -318,7 +324,11 @@ final class Rollups implements AutoCloseable {
     boolean udp = !row.wasNull();
     long handshake = row.getLong("handshake_ns");
     Long handshakeNs = row.wasNull() ? null : handshake;
-    tally.add(timestamp, row.getLong("outcome_code") >= 3, udp ? datagrams : 1, handshakeNs);
+    tally.add(
+        timestamp,
+        row.getLong("outcome_code") >= EventCodes.FIRST_FAILED,
+        udp ? datagrams : 1,
+        handshakeNs);
     tally.bytesSent += row.getLong("bytes_sent");
     tally.bytesReceived += row.getLong("bytes_received");
   }
@@ -398,14 +408,7 @@ final class Rollups implements AutoCloseable {
       flushedThrough = flushedThroughId;
       lastFlushNanos = System.nanoTime();
     } else {
-      for (Tally tally : minutes.values()) {
-        Tally waiting = pending.get(tally.key);
-        if (waiting == null) {
-          pending.put(tally.key, tally);
-        } else {
-          waiting.add(tally);
-        }
-      }
+      minutes.values().forEach(tally -> pending.merge(tally.key, tally, Tally::sum));
     }
     minutes.clear();
   }

@@ -56,6 +56,12 @@ final class Summaries {
       lastSeenNs = Math.max(lastSeenNs, timestampNs);
     }
 
+    /** For {@link Map#merge}: this tally with the other added. */
+    private static Tally sum(Tally waiting, Tally other) {
+      waiting.add(other);
+      return waiting;
+    }
+
     private void add(Tally other) {
       connections += other.connections;
       failed += other.failed;
@@ -155,14 +161,7 @@ final class Summaries {
     if (flushed) {
       pending.clear();
     } else {
-      for (Tally tally : tallies.values()) {
-        Tally waiting = pending.get(tally.key());
-        if (waiting == null) {
-          pending.put(tally.key(), tally);
-        } else {
-          waiting.add(tally);
-        }
-      }
+      tallies.values().forEach(tally -> pending.merge(tally.key(), tally, Tally::sum));
     }
     tallies.clear();
   }
